@@ -1,0 +1,44 @@
+import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import {
+  BackendUnavailableError,
+  JobNotFoundError,
+  JobValidationError,
+  UnknownJobError,
+  UnknownQueueError,
+  type Logger,
+} from '@jobq/queue-core'
+import { problem } from './problem.js'
+
+/** Thrown by routes for a request that is wrong in a way no schema describes. */
+export class BadRequestError extends Error {
+  override readonly name = 'BadRequestError'
+  constructor(
+    readonly status: 400 | 413 | 415,
+    readonly kind: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** The app's one error handler: every error becomes a problem+json; only 5xx are logged. */
+export function handleError(logger: Logger) {
+  return (err: Error, c: Context): Response => {
+    if (err instanceof JobValidationError)
+      return problem(c, 400, 'validation', err.message, err.issues)
+    if (err instanceof BadRequestError) return problem(c, err.status, err.kind, err.message)
+    if (err instanceof UnknownJobError) return problem(c, 404, 'unknown-job', err.message)
+    if (err instanceof UnknownQueueError) return problem(c, 404, 'unknown-queue', err.message)
+    if (err instanceof JobNotFoundError) return problem(c, 404, 'job-not-found', err.message)
+    if (err instanceof BackendUnavailableError) {
+      c.header('Retry-After', '1')
+      return problem(c, 503, 'backend-unavailable', `${err.message}; retry shortly`)
+    }
+    if (err instanceof HTTPException && err.status < 500) {
+      return problem(c, err.status, 'http', err.message || 'request refused')
+    }
+    logger.error({ err, requestId: c.get('requestId'), path: c.req.path }, 'request failed')
+    return problem(c, 500, 'internal', 'an unexpected error occurred; see the producer log')
+  }
+}

@@ -1,0 +1,40 @@
+import { serve } from '@hono/node-server'
+import { registry } from '@jobq/jobs'
+import { ConfigError, createLogger, createProducer, createRedis } from '@jobq/queue-core'
+import { createApp } from './app.js'
+import { loadEnv, type ProducerEnv } from './env.js'
+
+let env: ProducerEnv
+try {
+  env = loadEnv()
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err
+  console.error(`jobq producer: ${err.message}`)
+  process.exit(1)
+}
+
+const logger = createLogger({ level: env.LOG_LEVEL, name: 'producer' })
+const redis = createRedis({ url: env.REDIS_URL, role: 'producer', logger })
+const producer = createProducer({ registry, connection: redis, prefix: env.JOBQ_PREFIX, logger })
+const app = createApp({ producer, registry, logger, bodyLimitBytes: env.JOBQ_BODY_LIMIT_BYTES })
+
+const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+  logger.info(
+    { url: `http://localhost:${info.port}`, prefix: env.JOBQ_PREFIX },
+    'producer listening',
+  )
+})
+server.on('error', (err: Error) => {
+  logger.fatal({ err: err.message }, 'cannot listen')
+  process.exit(1)
+})
+
+async function stop(signal: string) {
+  logger.info({ signal }, 'producer stopping')
+  server.close()
+  await producer.close()
+  redis.disconnect()
+  process.exit(0)
+}
+process.once('SIGTERM', (s) => void stop(s))
+process.once('SIGINT', (s) => void stop(s))

@@ -1,0 +1,108 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createHarness, type Harness } from '../../test/harness.js'
+
+const PROBLEM = 'application/problem+json'
+
+describe('POST /v1/jobs/:name and GET /v1/jobs/:id', () => {
+  let h: Harness
+  beforeEach(async () => {
+    h = await createHarness({ bodyLimitBytes: 4_096 })
+  })
+  afterEach(async (context) => {
+    await h.close(context.task.result?.state === 'fail')
+  })
+
+  it('enqueues over HTTP and the job completes with the handler result', async () => {
+    await h.startWorker()
+    const res = await h.post('/v1/jobs/demo.sleep', { data: { ms: 20, message: 'hi' } })
+    expect(res.status).toBe(202)
+    const enqueued = (await res.json()) as { id: string; state: string; queue: string }
+    expect(enqueued).toMatchObject({ queue: 'default', state: 'waiting' })
+    expect(res.headers.get('location')).toBe(`/v1/jobs/${enqueued.id}`)
+
+    await h.waiter.finished('default', enqueued.id)
+    const job = await h.app.request(`/v1/jobs/${enqueued.id}`)
+    expect(job.status).toBe(200)
+    expect(await job.json()).toMatchObject({
+      id: enqueued.id,
+      name: 'demo.sleep',
+      state: 'completed',
+      data: { ms: 20, message: 'hi' },
+      result: { sleptMs: 20, message: 'hi' },
+      attemptsMade: 1,
+    })
+  })
+
+  it('answers 400 with the schema issues and enqueues nothing', async () => {
+    const res = await h.post('/v1/jobs/demo.sleep', { data: { ms: -1, message: 5 } })
+    expect(res.status).toBe(400)
+    expect(res.headers.get('content-type')).toBe(PROBLEM)
+    const body = (await res.json()) as { errors: { path: string }[]; requestId: string }
+    expect(body).toMatchObject({ type: '/problems/validation', status: 400, title: 'Bad Request' })
+    expect(body.errors.map((e) => e.path).sort()).toEqual(['data.message', 'data.ms'])
+    expect(body.requestId).toMatch(/[0-9a-f-]{36}/)
+    expect(await h.jobCount('default')).toBe(0)
+  })
+
+  it('answers 400 for an envelope that is not { data, options }', async () => {
+    const res = await h.post('/v1/jobs/demo.echo', { payload: 1 })
+    expect(res.status).toBe(400)
+    expect(await h.jobCount('default')).toBe(0)
+  })
+
+  it('answers 400 for bad options, naming them', async () => {
+    const res = await h.post('/v1/jobs/demo.echo', { data: 1, options: { jobId: 'a:b' } })
+    expect(res.status).toBe(400)
+    const body = (await res.json()) as { errors: { path: string }[] }
+    expect(body.errors.map((e) => e.path)).toEqual(['options.jobId'])
+  })
+
+  it('answers 404 for an unknown job and enqueues nothing', async () => {
+    const res = await h.post('/v1/jobs/demo.nope', { data: {} })
+    expect(res.status).toBe(404)
+    expect(res.headers.get('content-type')).toBe(PROBLEM)
+    expect(await res.json()).toMatchObject({ type: '/problems/unknown-job' })
+    expect(await h.jobCount('default')).toBe(0)
+  })
+
+  it('answers 413 for a body over the limit', async () => {
+    const res = await h.post('/v1/jobs/demo.echo', { data: 'x'.repeat(5_000) })
+    expect(res.status).toBe(413)
+    expect(res.headers.get('content-type')).toBe(PROBLEM)
+    expect(await h.jobCount('default')).toBe(0)
+  })
+
+  it('answers 415 for a body that is not JSON, and 400 for malformed JSON', async () => {
+    const text = await h.post('/v1/jobs/demo.echo', 'data=1', { 'content-type': 'text/plain' })
+    expect(text.status).toBe(415)
+    const broken = await h.post('/v1/jobs/demo.echo', '{"data":')
+    expect(broken.status).toBe(400)
+    expect(await broken.json()).toMatchObject({ type: '/problems/malformed-json' })
+    expect(await h.jobCount('default')).toBe(0)
+  })
+
+  it('honours delay and jobId (the same jobId never makes a second job)', async () => {
+    const body = { data: { ms: 1 }, options: { delay: 60_000, jobId: 'report-2026-11' } }
+    const first = (await (await h.post('/v1/jobs/demo.sleep', body)).json()) as { id: string }
+    const again = (await (await h.post('/v1/jobs/demo.sleep', body)).json()) as { id: string }
+    expect(first).toMatchObject({ id: 'report-2026-11', state: 'delayed' })
+    expect(again.id).toBe(first.id)
+    expect(await h.jobCount('default')).toBe(1)
+  })
+
+  it('answers 404 for an unknown id and 400 for a malformed one', async () => {
+    const unknown = await h.app.request('/v1/jobs/no-such-job')
+    expect(unknown.status).toBe(404)
+    expect(unknown.headers.get('content-type')).toBe(PROBLEM)
+    for (const bad of ['..%2F..%2Fetc', '%20', 'a:b', '12345', 'x'.repeat(200)]) {
+      const res = await h.app.request(`/v1/jobs/${bad}`)
+      expect(res.status, bad).toBe(400)
+    }
+  })
+
+  it('answers 404 problem+json for a route that does not exist', async () => {
+    const res = await h.app.request('/v2/nothing')
+    expect(res.status).toBe(404)
+    expect(res.headers.get('content-type')).toBe(PROBLEM)
+  })
+})

@@ -1,0 +1,142 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
+import { registry } from '@jobq/jobs'
+import {
+  createProducer,
+  createRedis,
+  waitForReady,
+  type Producer,
+  type Redis,
+} from '@jobq/queue-core'
+import {
+  deletePrefix,
+  JobWaiter,
+  spawnNode,
+  uniquePrefix,
+  type NodeProcess,
+} from '@jobq/queue-core/testing'
+
+const workerMain = fileURLToPath(new URL('../dist/main.js', import.meta.url))
+
+describe('worker process', () => {
+  let dir: string
+  let prefix: string
+  let redis: Redis
+  let producer: Producer
+  let waiter: JobWaiter
+  let processes: NodeProcess[]
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'jobq-worker-'))
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  beforeEach(async () => {
+    prefix = uniquePrefix()
+    redis = createRedis({ url: inject('redisUrl'), role: 'producer' })
+    await waitForReady(redis, 5_000)
+    producer = createProducer({ registry, connection: redis, prefix })
+    waiter = new JobWaiter(inject('redisUrl'), prefix)
+    processes = []
+  })
+
+  afterEach(async (context) => {
+    processes.forEach((p) => p.kill())
+    await producer.close()
+    await waiter.close()
+    if (context.task.result?.state !== 'fail') await deletePrefix(redis, prefix)
+    redis.disconnect()
+  })
+
+  /** Starts `node apps/worker/dist/main.js ...args` and resolves with its worker id once ready. */
+  async function startWorker(args: string[], env: Record<string, string> = {}) {
+    const worker = spawnNode(workerMain, args, {
+      env: {
+        REDIS_URL: inject('redisUrl'),
+        JOBQ_PREFIX: prefix,
+        JOBQ_DEMO_FILE: join(dir, 'large_file.txt'),
+        JOBQ_DEMO_FILE_MB: '1',
+        ...env,
+      },
+    })
+    processes.push(worker)
+    const line = await worker.waitFor(/worker taking jobs/)
+    return { worker, id: (JSON.parse(line) as { workerId: string }).workerId }
+  }
+
+  const enqueueMany = (name: string, data: unknown, count: number) =>
+    Promise.all(Array.from({ length: count }, async () => (await producer.enqueue(name, data)).id))
+
+  it('a big_file worker never takes a default job, and a default worker never a big_file job', async () => {
+    const bigFileWorker = await startWorker(['big_file'])
+    const defaultWorker = await startWorker([], { JOBQ_QUEUES: 'default' })
+    const bigIds = await enqueueMany('demo.big-file', {}, 5)
+    const echoIds = await enqueueMany('demo.echo', { n: 1 }, 5)
+    await Promise.all([
+      ...bigIds.map((id) => waiter.finished('big_file', id)),
+      ...echoIds.map((id) => waiter.finished('default', id)),
+    ])
+    for (const id of bigIds) expect((await producer.getJob(id)).workerId).toBe(bigFileWorker.id)
+    for (const id of echoIds) expect((await producer.getJob(id)).workerId).toBe(defaultWorker.id)
+  })
+
+  it('runs setup() once per process: 20 jobs of one process share loadedAt and pid', async () => {
+    const first = await startWorker(['big_file'])
+    const ids = await enqueueMany('demo.big-file', {}, 20)
+    const outcomes = await Promise.all(ids.map((id) => waiter.finished('big_file', id)))
+    const results = outcomes.map((o) => (o.state === 'completed' ? o.result : o)) as {
+      bytes: number
+      loadedAt: string
+      pid: number
+    }[]
+    expect(new Set(results.map((r) => r.loadedAt)).size).toBe(1)
+    expect(new Set(results.map((r) => r.pid))).toEqual(new Set([first.worker.child.pid]))
+    expect(new Set(results.map((r) => r.bytes))).toEqual(new Set([1024 * 1024]))
+
+    // A second process preloads on its own.
+    first.worker.child.kill('SIGTERM')
+    expect(await first.worker.exited).toBe(0)
+    const second = await startWorker(['big_file'])
+    const [id] = await enqueueMany('demo.big-file', {}, 1)
+    const outcome = await waiter.finished('big_file', id!)
+    const again = (outcome.state === 'completed' ? outcome.result : outcome) as (typeof results)[0]
+    expect(again.pid).toBe(second.worker.child.pid)
+    expect(again.loadedAt > results[0]!.loadedAt).toBe(true)
+  })
+
+  it('on SIGTERM finishes the running job, then exits 0', async () => {
+    const { worker, id: workerId } = await startWorker(['default'])
+    const { id } = await producer.enqueue('demo.sleep', { ms: 1_500, message: 'finish me' })
+    await waiter.active('default', id)
+    worker.child.kill('SIGTERM')
+    expect(await worker.exited).toBe(0)
+    const job = await producer.getJob(id)
+    expect(job).toMatchObject({
+      state: 'completed',
+      result: { sleptMs: 1_500, message: 'finish me' },
+      workerId,
+      attemptsMade: 1,
+    })
+  })
+
+  it('stops with a clear message on a bad environment or command line', async () => {
+    const cases: [string[], Record<string, string>, number, RegExp][] = [
+      [[], { REDIS_URL: 'http://nope' }, 1, /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/],
+      [[], { JOBQ_CONCURRENCY: 'lots' }, 1, /JOBQ_CONCURRENCY: must be a whole number/],
+      [['emails'], {}, 2, /unknown queue "emails" \(known: default, big_file\)/],
+      [['--concurrency', '0'], {}, 2, /--concurrency must be a whole number of at least 1/],
+      [['--bogus'], {}, 2, /Unknown option '--bogus'[\s\S]*usage: jobq-worker/],
+    ]
+    for (const [args, env, code, message] of cases) {
+      const worker = spawnNode(workerMain, args, {
+        env: { REDIS_URL: inject('redisUrl'), JOBQ_PREFIX: prefix, ...env },
+      })
+      processes.push(worker)
+      expect(await worker.exited, args.join(' ')).toBe(code)
+      expect(worker.output()).toMatch(message)
+    }
+  })
+})

@@ -1,0 +1,53 @@
+// @ts-check
+import js from '@eslint/js'
+import prettier from 'eslint-config-prettier'
+import tseslint from 'typescript-eslint'
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', '**/*.mjs', '**/*.config.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      // Queue code is all promises: a forgotten await loses errors (and jobs).
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'bullmq', message: 'only @jobq/queue-core talks to BullMQ' },
+            { name: 'ioredis', message: 'only @jobq/queue-core talks to Redis' },
+          ],
+          patterns: [
+            {
+              group: ['**/*.handler', '**/*.handler.js'],
+              message: 'handlers are loaded lazily by the worker: use the definition’s handler()',
+            },
+          ],
+        },
+      ],
+      // Configuration is read in one validated place per app (env.ts), never ad hoc.
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'read configuration in env.ts' },
+      ],
+    },
+  },
+  {
+    files: ['packages/queue-core/**'],
+    rules: {
+      'no-restricted-imports': 'off',
+    },
+  },
+  {
+    files: ['**/env.ts', '**/*.test.ts', '**/test/**', 'scripts/**', '**/testing/**'],
+    rules: { 'no-restricted-properties': 'off' },
+  },
+  prettier,
+)

@@ -1,0 +1,18 @@
+import { createRegistry } from '@jobq/queue-core'
+import { bigFile } from './demo/big-file.js'
+import { echo } from './demo/echo.js'
+import { sleep } from './demo/sleep.js'
+import { bigFileQueue, defaultQueue } from './queues.js'
+
+/**
+ * Every job jobq knows. Adding a job: a definition file, a handler file, one line below.
+ * Importing this never loads handler code.
+ */
+export const registry = createRegistry({
+  queues: [defaultQueue, bigFileQueue],
+  jobs: [echo, sleep, bigFile],
+})
+
+export type AppRegistry = typeof registry
+export { bigFile, echo, sleep }
+export { bigFileQueue, defaultQueue }

@@ -1,0 +1,51 @@
+import { z } from 'zod'
+import { ConfigError } from './errors.js'
+import { toIssues } from './validation.js'
+
+/** The variables every jobq process reads: where Redis is and how keys are named. */
+export const baseEnvShape = {
+  REDIS_URL: z
+    .string({ error: 'is required, e.g. redis://:password@127.0.0.1:6379/0' })
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL'),
+  JOBQ_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_{}.-]{1,64}$/, 'must be 1-64 letters, digits, _ . - { }')
+    .default('jobq'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+}
+
+/** An integer env var with bounds, e.g. `intEnv(1, 65535, 3000)` for a port. */
+export function intEnv(min: number, max: number, fallback: number) {
+  return z.coerce
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .default(fallback)
+}
+
+/** A comma-separated list env var, e.g. `default,big_file`. */
+export const listEnv = z
+  .string()
+  .optional()
+  .transform((s) =>
+    (s ?? '')
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean),
+  )
+
+/**
+ * Validates `source` (normally `process.env`) against a shape. Empty strings count as unset, so
+ * `PORT=` falls back to the default rather than failing. Throws {@link ConfigError} naming every
+ * bad variable.
+ */
+export function parseEnv<S extends z.ZodRawShape>(
+  shape: S,
+  source: Record<string, string | undefined>,
+): z.output<z.ZodObject<S>> {
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''))
+  const parsed = z.object(shape).safeParse(present)
+  if (!parsed.success) throw new ConfigError(toIssues(parsed.error))
+  return parsed.data
+}

@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto'
+import { Job, Queue } from 'bullmq'
+import type { Redis } from './connection.js'
+import { enqueueOptionsSchema, type EnqueueOptions } from './enqueue-options.js'
+import {
+  BackendUnavailableError,
+  JobNotFoundError,
+  JobValidationError,
+  UnknownJobError,
+  UnknownQueueError,
+} from './errors.js'
+import { toBullOptions } from './job-options.js'
+import { BULLMQ_TYPES, toPublicState, type JobState } from './job-state.js'
+import { toJobView, type JobView } from './job-view.js'
+import type { Logger } from './logger.js'
+import type { AnyRegistry } from './registry.js'
+import { toIssues } from './validation.js'
+
+/** Options of {@link createProducer}. */
+export interface ProducerOptions {
+  registry: AnyRegistry
+  /** A connection made with `createRedis({ role: 'producer' })`: fails fast while Redis is away. */
+  connection: Redis
+  /** Key prefix shared with the workers. @defaultValue 'jobq' */
+  prefix?: string
+  logger?: Logger
+}
+
+/** What enqueue answers. */
+export interface EnqueuedJob {
+  id: string
+  name: string
+  queue: string
+  state: 'waiting' | 'delayed'
+  enqueuedAt: string
+}
+
+/** Which page of a queue's jobs to list. */
+export interface ListJobsOptions {
+  state: JobState
+  /** @defaultValue 50 */
+  limit?: number
+  /** @defaultValue 0 */
+  offset?: number
+}
+
+/** Enqueues and reads jobs of a registry; never loads handler code. */
+export interface Producer {
+  /** Validates `data` against the job's input schema, then enqueues it. */
+  enqueue(name: string, data: unknown, options?: unknown): Promise<EnqueuedJob>
+  /** One job by id, whichever queue holds it. */
+  getJob(id: string): Promise<JobView>
+  /** A page of one queue's jobs in one state, newest first. */
+  listJobs(queue: string, options: ListJobsOptions): Promise<JobView[]>
+  /** The BullMQ queue behind a registry queue name. */
+  queue(name: string): Queue
+  /** True when Redis answers within `timeoutMs`. */
+  ping(timeoutMs?: number): Promise<boolean>
+  close(): Promise<void>
+}
+
+/** Creates a producer with one BullMQ `Queue` per registry queue, sharing one connection. */
+export function createProducer({
+  registry,
+  connection,
+  prefix = 'jobq',
+  logger,
+}: ProducerOptions): Producer {
+  const queues = new Map<string, Queue>()
+  for (const name of registry.queueNames) {
+    // Not skipWaitingForReady: BullMQ would then send its version check at once and, if Redis is
+    // away at boot, keep that failure forever. `guard` below gives the fast failure instead.
+    const queue = new Queue(name, { connection, prefix })
+    queue.on('error', (err) => logger?.warn({ err: err.message, queue: name }, 'queue error'))
+    queues.set(name, queue)
+  }
+
+  const queueOf = (name: string): Queue => {
+    const queue = queues.get(name)
+    if (!queue) throw new UnknownQueueError(name, registry.queueNames)
+    return queue
+  }
+
+  /** Turns a failed Redis call into a 503-able error; other errors pass through. */
+  const guard = async <T>(call: () => Promise<T>): Promise<T> => {
+    if (connection.status !== 'ready') throw new BackendUnavailableError()
+    try {
+      return await call()
+    } catch (err) {
+      if (connection.status !== 'ready' || isConnectionError(err)) {
+        throw new BackendUnavailableError({ cause: err })
+      }
+      throw err
+    }
+  }
+
+  return {
+    async enqueue(name, data, rawOptions) {
+      const definition = registry.job(name)
+      if (!definition) throw new UnknownJobError(name)
+      const input = definition.input.safeParse(data)
+      const options = enqueueOptionsSchema.safeParse(rawOptions ?? {})
+      if (!input.success || !options.success) {
+        const issues = [
+          ...(input.success ? [] : toIssues(input.error, 'data')),
+          ...(options.success ? [] : toIssues(options.error, 'options')),
+        ]
+        throw new JobValidationError(`invalid input for job "${name}"`, issues)
+      }
+      const opts: EnqueueOptions = options.data
+      const id = opts.jobId ?? randomUUID()
+      const job = await guard(() =>
+        queueOf(definition.queue).add(name, input.data, toBullOptions(definition, opts, id)),
+      )
+      return {
+        id,
+        name,
+        queue: definition.queue,
+        state: opts.delay ? 'delayed' : 'waiting',
+        enqueuedAt: new Date(job.timestamp).toISOString(),
+      }
+    },
+
+    async getJob(id) {
+      // One round trip asks every queue whether it holds a job hash with this id.
+      const names = [...queues.keys()]
+      const found = await guard(async () => {
+        const pipeline = connection.pipeline()
+        for (const name of names) pipeline.hexists(queueOf(name).toKey(id), 'timestamp')
+        const replies = (await pipeline.exec()) ?? []
+        return names.filter((_, i) => replies[i]?.[1] === 1)
+      })
+      const queueName = found[0]
+      if (queueName === undefined) throw new JobNotFoundError(id)
+      const job = await guard(() => Job.fromId(queueOf(queueName), id))
+      if (!job) throw new JobNotFoundError(id)
+      const state = toPublicState(await guard(() => job.getState()))
+      if (!state) throw new JobNotFoundError(id)
+      return toJobView(job, state)
+    },
+
+    async listJobs(queueName, { state, limit = 50, offset = 0 }) {
+      const queue = queueOf(queueName)
+      const jobs = await guard(() =>
+        queue.getJobs(BULLMQ_TYPES[state], offset, offset + limit - 1, false),
+      )
+      return jobs.filter(Boolean).map((job) => toJobView(job, state))
+    },
+
+    queue: queueOf,
+
+    async ping(timeoutMs = 1_000) {
+      if (connection.status !== 'ready') return false
+      const timeout = new Promise<false>((resolve) => setTimeout(resolve, timeoutMs, false).unref())
+      const pong = connection.ping().then(
+        (reply) => reply === 'PONG',
+        () => false,
+      )
+      return Promise.race([pong, timeout])
+    },
+
+    async close() {
+      await Promise.all([...queues.values()].map((queue) => queue.close()))
+    },
+  }
+}
+
+function isConnectionError(err: unknown): boolean {
+  const message = err instanceof Error ? err.message : ''
+  return /Connection is closed|Stream isn't writeable|ECONNREFUSED|ETIMEDOUT|max retries/i.test(
+    message,
+  )
+}

@@ -1,0 +1,8 @@
+import './provided-context.js'
+export { freePort, startRedisServer, answersPing } from './redis-server.js'
+export type { RedisServer, RedisServerOptions } from './redis-server.js'
+export { uniquePrefix, deletePrefix } from './helpers.js'
+export { JobWaiter } from './job-waiter.js'
+export type { JobOutcome } from './job-waiter.js'
+export { spawnNode } from './process.js'
+export type { NodeProcess } from './process.js'

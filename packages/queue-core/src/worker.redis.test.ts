@@ -1,0 +1,157 @@
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
+import { Queue } from 'bullmq'
+import { fixtureRegistry } from '../test/fixtures/registry.js'
+import { createRedis, waitForReady, type Redis } from './connection.js'
+import { UnknownQueueError } from './errors.js'
+import { createLogger } from './logger.js'
+import { createProducer, type Producer } from './producer.js'
+import { deletePrefix, JobWaiter, uniquePrefix } from './testing/index.js'
+import { startWorker, type RunningWorker } from './worker.js'
+
+const logger = createLogger({ level: 'silent' })
+
+describe('worker', () => {
+  let prefix: string
+  let producerRedis: Redis
+  let workerRedis: Redis
+  let producer: Producer
+  let waiter: JobWaiter
+  let workers: RunningWorker[]
+
+  const start = async (queues?: string[]) => {
+    const worker = await startWorker({
+      registry: fixtureRegistry,
+      connection: workerRedis,
+      prefix,
+      queues,
+      logger,
+    })
+    workers.push(worker)
+    return worker
+  }
+
+  beforeEach(async () => {
+    prefix = uniquePrefix()
+    producerRedis = createRedis({ url: inject('redisUrl'), role: 'producer' })
+    workerRedis = createRedis({ url: inject('redisUrl'), role: 'worker' })
+    await waitForReady(producerRedis, 5_000)
+    producer = createProducer({ registry: fixtureRegistry, connection: producerRedis, prefix })
+    waiter = new JobWaiter(inject('redisUrl'), prefix)
+    workers = []
+  })
+
+  afterEach(async (context) => {
+    await Promise.all(workers.map((worker) => worker.close(1_000)))
+    await producer.close()
+    await waiter.close()
+    if (context.task.result?.state !== 'fail') await deletePrefix(producerRedis, prefix)
+    producerRedis.disconnect()
+    workerRedis.disconnect()
+  })
+
+  it('runs a job and stores the validated result', async () => {
+    await start()
+    const { id } = await producer.enqueue('test.add', { a: 2, b: 3 })
+    expect(await waiter.finished('fixtures', id)).toEqual({
+      state: 'completed',
+      result: { sum: 5 },
+    })
+    const job = await producer.getJob(id)
+    expect(job).toMatchObject({ state: 'completed', result: { sum: 5 }, attemptsMade: 1 })
+    expect(job.workerId).toBe(workers[0]?.id)
+  })
+
+  it('runs setup() once per process, and takes no job before it has finished', async () => {
+    const ids = await Promise.all(
+      Array.from({ length: 20 }, async () => (await producer.enqueue('test.counted', {})).id),
+    )
+    await start()
+    const outcomes = await Promise.all(ids.map((id) => waiter.finished('fixtures', id)))
+    const results = outcomes.map((o) => (o.state === 'completed' ? o.result : o)) as {
+      setupCalls: number
+      setupDoneAt: number
+      ranAt: number
+    }[]
+    // Earlier tests in this file started workers in this process too: count from where we were.
+    expect(new Set(results.map((r) => r.setupCalls)).size).toBe(1)
+    expect(new Set(results.map((r) => r.setupDoneAt)).size).toBe(1)
+    for (const r of results) expect(r.ranAt).toBeGreaterThanOrEqual(r.setupDoneAt)
+  })
+
+  it('fails a PermanentJobError at once, without the retries attempts would allow', async () => {
+    await start()
+    const { id } = await producer.enqueue('test.permanent', {})
+    expect(await waiter.finished('fixtures', id)).toEqual({
+      state: 'failed',
+      reason: 'this input can never work',
+    })
+    expect((await producer.getJob(id)).attemptsMade).toBe(1)
+  })
+
+  it('retries a transient failure until it succeeds', async () => {
+    await start()
+    const { id } = await producer.enqueue('test.flaky', { succeedOn: 3 })
+    expect(await waiter.finished('fixtures', id)).toEqual({
+      state: 'completed',
+      result: { attempt: 3 },
+    })
+  })
+
+  it('fails a payload that bypassed the producer as permanent, and keeps running', async () => {
+    await start()
+    const raw = new Queue('fixtures', { connection: producerRedis, prefix })
+    const bypass = await raw.add('test.add', { a: 'not a number' }, { attempts: 5, jobId: 'raw-1' })
+    const { id } = await producer.enqueue('test.add', { a: 1, b: 1 })
+    await raw.close()
+    const outcome = await waiter.finished('fixtures', bypass.id!)
+    expect(outcome.state).toBe('failed')
+    expect(outcome.state === 'failed' && outcome.reason).toMatch(
+      /^invalid input: data\.a: .*number/,
+    )
+    expect((await producer.getJob('raw-1')).attemptsMade).toBe(1)
+    expect(await waiter.finished('fixtures', id)).toEqual({
+      state: 'completed',
+      result: { sum: 2 },
+    })
+  })
+
+  it('aborts a handler past its timeout and retries it per attempts', async () => {
+    await start()
+    const { id } = await producer.enqueue('test.slow', { ms: 10_000 })
+    const outcome = await waiter.finished('fixtures', id)
+    expect(outcome).toEqual({ state: 'failed', reason: 'job timed out after 300 ms' })
+    expect((await producer.getJob(id)).attemptsMade).toBe(2)
+  })
+
+  it('fails a handler whose result does not match the output schema, without retrying', async () => {
+    await start()
+    const { id } = await producer.enqueue('test.bad-output', {})
+    const outcome = await waiter.finished('fixtures', id)
+    expect(outcome.state === 'failed' && outcome.reason).toMatch(
+      /^handler returned an invalid result: result\.count/,
+    )
+    expect((await producer.getJob(id)).attemptsMade).toBe(1)
+  })
+
+  it('takes only the jobs of its own queues', async () => {
+    await start(['other'])
+    const fixtureJob = await producer.enqueue('test.add', { a: 1, b: 1 })
+    const otherJob = await producer.enqueue('test.other', { n: 1 })
+    expect((await waiter.finished('other', otherJob.id)).state).toBe('completed')
+    expect((await producer.getJob(fixtureJob.id)).state).toBe('waiting')
+  })
+
+  it('refuses an unknown queue, listing the known ones', async () => {
+    await expect(start(['nope'])).rejects.toThrow(UnknownQueueError)
+    await expect(start(['nope'])).rejects.toThrow(/known: fixtures, other/)
+  })
+
+  it('hands a job still running when the grace period ends back to its queue, unfailed', async () => {
+    const worker = await start()
+    const { id } = await producer.enqueue('test.hang', {})
+    await waiter.active('fixtures', id)
+    expect(await worker.close(200)).toEqual({ drained: false })
+    const job = await producer.getJob(id)
+    expect(job).toMatchObject({ state: 'waiting', attemptsMade: 0, failedReason: null })
+  })
+})
