@@ -1,12 +1,6 @@
 import { defineConfig } from 'tsup'
+import { tsupBase } from '../../tsup.shared.js'
 
 // Workspace packages stay external (they are dependencies): @jobq/jobs keeps its handler files
-// as separate modules, which the producer never imports.
-export default defineConfig({
-  entry: ['src/main.ts'],
-  format: ['esm'],
-  platform: 'node',
-  target: 'node20',
-  sourcemap: true,
-  clean: true,
-})
+// as separate modules, loaded only where a worker asks for them.
+export default defineConfig({ ...tsupBase, entry: ['src/main.ts'] })

@@ -1,11 +1,8 @@
 import { defineConfig } from 'tsup'
+import { tsupBase } from '../../tsup.shared.js'
 
 export default defineConfig({
+  ...tsupBase,
   entry: ['src/index.ts', 'src/testing/index.ts'],
-  format: ['esm'],
-  platform: 'node',
-  target: 'node20',
   dts: true,
-  sourcemap: true,
-  clean: true,
 })
