@@ -4,8 +4,9 @@
 // before anything is installed. Flags:
 //   --redis           redis-server must be installed (tests start their own)
 //   --redis-if-local  only when REDIS_URL is unset (dev starts an embedded one)
+//   --browser         Debian's chromium too, for the browser tests
 import { execFileSync, spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 
 const root = new URL('..', import.meta.url)
 const args = new Set(process.argv.slice(2))
@@ -41,32 +42,39 @@ if (current.split('.')[0] !== wanted.split('.')[0]) {
   }
 }
 
+/** Installs a Debian package with apt-get (as root, or through sudo); false if it cannot. */
+function aptInstall(name) {
+  const isRoot = process.getuid?.() === 0
+  if (!has('apt-get') || !(isRoot || has('sudo'))) return false
+  say(`installing ${name} with apt-get`)
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
+  const apt = (...argv) =>
+    isRoot ? run('apt-get', argv, { env }) : run('sudo', ['-E', 'apt-get', ...argv], { env })
+  return (aptUpdated ||= apt('update', '-qq')) && apt('install', '-y', '-qq', name)
+}
+let aptUpdated = false
+
 // 3. redis-server, when this command needs one on this machine.
 const needRedis = args.has('--redis') || (args.has('--redis-if-local') && !process.env.REDIS_URL)
-if (needRedis && !has('redis-server')) {
-  const isRoot = process.getuid?.() === 0
-  if (has('apt-get') && (isRoot || has('sudo'))) {
-    say('installing redis-server with apt-get')
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
-    const apt = (...argv) =>
-      isRoot ? run('apt-get', argv, { env }) : run('sudo', ['-E', 'apt-get', ...argv], { env })
-    if (!apt('update', '-qq') || !apt('install', '-y', '-qq', 'redis-server')) {
-      die(
-        'apt-get could not install redis-server. Install it by hand: apt-get install -y redis-server',
-      )
-    }
-  } else if (has('brew')) {
+if (needRedis && !has('redis-server') && !aptInstall('redis-server')) {
+  if (has('brew')) {
     say('installing redis with Homebrew')
     if (!run('brew', ['install', 'redis'])) die('brew could not install redis: brew install redis')
   } else {
     die(
-      'redis-server is not installed and this machine has no apt-get (as root or with sudo) or brew.\n' +
-        '  Install Redis 7 so that `redis-server` is on PATH, or point REDIS_URL at a running Redis.',
+      'redis-server is not installed and could not be installed here (no apt-get as root or\n' +
+        '  with sudo, no brew). Install Redis 7 so that `redis-server` is on PATH, or point\n' +
+        '  REDIS_URL at a running Redis.',
     )
   }
 }
 
-// 4. The workspace's dependencies (a no-op when the lockfile and node_modules agree).
+// 4. Debian's chromium for the browser tests (playwright-core drives it; it never downloads one).
+if (args.has('--browser') && !existsSync('/usr/bin/chromium') && !aptInstall('chromium')) {
+  say('chromium is missing and apt-get cannot install it here: the browser tests will fail.')
+}
+
+// 5. The workspace's dependencies (a no-op when the lockfile and node_modules agree).
 if (!run('pnpm', ['install', '--frozen-lockfile'])) {
   die('pnpm install failed (see above). If you changed a package.json, run `pnpm install` once.')
 }

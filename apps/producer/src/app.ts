@@ -3,11 +3,18 @@ import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import type { Logger, Producer } from '@jobq/queue-core'
 import type { AppRegistry } from '@jobq/jobs'
+import pkg from '../package.json' with { type: 'json' }
+import { bearerAuth } from './auth.js'
+import { dashboard } from './dashboard.js'
+import { docsPage } from './docs-page.js'
 import { handleError } from './errors.js'
+import { createMetrics } from './metrics.js'
+import { ApiDocs } from './openapi/document.js'
 import { problem } from './problem.js'
 import { healthRoutes } from './routes/health.js'
 import { jobRoutes } from './routes/jobs.js'
 import { queueRoutes } from './routes/queues.js'
+import { registryRoutes } from './routes/registry.js'
 
 /** What the app needs; `main.ts` builds them from the environment, tests from a test Redis. */
 export interface AppDeps {
@@ -16,12 +23,29 @@ export interface AppDeps {
   logger: Logger
   /** @defaultValue 1 MiB */
   bodyLimitBytes?: number
+  /** @defaultValue 10000 */
+  bulkMax?: number
+  /** Bearer tokens; empty = no auth. */
+  apiTokens?: readonly string[]
 }
 
+/** Paths behind auth when tokens are configured; health and docs stay open. */
+const PROTECTED = ['/v1/*', '/ui', '/ui/*', '/metrics']
+
 /** Builds the HTTP API. Listening is `main.ts`'s job, so tests call `app.request()` directly. */
-export function createApp({ producer, registry, logger, bodyLimitBytes = 1024 * 1024 }: AppDeps) {
+export function createApp(deps: AppDeps) {
+  const { producer, registry, logger, bodyLimitBytes = 1024 * 1024, bulkMax = 10_000 } = deps
   const app = new Hono()
+  const docs = new ApiDocs()
+  const metrics = createMetrics(producer)
+
   app.use(requestId())
+  app.use(metrics.middleware)
+  if (deps.apiTokens?.length) {
+    const auth = bearerAuth(deps.apiTokens)
+    for (const path of PROTECTED) app.use(path, auth)
+    docs.requireBearer()
+  }
   app.use(
     '/v1/*',
     bodyLimit({
@@ -29,9 +53,20 @@ export function createApp({ producer, registry, logger, bodyLimitBytes = 1024 * 
       onError: (c) => problem(c, 413, 'too-large', `the body is over ${bodyLimitBytes} bytes`),
     }),
   )
+
   app.route('/', healthRoutes(producer))
-  app.route('/v1/jobs', jobRoutes(producer, registry))
-  app.route('/v1/queues', queueRoutes(producer))
+  app.route('/', jobRoutes(docs, { producer, registry, bulkMax, onEnqueued: metrics.enqueued }))
+  app.route('/', queueRoutes(docs, producer))
+  app.route('/', registryRoutes(docs, registry))
+  app.route('/ui', dashboard(producer, registry))
+  app.route('/', docsPage())
+
+  const document = docs.document(pkg.version)
+  app.get('/openapi.json', (c) => c.json(document))
+  app.get('/metrics', async (c) =>
+    c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }),
+  )
+
   app.notFound((c) => problem(c, 404, 'no-route', `no route for ${c.req.method} ${c.req.path}`))
   app.onError(handleError(logger))
   return app

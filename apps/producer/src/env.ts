@@ -1,17 +1,31 @@
-import { baseEnvShape, intEnv, parseEnv } from '@jobq/queue-core'
+import { baseEnvShape, ConfigError, intEnv, listEnv, parseEnv } from '@jobq/queue-core'
 import { z } from 'zod'
 
 const producerEnvShape = {
   ...baseEnvShape,
+  NODE_ENV: z.string().default('development'),
   PORT: intEnv(1, 65_535, 3_000),
   HOST: z.string().min(1).default('0.0.0.0'),
   /** Largest request body accepted, in bytes; larger ones get 413. */
   JOBQ_BODY_LIMIT_BYTES: intEnv(1_024, 100 * 1024 * 1024, 1024 * 1024),
+  /** Most items one bulk request may carry. */
+  JOBQ_BULK_MAX: intEnv(1, 1_000_000, 10_000),
+  /** Comma-separated bearer tokens; when set, /v1, /ui and /metrics need one of them. */
+  JOBQ_API_TOKENS: listEnv.pipe(
+    z.array(z.string().min(16, 'each token must be at least 16 characters')),
+  ),
 }
 
 export type ProducerEnv = ReturnType<typeof loadEnv>
 
 /** The only place the producer reads `process.env`; throws `ConfigError` naming bad variables. */
 export function loadEnv(source: Record<string, string | undefined> = process.env) {
-  return parseEnv(producerEnvShape, source)
+  const env = parseEnv(producerEnvShape, source)
+  if (env.NODE_ENV === 'production' && env.JOBQ_API_TOKENS.length === 0) {
+    // An open job API in production lets anyone run any job: refuse rather than guess.
+    throw new ConfigError([
+      { path: 'JOBQ_API_TOKENS', message: 'is required when NODE_ENV=production' },
+    ])
+  }
+  return env
 }

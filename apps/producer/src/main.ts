@@ -15,8 +15,23 @@ try {
 
 const logger = createLogger({ level: env.LOG_LEVEL, name: 'producer' })
 const redis = createRedis({ url: env.REDIS_URL, role: 'producer', logger })
-const producer = createProducer({ registry, connection: redis, prefix: env.JOBQ_PREFIX, logger })
-const app = createApp({ producer, registry, logger, bodyLimitBytes: env.JOBQ_BODY_LIMIT_BYTES })
+// Event streams (GET /v1/jobs/:id/events) block on Redis: they get a patient connection.
+const eventsRedis = createRedis({ url: env.REDIS_URL, role: 'worker', logger })
+const producer = createProducer({
+  registry,
+  connection: redis,
+  eventsConnection: eventsRedis,
+  prefix: env.JOBQ_PREFIX,
+  logger,
+})
+const app = createApp({
+  producer,
+  registry,
+  logger,
+  bodyLimitBytes: env.JOBQ_BODY_LIMIT_BYTES,
+  bulkMax: env.JOBQ_BULK_MAX,
+  apiTokens: env.JOBQ_API_TOKENS,
+})
 
 const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
   logger.info(
@@ -34,6 +49,7 @@ async function stop(signal: string) {
   server.close()
   await producer.close()
   redis.disconnect()
+  eventsRedis.disconnect()
   process.exit(0)
 }
 process.once('SIGTERM', (s) => void stop(s))

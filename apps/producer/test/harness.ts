@@ -1,4 +1,5 @@
-import { inject } from 'vitest'
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
 import { registry } from '@jobq/jobs'
 import {
   createLogger,
@@ -8,27 +9,38 @@ import {
   waitForReady,
   type RunningWorker,
 } from '@jobq/queue-core'
-import { deletePrefix, JobWaiter, uniquePrefix } from '@jobq/queue-core/testing'
-import { createApp } from '../src/app.js'
+import { deletePrefix, JobWaiter, testRedisUrl, uniquePrefix } from '@jobq/queue-core/testing'
+import { createApp, type AppDeps } from '../src/app.js'
 
 const logger = createLogger({ level: 'silent' })
 
-/** The app on a real producer against the test Redis, under a prefix of its own. */
-export async function createHarness(options: { bodyLimitBytes?: number } = {}) {
-  const url = inject('redisUrl')
+/** The app on a real producer against a Redis (the test one by default), under its own prefix. */
+export async function createHarness(
+  options: Partial<Pick<AppDeps, 'bodyLimitBytes' | 'bulkMax' | 'apiTokens'>> & {
+    redisUrl?: string
+  } = {},
+) {
+  const url = options.redisUrl ?? testRedisUrl()
   const prefix = uniquePrefix()
   const redis = createRedis({ url, role: 'producer' })
+  const eventsRedis = createRedis({ url, role: 'worker' })
   await waitForReady(redis, 5_000)
-  const producer = createProducer({ registry, connection: redis, prefix })
+  const producer = createProducer({
+    registry,
+    connection: redis,
+    eventsConnection: eventsRedis,
+    prefix,
+  })
   const app = createApp({ producer, registry, logger, ...options })
   const waiter = new JobWaiter(url, prefix)
-  let worker: RunningWorker | undefined
-  let workerRedis: ReturnType<typeof createRedis> | undefined
+  const workers: { worker: RunningWorker; redis: ReturnType<typeof createRedis> }[] = []
+  let server: ReturnType<typeof serve> | undefined
 
   return {
     app,
     waiter,
     prefix,
+    redis,
     /** POSTs JSON (or a raw string) the way a client would. */
     post(path: string, body: unknown, headers: Record<string, string> = {}) {
       return app.request(path, {
@@ -37,10 +49,24 @@ export async function createHarness(options: { bodyLimitBytes?: number } = {}) {
         body: typeof body === 'string' ? body : JSON.stringify(body),
       })
     },
-    /** Runs an in-process worker for every queue (handlers from @jobq/jobs). */
-    async startWorker() {
-      workerRedis = createRedis({ url, role: 'worker' })
-      worker = await startWorker({ registry, connection: workerRedis, prefix, logger })
+    /** Runs an in-process worker (handlers from @jobq/jobs) for some or all queues. */
+    async startWorker(queues?: string[]) {
+      const workerRedis = createRedis({ url, role: 'worker' })
+      const worker = await startWorker({
+        registry,
+        connection: workerRedis,
+        prefix,
+        queues,
+        logger,
+      })
+      workers.push({ worker, redis: workerRedis })
+      return worker
+    },
+    /** Serves the app on a free loopback port, for clients that need a real socket. */
+    async listen(): Promise<string> {
+      server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
+      await new Promise((resolve) => server!.once('listening', resolve))
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
     },
     /** Total jobs in a queue, whatever their state. */
     async jobCount(queue: string) {
@@ -48,12 +74,16 @@ export async function createHarness(options: { bodyLimitBytes?: number } = {}) {
       return Object.values(counts).reduce((a, b) => a + b, 0)
     },
     async close(keepKeys: boolean) {
-      await worker?.close(1_000)
-      workerRedis?.disconnect()
+      server?.close()
+      for (const { worker, redis: workerRedis } of workers) {
+        await worker.close(1_000)
+        workerRedis.disconnect()
+      }
       await producer.close()
       await waiter.close()
-      if (!keepKeys) await deletePrefix(redis, prefix)
+      if (!keepKeys && redis.status === 'ready') await deletePrefix(redis, prefix)
       redis.disconnect()
+      eventsRedis.disconnect()
     },
   }
 }

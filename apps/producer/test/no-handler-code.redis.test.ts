@@ -1,6 +1,12 @@
 import { fileURLToPath } from 'node:url'
-import { afterEach, describe, expect, inject, it } from 'vitest'
-import { freePort, spawnNode, uniquePrefix, type NodeProcess } from '@jobq/queue-core/testing'
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  freePort,
+  spawnNode,
+  testRedisUrl,
+  uniquePrefix,
+  type NodeProcess,
+} from '@jobq/queue-core/testing'
 
 const hook = fileURLToPath(new URL('./forbid-handlers.mjs', import.meta.url))
 const producerMain = fileURLToPath(new URL('../dist/main.js', import.meta.url))
@@ -19,7 +25,7 @@ describe('the producer never evaluates handler code', () => {
 
   it('serves enqueue and reads for every job with handler modules forbidden', async () => {
     const port = await freePort()
-    const env = { REDIS_URL: inject('redisUrl'), JOBQ_PREFIX: uniquePrefix(), PORT: String(port) }
+    const env = { REDIS_URL: testRedisUrl(), JOBQ_PREFIX: uniquePrefix(), PORT: String(port) }
     const producer = spawnNode(producerMain, [], { env, nodeArgs: ['--import', hook] })
     processes.push(producer)
     await producer.waitFor(/producer listening/)
@@ -46,7 +52,7 @@ describe('the producer never evaluates handler code', () => {
   })
 
   it('(control) the same hook stops a worker, which must load handlers', async () => {
-    const env = { REDIS_URL: inject('redisUrl'), JOBQ_PREFIX: uniquePrefix() }
+    const env = { REDIS_URL: testRedisUrl(), JOBQ_PREFIX: uniquePrefix() }
     const worker = spawnNode(workerMain, [], { env, nodeArgs: ['--import', hook] })
     processes.push(worker)
     expect(await worker.exited).toBe(86)

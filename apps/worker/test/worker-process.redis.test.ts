@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { registry } from '@jobq/jobs'
 import {
   createProducer,
@@ -15,6 +15,7 @@ import {
   deletePrefix,
   JobWaiter,
   spawnNode,
+  testRedisUrl,
   uniquePrefix,
   type NodeProcess,
 } from '@jobq/queue-core/testing'
@@ -36,10 +37,10 @@ describe('worker process', () => {
 
   beforeEach(async () => {
     prefix = uniquePrefix()
-    redis = createRedis({ url: inject('redisUrl'), role: 'producer' })
+    redis = createRedis({ url: testRedisUrl(), role: 'producer' })
     await waitForReady(redis, 5_000)
     producer = createProducer({ registry, connection: redis, prefix })
-    waiter = new JobWaiter(inject('redisUrl'), prefix)
+    waiter = new JobWaiter(testRedisUrl(), prefix)
     processes = []
   })
 
@@ -55,7 +56,7 @@ describe('worker process', () => {
   async function startWorker(args: string[], env: Record<string, string> = {}) {
     const worker = spawnNode(workerMain, args, {
       env: {
-        REDIS_URL: inject('redisUrl'),
+        REDIS_URL: testRedisUrl(),
         JOBQ_PREFIX: prefix,
         JOBQ_DEMO_FILE: join(dir, 'large_file.txt'),
         JOBQ_DEMO_FILE_MB: '1',
@@ -132,7 +133,7 @@ describe('worker process', () => {
     ]
     for (const [args, env, code, message] of cases) {
       const worker = spawnNode(workerMain, args, {
-        env: { REDIS_URL: inject('redisUrl'), JOBQ_PREFIX: prefix, ...env },
+        env: { REDIS_URL: testRedisUrl(), JOBQ_PREFIX: prefix, ...env },
       })
       processes.push(worker)
       expect(await worker.exited, args.join(' ')).toBe(code)

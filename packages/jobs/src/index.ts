@@ -16,3 +16,15 @@ export const registry = createRegistry({
 export type AppRegistry = typeof registry
 export { bigFile, echo, sleep }
 export { bigFileQueue, defaultQueue }
+
+// The shapes the HTTP API answers, for @jobq/client (which may import types from here only).
+export type {
+  EnqueuedJob,
+  EnqueueOptions,
+  InputOf,
+  JobEvent,
+  JobState,
+  JobView,
+  OutputOf,
+  QueueSummary,
+} from '@jobq/queue-core'

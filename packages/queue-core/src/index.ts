@@ -26,7 +26,16 @@ export type { JobState } from './job-state.js'
 export type { JobView } from './job-view.js'
 export { RETENTION } from './job-options.js'
 export { createProducer } from './producer.js'
-export type { EnqueuedJob, ListJobsOptions, Producer, ProducerOptions } from './producer.js'
+export type {
+  BulkItem,
+  EnqueuedJob,
+  JobWatch,
+  ListJobsOptions,
+  Producer,
+  ProducerOptions,
+} from './producer.js'
+export type { JobEvent } from './job-events.js'
+export type { QueueSummary } from './queue-admin.js'
 export { cancelChannel, requestCancel } from './cancel.js'
 export { startWorker } from './worker.js'
 export type { RunningWorker, WorkerOptions } from './worker.js'

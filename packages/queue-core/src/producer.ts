@@ -11,8 +11,12 @@ import {
 } from './errors.js'
 import { toBullOptions } from './job-options.js'
 import { BULLMQ_TYPES, toPublicState, type JobState } from './job-state.js'
+import { JobEventHub, type JobEvent } from './job-events.js'
 import { toJobView, type JobView } from './job-view.js'
+import { emptyQueue, retryFailed, summarizeQueue, type QueueSummary } from './queue-admin.js'
 import type { Logger } from './logger.js'
+import type { AnyJobDefinition } from './define-job.js'
+import type { ValidationIssue } from './errors.js'
 import type { AnyRegistry } from './registry.js'
 import { toIssues } from './validation.js'
 
@@ -23,6 +27,11 @@ export interface ProducerOptions {
   connection: Redis
   /** Key prefix shared with the workers. @defaultValue 'jobq' */
   prefix?: string
+  /**
+   * A connection made with `createRedis({ role: 'worker' })` for the blocking event readers
+   * behind `watch()`. Without it, `watch()` is unavailable.
+   */
+  eventsConnection?: Redis
   logger?: Logger
 }
 
@@ -31,8 +40,22 @@ export interface EnqueuedJob {
   id: string
   name: string
   queue: string
-  state: 'waiting' | 'delayed'
+  state: JobState
   enqueuedAt: string
+  /** False when a job with the same `jobId` already existed: that job is answered instead. */
+  created: boolean
+}
+
+/** One item of a bulk enqueue. */
+export interface BulkItem {
+  data: unknown
+  options?: unknown
+}
+
+/** A job being watched: where it stands now, and how to stop watching. */
+export interface JobWatch {
+  current: JobView
+  stop: () => void
 }
 
 /** Which page of a queue's jobs to list. */
@@ -48,12 +71,28 @@ export interface ListJobsOptions {
 export interface Producer {
   /** Validates `data` against the job's input schema, then enqueues it. */
   enqueue(name: string, data: unknown, options?: unknown): Promise<EnqueuedJob>
+  /** Validates every item first; enqueues all of them in one transaction, or none. */
+  enqueueBulk(name: string, items: readonly BulkItem[]): Promise<string[]>
+  /**
+   * Reads job `id` and calls `onEvent` for its progress and its end. Subscribes before reading,
+   * so an event between the two is never missed.
+   */
+  watch(id: string, onEvent: (event: JobEvent) => void): Promise<JobWatch>
   /** One job by id, whichever queue holds it. */
   getJob(id: string): Promise<JobView>
   /** A page of one queue's jobs in one state, newest first. */
   listJobs(queue: string, options: ListJobsOptions): Promise<JobView[]>
   /** The BullMQ queue behind a registry queue name. */
   queue(name: string): Queue
+  /** Counts, paused flag and backlog of every registry queue. */
+  summarize(): Promise<QueueSummary[]>
+  /** Stops workers taking jobs of `queue` (active ones finish). */
+  pause(queue: string): Promise<void>
+  resume(queue: string): Promise<void>
+  /** Moves every failed job of `queue` back to waiting; resolves with how many. */
+  retryFailed(queue: string): Promise<number>
+  /** Removes every waiting and delayed job of `queue`; resolves with how many. */
+  empty(queue: string): Promise<number>
   /** True when Redis answers within `timeoutMs`. */
   ping(timeoutMs?: number): Promise<boolean>
   close(): Promise<void>
@@ -64,6 +103,7 @@ export function createProducer({
   registry,
   connection,
   prefix = 'jobq',
+  eventsConnection,
   logger,
 }: ProducerOptions): Producer {
   const queues = new Map<string, Queue>()
@@ -73,6 +113,14 @@ export function createProducer({
     const queue = new Queue(name, { connection, prefix })
     queue.on('error', (err) => logger?.warn({ err: err.message, queue: name }, 'queue error'))
     queues.set(name, queue)
+  }
+
+  const events = eventsConnection && new JobEventHub(eventsConnection, prefix, logger)
+
+  const jobOf = (name: string) => {
+    const definition = registry.job(name)
+    if (!definition) throw new UnknownJobError(name)
+    return definition
   }
 
   const queueOf = (name: string): Queue => {
@@ -96,28 +144,55 @@ export function createProducer({
 
   return {
     async enqueue(name, data, rawOptions) {
-      const definition = registry.job(name)
-      if (!definition) throw new UnknownJobError(name)
-      const input = definition.input.safeParse(data)
-      const options = enqueueOptionsSchema.safeParse(rawOptions ?? {})
-      if (!input.success || !options.success) {
-        const issues = [
-          ...(input.success ? [] : toIssues(input.error, 'data')),
-          ...(options.success ? [] : toIssues(options.error, 'options')),
-        ]
-        throw new JobValidationError(`invalid input for job "${name}"`, issues)
-      }
-      const opts: EnqueueOptions = options.data
-      const id = opts.jobId ?? randomUUID()
-      const job = await guard(() =>
-        queueOf(definition.queue).add(name, input.data, toBullOptions(definition, opts, id)),
-      )
-      return {
+      const definition = jobOf(name)
+      const { data: input, options } = validate(definition, [{ data, options: rawOptions }])[0]!
+      const id = options.jobId ?? randomUUID()
+      const queue = queueOf(definition.queue)
+      const job = await guard(() => queue.add(name, input, toBullOptions(definition, options, id)))
+      const enqueued: EnqueuedJob = {
         id,
         name,
         queue: definition.queue,
-        state: opts.delay ? 'delayed' : 'waiting',
+        state: options.delay ? 'delayed' : 'waiting',
         enqueuedAt: new Date(job.timestamp).toISOString(),
+        created: true,
+      }
+      if (!options.jobId) return enqueued
+      // With a caller's jobId, BullMQ answers an existing job instead of adding one: tell which.
+      const stored = await guard(() => Job.fromId(queue, id))
+      if (!stored || stored.timestamp === job.timestamp) return enqueued
+      const state = toPublicState(await guard(() => stored.getState())) ?? 'waiting'
+      return {
+        ...enqueued,
+        name: stored.name,
+        state,
+        enqueuedAt: new Date(stored.timestamp).toISOString(),
+        created: false,
+      }
+    },
+
+    async enqueueBulk(name, items) {
+      const definition = jobOf(name)
+      const valid = validate(definition, items)
+      const jobs = valid.map(({ data, options }) => ({
+        name,
+        data,
+        opts: toBullOptions(definition, options, options.jobId ?? randomUUID()),
+      }))
+      // addBulk runs as one MULTI: every job is added, or (on error) none.
+      await guard(() => queueOf(definition.queue).addBulk(jobs))
+      return jobs.map((job) => job.opts.jobId!)
+    },
+
+    async watch(id, onEvent) {
+      if (!events) throw new TypeError('watch() needs the eventsConnection option')
+      const { queue } = await this.getJob(id)
+      const stop = await events.subscribe(queue, id, onEvent)
+      try {
+        return { current: await this.getJob(id), stop }
+      } catch (err) {
+        stop()
+        throw err
       }
     },
 
@@ -128,6 +203,9 @@ export function createProducer({
         const pipeline = connection.pipeline()
         for (const name of names) pipeline.hexists(queueOf(name).toKey(id), 'timestamp')
         const replies = (await pipeline.exec()) ?? []
+        // A pipeline reports errors per command: one means we cannot tell "absent" from "down".
+        const failed = replies.find(([err]) => err)
+        if (failed) throw failed[0]
         return names.filter((_, i) => replies[i]?.[1] === 1)
       })
       const queueName = found[0]
@@ -149,6 +227,16 @@ export function createProducer({
 
     queue: queueOf,
 
+    summarize() {
+      return guard(() =>
+        Promise.all([...queues.values()].map((queue) => summarizeQueue(queue, connection))),
+      )
+    },
+    pause: (name) => guard(() => queueOf(name).pause()),
+    resume: (name) => guard(() => queueOf(name).resume()),
+    retryFailed: (name) => guard(() => retryFailed(queueOf(name))),
+    empty: (name) => guard(() => emptyQueue(queueOf(name))),
+
     async ping(timeoutMs = 1_000) {
       if (connection.status !== 'ready') return false
       const timeout = new Promise<false>((resolve) => setTimeout(resolve, timeoutMs, false).unref())
@@ -160,9 +248,33 @@ export function createProducer({
     },
 
     async close() {
+      await events?.close()
       await Promise.all([...queues.values()].map((queue) => queue.close()))
     },
   }
+}
+
+/**
+ * Validates items against a job's input schema and the enqueue options. Every issue of every
+ * item is collected (paths like `items.3.data.ms` for bulk) before anything is thrown.
+ */
+function validate(
+  definition: AnyJobDefinition,
+  items: readonly BulkItem[],
+): { data: unknown; options: EnqueueOptions }[] {
+  const issues: ValidationIssue[] = []
+  const valid = items.map((item, index) => {
+    const at = items.length === 1 && index === 0 ? '' : `items.${index}.`
+    const input = definition.input.safeParse(item.data)
+    const options = enqueueOptionsSchema.safeParse(item.options ?? {})
+    if (!input.success) issues.push(...toIssues(input.error, `${at}data`))
+    if (!options.success) issues.push(...toIssues(options.error, `${at}options`))
+    return { data: input.data, options: options.data ?? {} }
+  })
+  if (issues.length) {
+    throw new JobValidationError(`invalid input for job "${definition.name}"`, issues)
+  }
+  return valid
 }
 
 function isConnectionError(err: unknown): boolean {

@@ -81,13 +81,27 @@ describe('POST /v1/jobs/:name and GET /v1/jobs/:id', () => {
     expect(await h.jobCount('default')).toBe(0)
   })
 
-  it('honours delay and jobId (the same jobId never makes a second job)', async () => {
+  it('honours delay and jobId: the same jobId answers the existing job (200), never a second', async () => {
     const body = { data: { ms: 1 }, options: { delay: 60_000, jobId: 'report-2026-11' } }
-    const first = (await (await h.post('/v1/jobs/demo.sleep', body)).json()) as { id: string }
-    const again = (await (await h.post('/v1/jobs/demo.sleep', body)).json()) as { id: string }
-    expect(first).toMatchObject({ id: 'report-2026-11', state: 'delayed' })
-    expect(again.id).toBe(first.id)
+    const first = await h.post('/v1/jobs/demo.sleep', body)
+    expect(first.status).toBe(202)
+    expect(await first.json()).toMatchObject({
+      id: 'report-2026-11',
+      state: 'delayed',
+      created: true,
+    })
+    const again = await h.post('/v1/jobs/demo.sleep', { ...body, data: { ms: 2 } })
+    expect(again.status).toBe(200)
+    expect(await again.json()).toMatchObject({
+      id: 'report-2026-11',
+      state: 'delayed',
+      created: false,
+    })
     expect(await h.jobCount('default')).toBe(1)
+    const stored = (await (await h.app.request('/v1/jobs/report-2026-11')).json()) as {
+      data: unknown
+    }
+    expect(stored.data).toEqual({ ms: 1, message: '' })
   })
 
   it('answers 404 for an unknown id and 400 for a malformed one', async () => {

@@ -1,33 +1,192 @@
-import { Hono } from 'hono'
 import { z } from 'zod'
-import { isValidJobId, JobValidationError, type Producer, UnknownJobError } from '@jobq/queue-core'
+import { Hono, type Context } from 'hono'
+import type { Producer } from '@jobq/queue-core'
+import { isValidJobId, UnknownJobError } from '@jobq/queue-core'
 import type { AppRegistry } from '@jobq/jobs'
 import { readJson } from '../body.js'
 import { BadRequestError } from '../errors.js'
+import { type ApiDocs, documented } from '../openapi/document.js'
+import {
+  BulkEnqueued,
+  commonErrors,
+  EnqueuedJob,
+  EnqueueOptions,
+  JobIdParam,
+  JobView,
+  jsonResponse,
+  problemResponse,
+} from '../openapi/schemas.js'
+import { parseOrThrow } from '../validate.js'
+import { streamJobEvents } from './job-events.js'
 
-/** `{ data, options? }`: anything else in the envelope is a mistake worth reporting. */
-const enqueueBody = z.strictObject({ data: z.unknown(), options: z.unknown().optional() })
+/** Options of {@link jobRoutes}. */
+export interface JobRoutesOptions {
+  producer: Producer
+  registry: AppRegistry
+  /** Most items one bulk request may carry. */
+  bulkMax: number
+  /** Counts what was enqueued (metrics). */
+  onEnqueued?: (job: string, queue: string, count: number) => void
+}
 
-/** POST /v1/jobs/:name enqueues; GET /v1/jobs/:id reads one job, whatever its queue. */
-export function jobRoutes(producer: Producer, registry: AppRegistry) {
-  return new Hono()
-    .post('/:name', async (c) => {
-      const name = c.req.param('name')
-      if (!registry.job(name)) throw new UnknownJobError(name)
-      const body = enqueueBody.safeParse(await readJson(c))
-      if (!body.success) {
-        throw new JobValidationError('the body must be { "data": ..., "options"?: {...} }', [
-          { path: '(root)', message: body.error.issues.map((i) => i.message).join('; ') },
-        ])
-      }
-      const job = await producer.enqueue(name, body.data.data, body.data.options)
-      return c.json(job, 202, { location: `/v1/jobs/${job.id}` })
-    })
-    .get('/:id', async (c) => {
-      const id = c.req.param('id')
-      if (!isValidJobId(id)) {
-        throw new BadRequestError(400, 'malformed-id', `"${id.slice(0, 64)}" is not a job id`)
-      }
-      return c.json(await producer.getJob(id))
-    })
+const envelope = z.strictObject({ data: z.unknown(), options: z.unknown().optional() })
+const bulkEnvelope = z.union([
+  z.strictObject({ items: z.array(envelope) }),
+  z.strictObject({
+    count: z.number().int().min(1),
+    data: z.unknown(),
+    options: z.unknown().optional(),
+  }),
+])
+
+/**
+ * Job routes. Each registry job gets its own documented POST routes, typed by its own input
+ * schema; `/v1/jobs/:name` catches every other name with a 404.
+ */
+export function jobRoutes(docs: ApiDocs, options: JobRoutesOptions): Hono {
+  const { producer, registry, bulkMax, onEnqueued } = options
+  const app = new Hono()
+
+  const enqueue = async (c: Context, name: string) => {
+    const body = parseOrThrow(envelope, await readJson(c), 'body')
+    const job = await producer.enqueue(name, body.data, body.options)
+    if (job.created) onEnqueued?.(name, job.queue, 1)
+    return c.json(job, job.created ? 202 : 200, { location: `/v1/jobs/${job.id}` })
+  }
+
+  const enqueueBulk = async (c: Context, name: string) => {
+    const body = parseOrThrow(bulkEnvelope, await readJson(c), 'body')
+    const count = 'items' in body ? body.items.length : body.count
+    if (count > bulkMax) {
+      throw new BadRequestError(413, 'too-many-items', `at most ${bulkMax} items per request`)
+    }
+    const items = 'items' in body ? body.items : Array.from({ length: count }, () => ({ ...body }))
+    const ids = await producer.enqueueBulk(name, items)
+    onEnqueued?.(name, registry.job(name)!.queue, ids.length)
+    return c.json({ ids }, 202)
+  }
+
+  for (const definition of registry.all()) {
+    const { name } = definition
+    const tag = definition.queue
+    const body = z.object({ data: definition.input, options: EnqueueOptions.optional() })
+    docs.addSchema(`${name}.input`, definition.input, 'input')
+    docs.addSchema(`${name}.result`, definition.output, 'output')
+    documented(
+      app,
+      docs,
+      {
+        method: 'post',
+        path: `/v1/jobs/${name}`,
+        tags: [tag],
+        summary: `Enqueue ${name}`,
+        description:
+          `${definition.description ?? name}. Queue \`${definition.queue}\`. The finished job's ` +
+          `\`result\` follows the \`${name}.result\` schema.`,
+        request: { body: { required: true, content: { 'application/json': { schema: body } } } },
+        responses: {
+          202: jsonResponse('enqueued', EnqueuedJob),
+          200: jsonResponse('a job with this jobId already existed; here it is', EnqueuedJob),
+          ...commonErrors,
+          413: problemResponse('the body is over the size limit'),
+          415: problemResponse('the body is not application/json'),
+        },
+      },
+      (c) => enqueue(c, name),
+    )
+    documented(
+      app,
+      docs,
+      {
+        method: 'post',
+        path: `/v1/jobs/${name}/bulk`,
+        tags: [tag],
+        summary: `Enqueue many ${name} (all or nothing)`,
+        request: {
+          body: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: z.union([
+                  z.object({ items: z.array(body) }),
+                  z.object({
+                    count: z.number().int().min(1).max(bulkMax),
+                    data: definition.input,
+                    options: EnqueueOptions.optional(),
+                  }),
+                ]),
+              },
+            },
+          },
+        },
+        responses: {
+          202: jsonResponse('every item enqueued', BulkEnqueued),
+          ...commonErrors,
+          413: problemResponse(`more than ${bulkMax} items, or the body is too large`),
+        },
+      },
+      (c) => enqueueBulk(c, name),
+    )
+  }
+
+  // Any other name: 404, before the body is even read.
+  app.post('/v1/jobs/:name', (c) => {
+    throw new UnknownJobError(c.req.param('name'))
+  })
+  app.post('/v1/jobs/:name/bulk', (c) => {
+    throw new UnknownJobError(c.req.param('name'))
+  })
+
+  const jobId = (c: Context) => {
+    const id = c.req.param('id') ?? ''
+    if (!isValidJobId(id)) {
+      throw new BadRequestError(400, 'malformed-id', `"${id.slice(0, 64)}" is not a job id`)
+    }
+    return id
+  }
+
+  documented(
+    app,
+    docs,
+    {
+      method: 'get',
+      path: '/v1/jobs/{id}',
+      tags: ['jobs'],
+      summary: 'One job, by the id enqueue returned, whatever its queue',
+      request: { params: JobIdParam },
+      responses: {
+        200: jsonResponse('the job', JobView),
+        404: problemResponse('no such job'),
+        ...commonErrors,
+      },
+    },
+    async (c) => c.json(await producer.getJob(jobId(c))),
+  )
+
+  documented(
+    app,
+    docs,
+    {
+      method: 'get',
+      path: '/v1/jobs/{id}/events',
+      tags: ['jobs'],
+      summary: 'Server-sent events of one job: state, progress, completed, failed',
+      description:
+        'Starts with a `state` event (the job as it is), then `progress` events, and ends with ' +
+        '`completed` (with the result) or `failed` (with the reason). A job already finished ' +
+        'answers its `state` and its final event at once.',
+      request: { params: JobIdParam },
+      responses: {
+        200: {
+          description: 'an event stream',
+          content: { 'text/event-stream': { schema: z.string() } },
+        },
+        404: problemResponse('no such job'),
+        ...commonErrors,
+      },
+    },
+    (c) => streamJobEvents(c, producer, jobId(c)),
+  )
+
+  return app
 }

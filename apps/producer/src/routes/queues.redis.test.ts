@@ -53,6 +53,92 @@ describe('GET /v1/queues/:queue/jobs', () => {
   })
 })
 
+describe('GET /v1/queues and the admin actions', () => {
+  let h: Harness
+  beforeEach(async () => {
+    h = await createHarness()
+  })
+  afterEach(async (context) => {
+    await h.close(context.task.result?.state === 'fail')
+  })
+
+  const summary = async (name: string) => {
+    const body = (await (await h.app.request('/v1/queues')).json()) as {
+      queues: { name: string; paused: boolean; counts: Record<string, number>; backlog: number }[]
+    }
+    return body.queues.find((q) => q.name === name)!
+  }
+
+  it('lists every queue with counts per state and a backlog that counts prioritized jobs', async () => {
+    await h.post('/v1/jobs/demo.echo', { data: 1 })
+    await h.post('/v1/jobs/demo.echo', { data: 2, options: { priority: 5 } })
+    await h.post('/v1/jobs/demo.echo', { data: 3, options: { delay: 60_000 } })
+    const body = (await (await h.app.request('/v1/queues')).json()) as {
+      queues: { name: string }[]
+    }
+    expect(body.queues.map((q) => q.name)).toEqual(['default', 'big_file'])
+    expect(await summary('default')).toMatchObject({
+      paused: false,
+      counts: { waiting: 2, delayed: 1, active: 0, completed: 0, failed: 0 },
+      backlog: 2,
+    })
+  })
+
+  it('pauses (no worker takes a job) and resumes (the job runs)', async () => {
+    const paused = await h.post('/v1/queues/default/pause', {})
+    expect(paused.status).toBe(200)
+    expect(await paused.json()).toMatchObject({ queue: { name: 'default', paused: true } })
+    await h.startWorker(['default'])
+    const { id } = (await (await h.post('/v1/jobs/demo.echo', { data: 'later' })).json()) as {
+      id: string
+    }
+    // A job enqueued on another queue completing proves the worker runs; ours must still wait.
+    await h.startWorker(['big_file'])
+    const other = (await (await h.post('/v1/jobs/demo.big-file', { data: {} })).json()) as {
+      id: string
+    }
+    await h.waiter.finished('big_file', other.id)
+    expect(
+      ((await (await h.app.request(`/v1/jobs/${id}`)).json()) as { state: string }).state,
+    ).toBe('waiting')
+
+    const resumed = await h.post('/v1/queues/default/resume', {})
+    expect(await resumed.json()).toMatchObject({ queue: { paused: false } })
+    expect(await h.waiter.finished('default', id)).toEqual({
+      state: 'completed',
+      result: { echo: 'later' },
+    })
+  })
+
+  it('retries every failed job and empties waiting and delayed jobs', async () => {
+    const queue = h.waiter.queue('default')
+    await queue.add('demo.sleep', { ms: 'bad' }, { jobId: 'broken-1' })
+    await h.startWorker(['default'])
+    expect((await h.waiter.finished('default', 'broken-1')).state).toBe('failed')
+    expect((await summary('default')).counts.failed).toBe(1)
+
+    await h.post('/v1/queues/default/pause', {})
+    const retried = await h.post('/v1/queues/default/retry', {})
+    expect(await retried.json()).toMatchObject({
+      affected: 1,
+      queue: { counts: { failed: 0, waiting: 1 } },
+    })
+
+    await h.post('/v1/jobs/demo.echo', { data: 1, options: { delay: 60_000 } })
+    const emptied = await h.post('/v1/queues/default/empty', {})
+    expect(await emptied.json()).toMatchObject({
+      affected: 2,
+      queue: { counts: { waiting: 0, delayed: 0 } },
+    })
+  })
+
+  it('answers 404 for an unknown queue', async () => {
+    for (const action of ['pause', 'resume', 'retry', 'empty']) {
+      expect((await h.post(`/v1/queues/nope/${action}`, {})).status).toBe(404)
+    }
+  })
+})
+
 describe('health', () => {
   let h: Harness
   beforeEach(async () => {

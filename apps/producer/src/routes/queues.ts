@@ -1,24 +1,117 @@
-import { Hono } from 'hono'
 import { z } from 'zod'
-import { JOB_STATES, JobValidationError, type Producer } from '@jobq/queue-core'
+import { Hono } from 'hono'
+import { JOB_STATES, type Producer } from '@jobq/queue-core'
+import { type ApiDocs, documented } from '../openapi/document.js'
+import {
+  commonErrors,
+  JobView,
+  jsonResponse,
+  problemResponse,
+  QueueParam,
+  QueueSummary,
+} from '../openapi/schemas.js'
+import { parseOrThrow } from '../validate.js'
 
-const listQuery = z.strictObject({
+const ListQuery = z.strictObject({
   state: z.enum(JOB_STATES).default('waiting'),
   limit: z.coerce.number().int().min(1).max(1_000).default(50),
   offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
 })
 
-/** GET /v1/queues/:queue/jobs?state=&limit=&offset= lists one queue's jobs in one state. */
-export function queueRoutes(producer: Producer) {
-  return new Hono().get('/:queue/jobs', async (c) => {
-    const query = listQuery.safeParse(c.req.query())
-    if (!query.success) {
-      throw new JobValidationError(
-        'invalid query',
-        query.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message })),
-      )
-    }
-    const jobs = await producer.listJobs(c.req.param('queue'), query.data)
-    return c.json({ queue: c.req.param('queue'), state: query.data.state, jobs })
-  })
+/** The admin actions on one queue: what they do and what they answer. */
+const ACTIONS = {
+  pause: 'Pause: workers stop taking its jobs (active ones finish)',
+  resume: 'Resume a paused queue',
+  retry: 'Move every failed job back to waiting',
+  empty: 'Remove every waiting and delayed job (active ones run on)',
+} as const
+
+/** GET /v1/queues, a queue's jobs by state, and the admin actions. */
+export function queueRoutes(docs: ApiDocs, producer: Producer): Hono {
+  const app = new Hono()
+
+  documented(
+    app,
+    docs,
+    {
+      method: 'get',
+      path: '/v1/queues',
+      tags: ['queues'],
+      summary: 'Every queue: counts per state, paused, backlog',
+      responses: {
+        200: jsonResponse('the queues', z.object({ queues: z.array(QueueSummary) })),
+        ...commonErrors,
+      },
+    },
+    async (c) => c.json({ queues: await producer.summarize() }),
+  )
+
+  documented(
+    app,
+    docs,
+    {
+      method: 'get',
+      path: '/v1/queues/{queue}/jobs',
+      tags: ['queues'],
+      summary: 'A queue’s jobs in one state, newest first (state=active: what runs now)',
+      request: { params: QueueParam, query: ListQuery },
+      responses: {
+        200: jsonResponse(
+          'a page of jobs',
+          z.object({ queue: z.string(), state: z.enum(JOB_STATES), jobs: z.array(JobView) }),
+        ),
+        404: problemResponse('no such queue'),
+        ...commonErrors,
+      },
+    },
+    async (c) => {
+      const query = parseOrThrow(ListQuery, c.req.query(), 'query')
+      const queue = c.req.param('queue') ?? ''
+      const jobs = await producer.listJobs(queue, query)
+      return c.json({ queue, state: query.state, jobs })
+    },
+  )
+
+  for (const [action, summary] of Object.entries(ACTIONS)) {
+    documented(
+      app,
+      docs,
+      {
+        method: 'post',
+        path: `/v1/queues/{queue}/${action}`,
+        tags: ['queues'],
+        summary,
+        request: { params: QueueParam },
+        responses: {
+          200: jsonResponse(
+            'done; the queue as it is now',
+            z.object({ queue: QueueSummary, affected: z.number().int().optional() }),
+          ),
+          404: problemResponse('no such queue'),
+          ...commonErrors,
+        },
+      },
+      async (c) => {
+        const name = c.req.param('queue') ?? ''
+        const affected = await runAction(producer, action as keyof typeof ACTIONS, name)
+        const queue = (await producer.summarize()).find((q) => q.name === name)
+        return c.json({ queue, ...(affected !== undefined && { affected }) })
+      },
+    )
+  }
+
+  return app
+}
+
+async function runAction(producer: Producer, action: keyof typeof ACTIONS, queue: string) {
+  switch (action) {
+    case 'pause':
+      return producer.pause(queue)
+    case 'resume':
+      return producer.resume(queue)
+    case 'retry':
+      return producer.retryFailed(queue)
+    case 'empty':
+      return producer.empty(queue)
+  }
 }

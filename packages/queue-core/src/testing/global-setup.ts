@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node'
-import './provided-context.js'
+import type {} from './provided-context.js'
 import { startRedisServer } from './redis-server.js'
 
 /**

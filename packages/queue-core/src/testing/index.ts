@@ -1,4 +1,4 @@
-import './provided-context.js'
+export { testRedisUrl } from './provided-context.js'
 export { freePort, startRedisServer, answersPing } from './redis-server.js'
 export type { RedisServer, RedisServerOptions } from './redis-server.js'
 export { uniquePrefix, deletePrefix } from './helpers.js'

@@ -1,0 +1,80 @@
+import { z } from 'zod'
+import { enqueueOptionsSchema, JOB_STATES } from '@jobq/queue-core'
+
+/** Response and envelope schemas shared by the routes; `.meta({ id })` ones are components. */
+
+export const JobState = z.enum(JOB_STATES).meta({ id: 'JobState' })
+
+export const Problem = z
+  .object({
+    type: z.string().meta({ example: '/problems/validation' }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    requestId: z.string().optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' })
+
+export const EnqueueOptions = enqueueOptionsSchema
+
+export const EnqueuedJob = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    queue: z.string(),
+    state: JobState,
+    enqueuedAt: z.iso.datetime(),
+    created: z.boolean().describe('false when a job with this jobId already existed'),
+  })
+  .meta({ id: 'EnqueuedJob' })
+
+export const BulkEnqueued = z.object({ ids: z.array(z.string()) }).meta({ id: 'BulkEnqueued' })
+
+export const JobView = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    queue: z.string(),
+    state: JobState,
+    data: z.unknown(),
+    progress: z.union([z.number(), z.string(), z.boolean(), z.record(z.string(), z.unknown())]),
+    result: z.unknown().describe('the job’s output: see `<job name>.result` in the registry'),
+    failedReason: z.string().nullable(),
+    attemptsMade: z.number().int(),
+    createdAt: z.iso.datetime(),
+    startedAt: z.iso.datetime().nullable(),
+    finishedAt: z.iso.datetime().nullable(),
+    workerId: z.string().nullable(),
+  })
+  .meta({ id: 'Job' })
+
+export const QueueSummary = z
+  .object({
+    name: z.string(),
+    paused: z.boolean(),
+    counts: z.record(JobState, z.number().int()),
+    backlog: z.number().int().describe('waiting + prioritized + delayed whose time has come'),
+  })
+  .meta({ id: 'QueueSummary' })
+
+export const JobIdParam = z.object({
+  id: z.string().meta({ example: '5b0c2f1e-4f1a-4f7e-9d51-1f0e4a2b3c4d' }),
+})
+
+export const QueueParam = z.object({ queue: z.string().meta({ example: 'default' }) })
+
+/** The answers every route may give on a bad request, a missing token, or Redis away. */
+export const commonErrors = {
+  400: problemResponse('the request is invalid; `errors` names each issue'),
+  401: problemResponse('missing or wrong bearer token (when JOBQ_API_TOKENS is set)'),
+  503: problemResponse('Redis is unreachable; retry after `Retry-After` seconds'),
+}
+
+export function problemResponse(description: string) {
+  return { description, content: { 'application/problem+json': { schema: Problem } } }
+}
+
+export function jsonResponse(description: string, schema: z.ZodType) {
+  return { description, content: { 'application/json': { schema } } }
+}

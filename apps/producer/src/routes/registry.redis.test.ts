@@ -1,0 +1,78 @@
+import { validate } from '@readme/openapi-parser'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { registry } from '@jobq/jobs'
+import { createHarness, type Harness } from '../../test/harness.js'
+
+type Doc = {
+  openapi: string
+  paths: Record<
+    string,
+    Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>
+  >
+  components: { schemas: Record<string, unknown> }
+}
+
+describe('registry, OpenAPI and docs', () => {
+  let h: Harness
+  beforeEach(async () => {
+    h = await createHarness()
+  })
+  afterEach(async () => {
+    await h.close(false)
+  })
+
+  it('GET /v1/registry describes every job with JSON Schemas of its input and output', async () => {
+    const body = (await (await h.app.request('/v1/registry')).json()) as {
+      jobs: { name: string; queue: string; input: { properties?: object }; output: object }[]
+    }
+    expect(body.jobs.map((j) => j.name)).toEqual(registry.all().map((j) => j.name))
+    const sleep = body.jobs.find((j) => j.name === 'demo.sleep')!
+    expect(sleep).toMatchObject({
+      queue: 'default',
+      input: {
+        type: 'object',
+        properties: { ms: { type: 'integer', maximum: 600_000 } },
+        required: ['ms'],
+      },
+      output: { type: 'object', properties: { sleptMs: { type: 'number' } } },
+    })
+  })
+
+  it('serves an OpenAPI 3.1 document that validates and types each job on its own', async () => {
+    const doc = (await (await h.app.request('/openapi.json')).json()) as Doc
+    expect(doc.openapi).toBe('3.1.0')
+    await expect(validate(structuredClone(doc) as never)).resolves.toMatchObject({ valid: true })
+    for (const job of registry.all()) {
+      const body = doc.paths[`/v1/jobs/${job.name}`]?.post?.requestBody
+      expect(body, job.name).toBeDefined()
+      expect(doc.components.schemas[`${job.name}.result`], job.name).toBeDefined()
+    }
+    const sleepBody =
+      doc.paths['/v1/jobs/demo.sleep']!.post!.requestBody!.content['application/json']!
+    expect(sleepBody.schema).toMatchObject({
+      properties: { data: { properties: { ms: { type: 'integer' } }, required: ['ms'] } },
+    })
+    for (const path of [
+      '/v1/jobs/{id}',
+      '/v1/jobs/{id}/events',
+      '/v1/queues',
+      '/v1/queues/{queue}/pause',
+    ]) {
+      expect(doc.paths[path], path).toBeDefined()
+    }
+  })
+
+  it('serves /docs with every asset from this server (works offline)', async () => {
+    const page = await h.app.request('/docs')
+    expect(page.status).toBe(200)
+    const html = await page.text()
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!)
+    expect(assets.length).toBeGreaterThanOrEqual(3)
+    for (const asset of assets) {
+      expect(asset.startsWith('/docs/assets/'), asset).toBe(true)
+      const res = await h.app.request(asset)
+      expect(res.status, asset).toBe(200)
+      expect((await res.arrayBuffer()).byteLength, asset).toBeGreaterThan(20)
+    }
+  })
+})

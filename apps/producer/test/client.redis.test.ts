@@ -1,0 +1,84 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import {
+  createClient,
+  JobFailedError,
+  JobqApiError,
+  JobWaitTimeoutError,
+  type JobqClient,
+} from '@jobq/client'
+import { createHarness, type Harness } from './harness.js'
+
+describe('@jobq/client against a running producer', () => {
+  let h: Harness
+  let client: JobqClient
+  beforeEach(async () => {
+    h = await createHarness()
+    client = createClient({ baseUrl: await h.listen() })
+  })
+  afterEach(async (context) => {
+    await h.close(context.task.result?.state === 'fail')
+  })
+
+  it('enqueues, then waits for the typed result over server-sent events', async () => {
+    await h.startWorker(['default'])
+    const job = await client.enqueue('demo.sleep', { ms: 30, message: 'typed' })
+    expect(job).toMatchObject({ name: 'demo.sleep', queue: 'default', created: true })
+    const result = await client.wait(job, { timeoutMs: 10_000 })
+    expect(result).toEqual({ sleptMs: 30, message: 'typed' })
+    expect(await client.get(job.id)).toMatchObject({ state: 'completed', result })
+  })
+
+  it('streams state, progress and completion, then ends', async () => {
+    await h.startWorker(['default'])
+    const job = await client.enqueue('demo.sleep', { ms: 1_000 })
+    const events = []
+    for await (const event of client.events(job.id)) events.push(event)
+    expect(events[0]).toMatchObject({ type: 'state', job: { id: job.id } })
+    const progress = events
+      .filter((e) => e.type === 'progress')
+      .map((e) => e.type === 'progress' && e.progress)
+    expect(progress.length).toBeGreaterThanOrEqual(5)
+    expect(progress).toEqual([...progress].sort((a, b) => Number(a) - Number(b)))
+    expect(events.at(-1)).toEqual({ type: 'completed', result: { sleptMs: 1_000, message: '' } })
+  })
+
+  it('answers at once for a job that finished before the stream was opened', async () => {
+    await h.startWorker(['default'])
+    const job = await client.enqueue('demo.echo', { early: true })
+    await h.waiter.finished('default', job.id)
+    const events = []
+    for await (const event of client.events(job.id)) events.push(event.type)
+    expect(events).toEqual(['state', 'completed'])
+    expect(await client.wait(job.id)).toEqual({ echo: { early: true } })
+  })
+
+  it('rejects with the reason when the job fails for good', async () => {
+    await h.startWorker(['default'])
+    // Written straight into Redis, past the producer's validation: the worker refuses it.
+    const raw = await h.waiter
+      .queue('default')
+      .add('demo.sleep', { ms: 'soon' }, { jobId: 'bad-1' })
+    await expect(client.wait(raw.id!)).rejects.toThrow(JobFailedError)
+    await expect(client.wait('bad-1')).rejects.toThrow(/invalid input: data\.ms/)
+  })
+
+  it('gives up waiting after the timeout, leaving the job alone', async () => {
+    const job = await client.enqueue('demo.sleep', { ms: 1 })
+    await expect(client.wait(job, { timeoutMs: 300 })).rejects.toThrow(JobWaitTimeoutError)
+    expect((await client.get(job.id)).state).toBe('waiting')
+  })
+
+  it('surfaces API errors as JobqApiError with the problem', async () => {
+    const error = await client
+      .enqueue('demo.sleep', { ms: -5 })
+      .catch((err: unknown) => err as JobqApiError)
+    expect(error).toBeInstanceOf(JobqApiError)
+    expect(error).toMatchObject({ status: 400, problem: { errors: [{ path: 'data.ms' }] } })
+    await expect(client.get('no-such-job')).rejects.toMatchObject({ status: 404 })
+  })
+
+  it('enqueues many at once', async () => {
+    const { ids } = await client.enqueueMany('demo.echo', [{ data: 1 }, { data: 2 }])
+    expect(ids).toHaveLength(2)
+  })
+})

@@ -1,0 +1,40 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createHarness, type Harness } from './harness.js'
+
+describe('GET /metrics', () => {
+  let h: Harness
+  beforeEach(async () => {
+    h = await createHarness()
+  })
+  afterEach(async () => {
+    await h.close(false)
+  })
+
+  const scrape = async () => {
+    const res = await h.app.request('/metrics')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/)
+    return res.text()
+  }
+
+  it('exposes queue states, a backlog that counts prioritized and due delayed jobs, and enqueues', async () => {
+    await h.post('/v1/jobs/demo.echo', { data: 1 })
+    await h.post('/v1/jobs/demo.echo', { data: 2, options: { priority: 1 } })
+    await h.post('/v1/jobs/demo.echo', { data: 3, options: { delay: 60_000 } })
+    await h.post('/v1/jobs/demo.echo/bulk', { count: 2, data: 4 })
+    // A delayed job whose time has come (no worker promotes it) counts in the backlog too.
+    await h.post('/v1/jobs/demo.echo', { data: 5, options: { delay: 1 } })
+    await new Promise((resolve) => setTimeout(resolve, 20)) // let its 1 ms delay pass
+
+    const text = await scrape()
+    expect(text).toContain('jobq_queue_jobs{queue="default",state="waiting"} 4')
+    expect(text).toContain('jobq_queue_jobs{queue="default",state="delayed"} 2')
+    expect(text).toContain('jobq_queue_backlog{queue="default"} 5')
+    expect(text).toContain('jobq_queue_backlog{queue="big_file"} 0')
+    expect(text).toContain('jobq_queue_paused{queue="default"} 0')
+    expect(text).toContain('jobq_jobs_enqueued_total{queue="default",job="demo.echo"} 6')
+    expect(text).toMatch(
+      /jobq_http_request_duration_seconds_count\{method="POST",route="\/v1\/jobs\/demo\.echo",status="202"\} 4/,
+    )
+  })
+})
