@@ -204,8 +204,8 @@ export function createProducer({
         for (const name of names) pipeline.hexists(queueOf(name).toKey(id), 'timestamp')
         const replies = (await pipeline.exec()) ?? []
         // A pipeline reports errors per command: one means we cannot tell "absent" from "down".
-        const failed = replies.find(([err]) => err)
-        if (failed) throw failed[0]
+        const failure = replies.find(([err]) => err)?.[0]
+        if (failure) throw failure
         return names.filter((_, i) => replies[i]?.[1] === 1)
       })
       const queueName = found[0]
