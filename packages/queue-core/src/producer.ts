@@ -203,8 +203,10 @@ export function createProducer({
         const pipeline = connection.pipeline()
         for (const name of names) pipeline.hexists(queueOf(name).toKey(id), 'timestamp')
         const replies = (await pipeline.exec()) ?? []
-        // A pipeline reports errors per command: one means we cannot tell "absent" from "down".
-        const failure = replies.find(([err]) => err)?.[0]
+        // A pipeline reports errors per command. WRONGTYPE means the id names one of BullMQ's own
+        // keys (`wait`, `meta`, …), not a job; any other error means we cannot tell "absent"
+        // from "down".
+        const failure = replies.find(([err]) => err && !err.message.startsWith('WRONGTYPE'))?.[0]
         if (failure) throw failure
         return names.filter((_, i) => replies[i]?.[1] === 1)
       })
