@@ -8,6 +8,8 @@ import { problem } from './problem.js'
 import { healthRoutes } from './routes/health.js'
 import { jobRoutes } from './routes/jobs.js'
 import { queueRoutes } from './routes/queues.js'
+import { scheduleRoutes } from './routes/schedules.js'
+import { workerRoutes } from './routes/workers.js'
 
 /** What the app needs; `main.ts` builds them from the environment, tests from a test Redis. */
 export interface AppDeps {
@@ -32,6 +34,8 @@ export function createApp({ producer, registry, logger, bodyLimitBytes = 1024 * 
   app.route('/', healthRoutes(producer))
   app.route('/v1/jobs', jobRoutes(producer, registry))
   app.route('/v1/queues', queueRoutes(producer))
+  app.route('/v1/workers', workerRoutes(producer))
+  app.route('/v1/schedules', scheduleRoutes(producer))
   app.notFound((c) => problem(c, 404, 'no-route', `no route for ${c.req.method} ${c.req.path}`))
   app.onError(handleError(logger))
   return app

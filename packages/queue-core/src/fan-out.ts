@@ -49,10 +49,13 @@ export function createFanOut(job: Job, token: string | undefined, deps: FanOutDe
       const index = indexOf(key)
       if (index !== undefined) outcomes.set(index, { index, state: 'failed', reason })
     }
-    return children.map(
-      (_, index) =>
+    const result = children.map(
+      (_, index): ChildOutcome =>
         outcomes.get(index) ?? { index, state: 'failed', reason: 'child job was removed' },
     )
+    const failed = result.filter((o) => o.state === 'failed').length
+    await job.updateProgress({ done: result.length, total: result.length, failed, percent: 100 })
+    return result
   }
 }
 
@@ -101,7 +104,8 @@ export async function reportParentProgress(child: Job, parentQueue: Queue): Prom
   const parentId = child.parent?.id
   if (!parentId) return
   const parent = await Job.fromId(parentQueue, parentId)
-  if (!parent) return
+  // Once the parent runs again it reports the final count itself; a late report would undo it.
+  if (!parent || (await parent.getState()) !== 'waiting-children') return
   const counts = await parent.getDependenciesCount()
   const processed = counts.processed ?? 0
   const failed = (counts.ignored ?? 0) + (counts.failed ?? 0)
