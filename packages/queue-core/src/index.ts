@@ -40,6 +40,7 @@ export { cancelChannel, listenForCancels, requestCancel } from './cancel.js'
 export { startWorker } from './worker.js'
 export type { JobFinishedEvent, RunningWorker, WorkerOptions } from './worker.js'
 export { createSandboxProcessor } from './sandbox-processor.js'
+export type { SandboxJob } from './sandbox-processor.js'
 export { listWorkers, registerWorker, workerKey, workersKey } from './records.js'
 export type {
   WorkerRecord,

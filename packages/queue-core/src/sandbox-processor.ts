@@ -6,7 +6,7 @@ import type { AnyRegistry } from './registry.js'
 import { runJob, SHUTDOWN_SIGNAL_REASON, type RunnableJob } from './run-job.js'
 
 /** The job as BullMQ hands it to a sandboxed child: a JSON copy with a few methods proxied. */
-interface SandboxJob extends Omit<RunnableJob, 'opts'> {
+export interface SandboxJob extends Omit<RunnableJob, 'opts'> {
   opts?: object | string
   moveToWait(token?: string): Promise<void>
 }
