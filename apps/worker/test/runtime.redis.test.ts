@@ -1,4 +1,7 @@
 import './provided-context.js'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
@@ -21,6 +24,7 @@ import {
 } from '@jobq/queue-core/testing'
 
 const workerMain = fileURLToPath(new URL('../dist/main.js', import.meta.url))
+const gatedRegistry = fileURLToPath(new URL('./fixtures/gated-registry.mjs', import.meta.url))
 const sandboxRegistry = fileURLToPath(new URL('./fixtures/sandbox-registry.mjs', import.meta.url))
 
 /** Polls `read` until `check` passes; records change within a heartbeat, not at once. */
@@ -180,5 +184,29 @@ describe('worker runtime (real processes)', () => {
     )
     expect(metrics).toMatch(/jobq_job_duration_seconds_bucket\{.*job="demo\.echo"/)
     expect(metrics).toMatch(/# TYPE jobq_jobs_failed_total counter/)
+  })
+
+  it('/readyz answers 503 until every setup() has finished, then 200', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jobq-gate-'))
+    try {
+      const gate = join(dir, 'open')
+      const port = await freePort()
+      const worker = spawnWorker([], {
+        JOBQ_REGISTRY: gatedRegistry,
+        JOBQ_TEST_GATE: gate,
+        WORKER_HTTP_PORT: String(port),
+      })
+      await worker.waitFor(/health server listening/)
+      const url = `http://127.0.0.1:${port}`
+      expect((await fetch(`${url}/healthz`)).status).toBe(200)
+      expect((await fetch(`${url}/readyz`)).status).toBe(503)
+      await eventually(workers, ([r]) => r?.state === 'starting')
+      expect((await fetch(`${url}/readyz`)).status).toBe(503)
+      writeFileSync(gate, '')
+      await worker.waitFor(/worker taking jobs/)
+      expect((await fetch(`${url}/readyz`)).status).toBe(200)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
