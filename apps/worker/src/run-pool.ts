@@ -14,6 +14,8 @@ export interface PoolOptions {
   restartDelayMs?: number
   /** @defaultValue 30000 */
   maxRestartDelayMs?: number
+  /** Stops the pool like SIGTERM does; given, the pool does not listen to process signals. */
+  stopSignal?: AbortSignal
 }
 
 /** A process that lived this long died of something else than a crash loop: restart it at once. */
@@ -84,8 +86,12 @@ export function runPool(options: PoolOptions): Promise<number> {
       // a second SIGINT-driven stop in the child is harmless (stop is idempotent there).
       for (const child of children.values()) child.kill('SIGTERM')
     }
-    process.on('SIGTERM', () => stop('SIGTERM'))
-    process.on('SIGINT', () => stop('SIGINT'))
+    if (options.stopSignal) {
+      options.stopSignal.addEventListener('abort', () => stop('SIGTERM'), { once: true })
+    } else {
+      process.on('SIGTERM', () => stop('SIGTERM'))
+      process.on('SIGINT', () => stop('SIGINT'))
+    }
 
     for (let index = 0; index < options.processes; index++) start(index)
     logger.info({ processes: options.processes }, 'pool started')
