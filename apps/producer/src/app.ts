@@ -15,6 +15,7 @@ import { healthRoutes } from './routes/health.js'
 import { jobRoutes } from './routes/jobs.js'
 import { queueRoutes } from './routes/queues.js'
 import { registryRoutes } from './routes/registry.js'
+import { workerRoutes } from './routes/workers.js'
 
 /** What the app needs; `main.ts` builds them from the environment, tests from a test Redis. */
 export interface AppDeps {
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', jobRoutes(docs, { producer, registry, bulkMax, onEnqueued: metrics.enqueued }))
   app.route('/', queueRoutes(docs, producer))
   app.route('/', registryRoutes(docs, registry))
+  app.route('/', workerRoutes(docs, producer))
   app.route('/ui', dashboard(producer, registry))
   app.route('/', docsPage())
 

@@ -2,6 +2,7 @@ import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import {
   BackendUnavailableError,
+  JobConflictError,
   JobNotFoundError,
   JobValidationError,
   UnknownJobError,
@@ -31,6 +32,7 @@ export function handleError(logger: Logger) {
     if (err instanceof UnknownJobError) return problem(c, 404, 'unknown-job', err.message)
     if (err instanceof UnknownQueueError) return problem(c, 404, 'unknown-queue', err.message)
     if (err instanceof JobNotFoundError) return problem(c, 404, 'job-not-found', err.message)
+    if (err instanceof JobConflictError) return problem(c, 409, 'job-conflict', err.message)
     if (err instanceof BackendUnavailableError) {
       c.header('Retry-After', '1')
       return problem(c, 503, 'backend-unavailable', `${err.message}; retry shortly`)

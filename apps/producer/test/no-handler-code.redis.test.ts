@@ -17,6 +17,8 @@ const samples: Record<string, unknown> = {
   'demo.echo': { hello: 'world' },
   'demo.sleep': { ms: 1 },
   'demo.big-file': {},
+  'demo.rows': { rows: [{ a: 1 }] },
+  'demo.row': { index: 0, row: { a: 1 } },
 }
 
 describe('the producer never evaluates handler code', () => {

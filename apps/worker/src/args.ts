@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util'
 
-export const USAGE = `usage: jobq-worker [QUEUE...] [--concurrency N] [--grace-ms MS]
+export const USAGE = `usage: jobq-worker [QUEUE...] [--concurrency N] [--processes N] [--grace-ms MS]
 
 Runs the jobs of the given queues (default: JOBQ_QUEUES, else every queue).
   --concurrency N   jobs at once per queue (env JOBQ_CONCURRENCY; default: the queue's own)
+  --processes N     keep N worker processes alive, restarting any that dies (env JOBQ_PROCESSES)
   --grace-ms MS     on SIGTERM, wait this long for active jobs (env JOBQ_GRACE_MS; default 30000)
   -h, --help        show this help`
 
@@ -11,6 +12,7 @@ Runs the jobs of the given queues (default: JOBQ_QUEUES, else every queue).
 export interface WorkerArgs {
   queues: string[]
   concurrency?: number
+  processes?: number
   graceMs?: number
   help: boolean
 }
@@ -30,6 +32,7 @@ export function parseWorkerArgs(argv: string[]): WorkerArgs {
       options: {
         concurrency: { type: 'string', short: 'c' },
         'grace-ms': { type: 'string' },
+        processes: { type: 'string', short: 'p' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     })
@@ -40,6 +43,7 @@ export function parseWorkerArgs(argv: string[]): WorkerArgs {
   return {
     queues: positionals.flatMap((q) => q.split(',')).filter(Boolean),
     concurrency: positiveInt('--concurrency', values.concurrency, 1),
+    processes: positiveInt('--processes', values.processes, 1),
     graceMs: positiveInt('--grace-ms', values['grace-ms'], 0),
     help: values.help,
   }

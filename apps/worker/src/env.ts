@@ -14,6 +14,24 @@ const workerEnvShape = {
     .optional(),
   /** How long SIGTERM waits for active jobs before handing them back to their queue. */
   JOBQ_GRACE_MS: intEnv(0, 24 * 3_600_000, 30_000),
+  /** Worker processes to keep alive (a supervised pool); the command line's --processes wins. */
+  JOBQ_PROCESSES: intEnv(1, 256, 1),
+  /** How often the worker record is refreshed; it expires after 3 missed heartbeats. */
+  JOBQ_HEARTBEAT_MS: intEnv(50, 600_000, 5_000),
+  /** Serve /healthz, /readyz and /metrics on this port; unset = no HTTP server. */
+  WORKER_HTTP_PORT: z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be a port number')
+    .min(1, 'must be at least 1')
+    .max(65_535, 'must be at most 65535')
+    .optional(),
+  /** Host the health server binds. */
+  WORKER_HTTP_HOST: z.string().min(1).default('0.0.0.0'),
+  /**
+   * The module whose `registry` export the worker serves (a package name or a file path).
+   * Lets a project run its own registry with this worker, and tests run fixtures.
+   */
+  JOBQ_REGISTRY: z.string().min(1).default('@jobq/jobs'),
 }
 
 export type WorkerEnv = ReturnType<typeof loadEnv>
@@ -21,4 +39,9 @@ export type WorkerEnv = ReturnType<typeof loadEnv>
 /** The only place the worker reads `process.env`; throws `ConfigError` naming bad variables. */
 export function loadEnv(source: Record<string, string | undefined> = process.env) {
   return parseEnv(workerEnvShape, source)
+}
+
+/** The environment of a pooled worker process: this one's, plus `extra`. */
+export function childEnv(extra: Record<string, string>): Record<string, string | undefined> {
+  return { ...process.env, ...extra }
 }

@@ -1,13 +1,9 @@
-import { registry } from '@jobq/jobs'
-import {
-  ConfigError,
-  createLogger,
-  createRedis,
-  startWorker,
-  UnknownQueueError,
-} from '@jobq/queue-core'
-import { parseWorkerArgs, USAGE, UsageError } from './args.js'
-import { loadEnv } from './env.js'
+import { ConfigError, createLogger, UnknownQueueError } from '@jobq/queue-core'
+import { parseWorkerArgs, USAGE, UsageError, type WorkerArgs } from './args.js'
+import { childEnv, loadEnv } from './env.js'
+import { loadRegistry } from './load-registry.js'
+import { runPool } from './run-pool.js'
+import { runWorker } from './run-worker.js'
 
 function fail(message: string, code: number): never {
   console.error(`jobq worker: ${message}`)
@@ -29,41 +25,34 @@ if (args.help) {
   process.exit(0)
 }
 
-const logger = createLogger({ level: env.LOG_LEVEL, name: 'worker' })
-const redis = createRedis({ url: env.REDIS_URL, role: 'worker', logger })
-const graceMs = args.graceMs ?? env.JOBQ_GRACE_MS
-
-// Signals that arrive while setup() still runs must not be lost: remember and act once started.
-let stopRequested: string | undefined
-const onSignal = (signal: string) => {
-  stopRequested ??= signal
-  if (!worker) return
-  void stop(signal)
+const registry = await loadRegistry(env.JOBQ_REGISTRY)
+const queues = args.queues.length ? args.queues : env.JOBQ_QUEUES
+for (const queue of queues) {
+  if (!registry.queues[queue]) fail(new UnknownQueueError(queue, registry.queueNames).message, 2)
 }
-process.once('SIGTERM', onSignal)
-process.once('SIGINT', onSignal)
 
-let worker: Awaited<ReturnType<typeof startWorker>> | undefined
-try {
-  worker = await startWorker({
-    registry,
-    connection: redis,
-    prefix: env.JOBQ_PREFIX,
-    queues: args.queues.length ? args.queues : env.JOBQ_QUEUES,
-    concurrency: args.concurrency ?? env.JOBQ_CONCURRENCY,
-    logger,
+const processes = args.processes ?? env.JOBQ_PROCESSES
+if (processes > 1) {
+  const port = env.WORKER_HTTP_PORT
+  const code = await runPool({
+    processes,
+    script: process.argv[1]!,
+    args: childArgs(args),
+    // Each process serves its own probes and metrics: process i on WORKER_HTTP_PORT + i.
+    envOf: (index) =>
+      childEnv({ JOBQ_PROCESSES: '1', ...(port && { WORKER_HTTP_PORT: String(port + index) }) }),
+    logger: createLogger({ level: env.LOG_LEVEL, name: 'worker-pool' }),
   })
-} catch (err) {
-  if (err instanceof UnknownQueueError) fail(err.message, 2)
-  logger.fatal({ err }, 'worker failed to start')
-  process.exit(1)
+  process.exit(code)
+} else {
+  await runWorker(args, env, registry)
 }
-if (stopRequested) await stop(stopRequested)
 
-async function stop(signal: string) {
-  logger.info({ signal, graceMs }, 'worker stopping: no new jobs, finishing active ones')
-  const { drained } = await worker!.close(graceMs)
-  logger.info({ drained }, 'worker stopped')
-  redis.disconnect()
-  process.exit(0)
+/** The command line of one pooled process: the same, without --processes. */
+function childArgs(parsed: WorkerArgs): string[] {
+  return [
+    ...parsed.queues,
+    ...(parsed.concurrency ? ['--concurrency', String(parsed.concurrency)] : []),
+    ...(parsed.graceMs !== undefined ? ['--grace-ms', String(parsed.graceMs)] : []),
+  ]
 }

@@ -1,3 +1,4 @@
+import './provided-context.js'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -129,6 +130,9 @@ describe('worker process', () => {
       [[], { JOBQ_CONCURRENCY: 'lots' }, 1, /JOBQ_CONCURRENCY: must be a whole number/],
       [['emails'], {}, 2, /unknown queue "emails" \(known: default, big_file\)/],
       [['--concurrency', '0'], {}, 2, /--concurrency must be a whole number of at least 1/],
+      [['--processes', '0'], {}, 2, /--processes must be a whole number of at least 1/],
+      [[], { WORKER_HTTP_PORT: 'http' }, 1, /WORKER_HTTP_PORT: must be a port number/],
+      [[], { JOBQ_HEARTBEAT_MS: '1' }, 1, /JOBQ_HEARTBEAT_MS: must be at least 50/],
       [['--bogus'], {}, 2, /Unknown option '--bogus'[\s\S]*usage: jobq-worker/],
     ]
     for (const [args, env, code, message] of cases) {

@@ -1,6 +1,8 @@
 import { createRegistry } from '@jobq/queue-core'
 import { bigFile } from './demo/big-file.js'
 import { echo } from './demo/echo.js'
+import { row } from './demo/row.js'
+import { rows } from './demo/rows.js'
 import { sleep } from './demo/sleep.js'
 import { bigFileQueue, defaultQueue } from './queues.js'
 
@@ -10,11 +12,11 @@ import { bigFileQueue, defaultQueue } from './queues.js'
  */
 export const registry = createRegistry({
   queues: [defaultQueue, bigFileQueue],
-  jobs: [echo, sleep, bigFile],
+  jobs: [echo, sleep, bigFile, rows, row],
 })
 
 export type AppRegistry = typeof registry
-export { bigFile, echo, sleep }
+export { bigFile, echo, row, rows, sleep }
 export { bigFileQueue, defaultQueue }
 
 // The shapes the HTTP API answers, for @jobq/client (which may import types from here only).

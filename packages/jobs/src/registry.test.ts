@@ -11,6 +11,8 @@ describe('the registry', () => {
       'demo.echo': 'default',
       'demo.sleep': 'default',
       'demo.big-file': 'big_file',
+      'demo.rows': 'default',
+      'demo.row': 'default',
     })
   })
 

@@ -35,11 +35,26 @@ export interface JobDefinition<
   output: Output
   options?: JobDefaults
   /**
+   * Run this job on a cron schedule: upserted as a BullMQ job scheduler (id `jobq.<name>`) when
+   * a worker of its queue boots, and removed by the next boot once the definition drops it.
+   */
+  schedule?: JobSchedule
+  /**
    * Loads the handler module. Typed loosely on purpose: typing it from the module while the
    * module types itself from this definition is a cycle (TS7022). The worker checks the module at
    * load time, and the handler file checks itself with {@link HandlerOf}.
    */
   handler: () => Promise<unknown>
+}
+
+/** A cron schedule on a job definition. */
+export interface JobSchedule {
+  /** Cron pattern, e.g. `0 3 * * *`; with six fields the first is seconds. */
+  pattern: string
+  /** IANA time zone of the pattern. @defaultValue the worker's */
+  tz?: string
+  /** The input of every scheduled run; validated against `input` when the worker boots. */
+  data?: unknown
 }
 
 /** Any job definition, whatever its schemas. */
@@ -71,6 +86,12 @@ export interface QueueDefinition<Name extends string = string> {
   concurrency?: number
   /** At most `max` jobs per `duration` ms across all workers of the queue. */
   limiter?: { max: number; duration: number }
+  /**
+   * Run this queue's jobs in child processes (BullMQ sandboxed processors), for handler code that
+   * may crash, exit or leak: such a failure fails its job, never the worker. `setup()` then runs
+   * once per child process. @defaultValue false
+   */
+  sandbox?: boolean
 }
 
 /** Queue names are plain words; BullMQ keys forbid `:` and we keep them shell-friendly. */
@@ -103,7 +124,26 @@ export interface HandlerContext<Setup = undefined> {
   log: Logger
   /** What the handler module's `setup()` returned in this process. */
   setup: Setup
+  /**
+   * Fans out one child job per entry and resolves, once every child has finished, with each
+   * child's outcome in input order. A child that fails for good is reported, never fatal. The
+   * parent is parked meanwhile (BullMQ `waiting-children`) and its handler runs again from the
+   * top when the children are done: code before `fanOut` must be safe to run twice. Not
+   * available on sandboxed queues.
+   */
+  fanOut: (children: readonly ChildJob[]) => Promise<ChildOutcome[]>
 }
+
+/** One child job for {@link HandlerContext.fanOut}: any registry job. */
+export interface ChildJob {
+  name: string
+  data: unknown
+}
+
+/** How one child of {@link HandlerContext.fanOut} ended. */
+export type ChildOutcome =
+  | { index: number; state: 'completed'; result: unknown }
+  | { index: number; state: 'failed'; reason: string }
 
 /** The type of a handler: `const run: HandlerOf<typeof sleep> = async (input, ctx) => ...`. */
 export type HandlerOf<Definition extends AnyJobDefinition, Setup = undefined> = (

@@ -28,6 +28,13 @@ export const enqueueOptionsSchema = z.strictObject({
     .max(100)
     .optional()
     .describe('tries in all, the first included'),
+  timeoutMs: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_DELAY_MS)
+    .optional()
+    .describe("abort the handler after this many ms; overrides the definition's timeoutMs"),
   jobId: z
     .string()
     .regex(

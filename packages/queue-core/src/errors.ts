@@ -85,3 +85,18 @@ export class JobTimeoutError extends JobqError {
     super(`job timed out after ${timeoutMs} ms`)
   }
 }
+
+/** The job is in a state that forbids the request (e.g. cancelling a finished job). */
+export class JobConflictError extends JobqError {
+  override readonly name = 'JobConflictError'
+  constructor(
+    readonly jobId: string,
+    readonly state: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** Why a cancelled job failed: its `failedReason` is exactly this. */
+export const CANCELLED_REASON = 'cancelled'

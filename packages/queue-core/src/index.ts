@@ -4,11 +4,14 @@ export type { Redis, RedisRole, RedisConnectionOptions } from './connection.js'
 export { defineJob, defineQueue, JOB_NAME_PATTERN, QUEUE_NAME_PATTERN } from './define-job.js'
 export type {
   AnyJobDefinition,
+  ChildJob,
+  ChildOutcome,
   HandlerContext,
   HandlerOf,
   InputOf,
   JobDefaults,
   JobDefinition,
+  JobSchedule,
   OutputOf,
   QueueDefinition,
 } from './define-job.js'
@@ -28,6 +31,7 @@ export { RETENTION } from './job-options.js'
 export { createProducer } from './producer.js'
 export type {
   BulkItem,
+  CancelOutcome,
   EnqueuedJob,
   JobWatch,
   ListJobsOptions,
@@ -36,14 +40,28 @@ export type {
 } from './producer.js'
 export type { JobEvent } from './job-events.js'
 export type { QueueSummary } from './queue-admin.js'
-export { cancelChannel, requestCancel } from './cancel.js'
+export { cancelChannel, listenForCancels, requestCancel } from './cancel.js'
 export { startWorker } from './worker.js'
-export type { RunningWorker, WorkerOptions } from './worker.js'
+export type { JobFinishedEvent, RunningWorker, WorkerOptions } from './worker.js'
+export { createSandboxProcessor } from './sandbox-processor.js'
+export type { SandboxJob } from './sandbox-processor.js'
+export { listWorkers, registerWorker, workerKey, workersKey } from './records.js'
+export type {
+  WorkerRecord,
+  WorkerRecordHandle,
+  WorkerRecordOptions,
+  WorkerState,
+} from './records.js'
+export { listSchedules, SCHEDULER_ID_PREFIX, schedulerIdOf, syncSchedules } from './schedules.js'
+export type { ScheduleView } from './schedules.js'
+export { JOBQ_VERSION } from './version.js'
 export { createLogger } from './logger.js'
 export type { Logger, LoggerOptions } from './logger.js'
 export {
   BackendUnavailableError,
+  CANCELLED_REASON,
   ConfigError,
+  JobConflictError,
   JobNotFoundError,
   JobqError,
   JobTimeoutError,

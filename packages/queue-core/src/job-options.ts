@@ -11,6 +11,21 @@ export const RETENTION = {
   failed: { age: 7 * 24 * 3_600, count: 50_000 },
 } as const
 
+/**
+ * BullMQ keeps job options it does not know, so a per-enqueue timeout travels with the job under
+ * this key (not in `data`, which is the handler's input) and the worker reads it back.
+ */
+export const TIMEOUT_OPTION = 'jobqTimeoutMs'
+
+/** The timeout an attempt of `job` gets: the per-enqueue override, else the definition's. */
+export function timeoutOf(
+  definition: AnyJobDefinition,
+  opts: object | undefined,
+): number | undefined {
+  const override = (opts as Record<string, unknown> | undefined)?.[TIMEOUT_OPTION]
+  return typeof override === 'number' && override > 0 ? override : definition.options?.timeoutMs
+}
+
 /** Merges a definition's defaults with per-enqueue options into BullMQ's job options. */
 export function toBullOptions(
   definition: AnyJobDefinition,
@@ -25,6 +40,7 @@ export function toBullOptions(
     ...(defaults.backoff && { backoff: defaults.backoff }),
     ...(options.delay && { delay: options.delay }),
     ...(priority && { priority }),
+    ...(options.timeoutMs && { [TIMEOUT_OPTION]: options.timeoutMs }),
     removeOnComplete: RETENTION.completed,
     removeOnFail: RETENTION.failed,
   }

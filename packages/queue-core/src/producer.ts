@@ -4,6 +4,7 @@ import type { Redis } from './connection.js'
 import { enqueueOptionsSchema, type EnqueueOptions } from './enqueue-options.js'
 import {
   BackendUnavailableError,
+  JobConflictError,
   JobNotFoundError,
   JobValidationError,
   UnknownJobError,
@@ -17,7 +18,10 @@ import { emptyQueue, retryFailed, summarizeQueue, type QueueSummary } from './qu
 import type { Logger } from './logger.js'
 import type { AnyJobDefinition } from './define-job.js'
 import type { ValidationIssue } from './errors.js'
+import { requestCancel } from './cancel.js'
+import { listWorkers, type WorkerRecord } from './records.js'
 import type { AnyRegistry } from './registry.js'
+import { listSchedules, type ScheduleView } from './schedules.js'
 import { toIssues } from './validation.js'
 
 /** Options of {@link createProducer}. */
@@ -67,6 +71,12 @@ export interface ListJobsOptions {
   offset?: number
 }
 
+/** What {@link Producer.cancel} did: removed a job that had not started, or asked its worker to stop it. */
+export interface CancelOutcome {
+  id: string
+  outcome: 'removed' | 'cancelling'
+}
+
 /** Enqueues and reads jobs of a registry; never loads handler code. */
 export interface Producer {
   /** Validates `data` against the job's input schema, then enqueues it. */
@@ -82,6 +92,18 @@ export interface Producer {
   getJob(id: string): Promise<JobView>
   /** A page of one queue's jobs in one state, newest first. */
   listJobs(queue: string, options: ListJobsOptions): Promise<JobView[]>
+  /**
+   * Cancels a job (`DELETE /v1/jobs/:id`): a waiting or delayed job is removed; an active one is
+   * aborted on whichever worker process holds it and ends failed with reason "cancelled", not
+   * retried. Throws {@link JobConflictError} for a finished job, {@link JobNotFoundError}.
+   */
+  cancel(id: string): Promise<CancelOutcome>
+  /** Moves a failed job back to waiting, for a fresh set of attempts; else {@link JobConflictError}. */
+  retry(id: string): Promise<{ id: string; state: 'waiting' }>
+  /** The live worker records (`GET /v1/workers`). */
+  listWorkers(): Promise<WorkerRecord[]>
+  /** The job schedulers of every queue, soonest next run first (`GET /v1/schedules`). */
+  listSchedules(): Promise<ScheduleView[]>
   /** The BullMQ queue behind a registry queue name. */
   queue(name: string): Queue
   /** Counts, paused flag and backlog of every registry queue. */
@@ -142,6 +164,30 @@ export function createProducer({
     }
   }
 
+  /** The job with this id and its public state, whichever queue holds it. */
+  const findJob = async (id: string): Promise<{ job: Job; state: JobState }> => {
+    // One round trip asks every queue whether it holds a job hash with this id.
+    const names = [...queues.keys()]
+    const found = await guard(async () => {
+      const pipeline = connection.pipeline()
+      for (const name of names) pipeline.hexists(queueOf(name).toKey(id), 'timestamp')
+      const replies = (await pipeline.exec()) ?? []
+      // A pipeline reports errors per command. WRONGTYPE means the id names one of BullMQ's own
+      // keys (`wait`, `meta`, …), not a job; any other error means we cannot tell "absent"
+      // from "down".
+      const failure = replies.find(([err]) => err && !err.message.startsWith('WRONGTYPE'))?.[0]
+      if (failure) throw failure
+      return names.filter((_, i) => replies[i]?.[1] === 1)
+    })
+    const queueName = found[0]
+    if (queueName === undefined) throw new JobNotFoundError(id)
+    const job = await guard(() => Job.fromId(queueOf(queueName), id))
+    if (!job) throw new JobNotFoundError(id)
+    const state = toPublicState(await guard(() => job.getState()))
+    if (!state) throw new JobNotFoundError(id)
+    return { job, state }
+  }
+
   return {
     async enqueue(name, data, rawOptions) {
       const definition = jobOf(name)
@@ -197,27 +243,46 @@ export function createProducer({
     },
 
     async getJob(id) {
-      // One round trip asks every queue whether it holds a job hash with this id.
-      const names = [...queues.keys()]
-      const found = await guard(async () => {
-        const pipeline = connection.pipeline()
-        for (const name of names) pipeline.hexists(queueOf(name).toKey(id), 'timestamp')
-        const replies = (await pipeline.exec()) ?? []
-        // A pipeline reports errors per command. WRONGTYPE means the id names one of BullMQ's own
-        // keys (`wait`, `meta`, …), not a job; any other error means we cannot tell "absent"
-        // from "down".
-        const failure = replies.find(([err]) => err && !err.message.startsWith('WRONGTYPE'))?.[0]
-        if (failure) throw failure
-        return names.filter((_, i) => replies[i]?.[1] === 1)
-      })
-      const queueName = found[0]
-      if (queueName === undefined) throw new JobNotFoundError(id)
-      const job = await guard(() => Job.fromId(queueOf(queueName), id))
-      if (!job) throw new JobNotFoundError(id)
-      const state = toPublicState(await guard(() => job.getState()))
-      if (!state) throw new JobNotFoundError(id)
+      const { job, state } = await findJob(id)
       return toJobView(job, state)
     },
+
+    async cancel(id) {
+      for (let tries = 0; ; tries++) {
+        const { job, state } = await findJob(id)
+        if (state === 'completed' || state === 'failed') {
+          throw new JobConflictError(id, state, `job "${id}" has already ${state}`)
+        }
+        if (state === 'active') {
+          await guard(() => requestCancel(connection, prefix, id))
+          return { id, outcome: 'cancelling' }
+        }
+        try {
+          await guard(() => job.remove())
+          return { id, outcome: 'removed' }
+        } catch (err) {
+          // A worker took it between our read and the remove (it is locked): look again.
+          if (tries >= 2 || err instanceof BackendUnavailableError) throw err
+        }
+      }
+    },
+
+    async retry(id) {
+      const { job, state } = await findJob(id)
+      if (state !== 'failed') {
+        throw new JobConflictError(
+          id,
+          state,
+          `job "${id}" is ${state}; only failed jobs can be retried`,
+        )
+      }
+      await guard(() => job.retry('failed'))
+      return { id, state: 'waiting' }
+    },
+
+    listWorkers: () => guard(() => listWorkers(connection, prefix)),
+
+    listSchedules: () => guard(() => listSchedules(queues.values())),
 
     async listJobs(queueName, { state, limit = 50, offset = 0 }) {
       const queue = queueOf(queueName)

@@ -1,13 +1,17 @@
 import { hostname } from 'node:os'
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Worker, WaitingError, type Job } from 'bullmq'
+import { Queue, Worker, WaitingError, type Job } from 'bullmq'
+import { listenForCancels } from './cancel.js'
 import type { Redis } from './connection.js'
-import { JobTimeoutError, PermanentJobError, UnknownQueueError } from './errors.js'
+import { PermanentJobError, UnknownQueueError } from './errors.js'
+import { createFanOut, reportParentProgress } from './fan-out.js'
 import { loadHandlers, type ReadyHandler } from './handler-loader.js'
 import type { Logger } from './logger.js'
+import { registerWorker, type WorkerRecord } from './records.js'
 import type { AnyRegistry } from './registry.js'
-import { toIssues } from './validation.js'
+import { CANCEL_SIGNAL_REASON, runJob, SHUTDOWN_SIGNAL_REASON } from './run-job.js'
+import { syncSchedules } from './schedules.js'
 
 /** Options of {@link startWorker}. */
 export interface WorkerOptions {
@@ -21,13 +25,38 @@ export interface WorkerOptions {
   /** Jobs run at once per queue; overrides each queue's own `concurrency`. */
   concurrency?: number
   logger: Logger
+  /**
+   * The module a sandboxed queue's child processes run: it must default-export
+   * `createSandboxProcessor(registry)` for the same registry. Required when a served queue has
+   * `sandbox: true`.
+   */
+  sandboxProcessor?: string | URL
+  /** How often the worker record is refreshed. @defaultValue 5000 */
+  heartbeatMs?: number
+  /** How long the record outlives the last heartbeat. @defaultValue 3 × heartbeatMs */
+  recordTtlMs?: number
+  /** Called after every attempt that completed or failed (metrics hook). */
+  onJobFinished?: (event: JobFinishedEvent) => void
+}
+
+/** One attempt that ended, as {@link WorkerOptions.onJobFinished} reports it. */
+export interface JobFinishedEvent {
+  queue: string
+  name: string
+  outcome: 'completed' | 'failed'
+  /** Time in the handler, in ms. */
+  durationMs: number
 }
 
 /** A worker process's view of itself once it takes jobs. */
 export interface RunningWorker {
-  /** Unique per process start; jobs record it as `workerId`. */
+  /** Unique per process start; jobs record it as `workerId`, and so does its worker record. */
   readonly id: string
   readonly queues: readonly string[]
+  /** What its worker record says right now. */
+  record(): WorkerRecord
+  /** True when Redis answers within `timeoutMs`. */
+  ping(timeoutMs?: number): Promise<boolean>
   /**
    * Stops taking jobs and waits up to `graceMs` for active ones. Jobs still running then are
    * aborted and handed back to their queue (not failed), so another worker runs them.
@@ -36,8 +65,9 @@ export interface RunningWorker {
 }
 
 /**
- * Loads the handlers of the selected queues, runs every `setup()`, and only then starts one
- * BullMQ worker per queue: no job is taken before its handler's preload is done.
+ * Registers the worker record, loads the handlers of the selected queues, runs every `setup()`,
+ * syncs the queues' schedules, subscribes to cancel requests, and only then starts one BullMQ
+ * worker per queue: no job is taken before its handler's preload is done.
  */
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   const { registry, connection, prefix = 'jobq', logger } = options
@@ -45,49 +75,133 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   for (const queue of queues) {
     if (!registry.queues[queue]) throw new UnknownQueueError(queue, registry.queueNames)
   }
+  const sandboxed = queues.filter((queue) => registry.queues[queue]?.sandbox)
+  if (sandboxed.length && !options.sandboxProcessor) {
+    throw new TypeError(
+      `queues ${sandboxed.join(', ')} are sandboxed: pass sandboxProcessor to startWorker`,
+    )
+  }
   const id = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`
-  const handlers = await loadHandlers(queues.flatMap((queue) => registry.jobsOf(queue)))
-  const shutdown = new AbortController()
+  const jobs = queues.flatMap((queue) => registry.jobsOf(queue))
+  const record = await registerWorker(
+    connection,
+    prefix,
+    { id, queues, jobs: jobs.map((job) => job.name) },
+    { heartbeatMs: options.heartbeatMs, ttlMs: options.recordTtlMs, logger },
+  )
+  try {
+    const handlers = await loadHandlers(jobs.filter((job) => !sandboxed.includes(job.queue)))
 
-  const workers = queues.map((queue) => {
-    const definition = registry.queues[queue]
-    const worker = new Worker(
-      queue,
-      // Three parameters: BullMQ passes an AbortSignal only to processors that declare it.
-      (job: Job, token?: string, signal?: AbortSignal) =>
-        processJob(job, token, signal, { handlers, shutdown: shutdown.signal, logger }),
-      {
-        connection,
-        prefix,
-        name: id,
-        concurrency: options.concurrency ?? definition?.concurrency ?? 1,
-        ...(definition?.limiter && { limiter: definition.limiter }),
-      },
-    )
-    worker.on('error', (err) => logger.error({ err: err.message, queue }, 'worker error'))
-    worker.on('failed', (job, err) =>
-      logger.warn({ jobId: job?.id, jobName: job?.name, err: err.message }, 'job failed'),
-    )
-    return worker
-  })
-  logger.info({ workerId: id, queues }, 'worker taking jobs')
-
-  return {
-    id,
-    queues,
-    async close(graceMs = 30_000) {
-      const closing = Promise.all(workers.map((worker) => worker.close()))
-      const drained = await Promise.race([
-        closing.then(() => true),
-        sleep(graceMs, false, { ref: false }),
-      ])
-      if (!drained) {
-        logger.warn({ graceMs }, 'grace period over: handing active jobs back to their queues')
-        shutdown.abort()
-        await closing
+    // Queue handles (sharing the worker's connection) for schedules, fan-out children and
+    // parent progress; made on first use.
+    const queueHandles = new Map<string, Queue>()
+    const queueOf = (name: string): Queue => {
+      let queue = queueHandles.get(name)
+      if (!queue) {
+        if (!registry.queues[name]) throw new UnknownQueueError(name, registry.queueNames)
+        queue = new Queue(name, { connection, prefix })
+        queue.on('error', (err) => logger.warn({ err: err.message, queue: name }, 'queue error'))
+        queueHandles.set(name, queue)
       }
-      return { drained }
-    },
+      return queue
+    }
+    await syncSchedules(registry, new Map(queues.map((name) => [name, queueOf(name)])), logger)
+
+    const shutdown = new AbortController()
+    const deps: ProcessDeps = {
+      handlers,
+      shutdown: shutdown.signal,
+      logger,
+      registry,
+      queueOf,
+      onParked: (jobId) => record.jobReleased(jobId),
+    }
+    const workers = queues.map((queue) => {
+      const definition = registry.queues[queue]
+      const worker = new Worker(
+        queue,
+        definition?.sandbox
+          ? options.sandboxProcessor!
+          : // Three parameters: BullMQ passes an AbortSignal only to processors that declare it.
+            (job: Job, token?: string, signal?: AbortSignal) =>
+              processJob(job, token, signal, deps),
+        {
+          connection,
+          prefix,
+          name: id,
+          concurrency: options.concurrency ?? definition?.concurrency ?? 1,
+          ...(definition?.limiter && { limiter: definition.limiter }),
+        },
+      )
+      worker.on('error', (err) => logger.error({ err: err.message, queue }, 'worker error'))
+      worker.on('active', (job) => record.jobStarted(job.id ?? ''))
+      worker.on('completed', (job) => finished(job, 'completed'))
+      worker.on('failed', (job, err) => {
+        logger.warn({ jobId: job?.id, jobName: job?.name, err: err.message }, 'job failed')
+        if (job) finished(job, 'failed')
+      })
+      return worker
+    })
+
+    const finished = (job: Job, outcome: 'completed' | 'failed') => {
+      const durationMs = (job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now())
+      record.jobFinished(job.id ?? '', outcome === 'completed' ? 'succeeded' : 'failed', durationMs)
+      options.onJobFinished?.({ queue: job.queueName, name: job.name, outcome, durationMs })
+      const parentQueue = job.parent?.queueKey.slice(prefix.length + 1)
+      if (parentQueue && registry.queues[parentQueue]) {
+        reportParentProgress(job, queueOf(parentQueue)).catch((err: Error) =>
+          logger.warn({ err: err.message, jobId: job.id }, 'parent progress not updated'),
+        )
+      }
+    }
+
+    // A dedicated connection: once subscribed, a connection can do nothing else.
+    const subscriber = connection.duplicate()
+    subscriber.on('error', () => {}) // the main connection already reports Redis trouble
+    const unsubscribe = await listenForCancels(subscriber, prefix, (jobId) => {
+      const held = workers.filter((worker) => worker.cancelJob(jobId, CANCEL_SIGNAL_REASON))
+      if (held.length) logger.info({ jobId }, 'cancel requested: aborting the job')
+    })
+
+    await record.setState('idle')
+    logger.info({ workerId: id, queues }, 'worker taking jobs')
+
+    return {
+      id,
+      queues,
+      record: () => record.snapshot(),
+      async ping(timeoutMs = 1_000) {
+        if (connection.status !== 'ready') return false
+        const pong = connection.ping().then(
+          (reply) => reply === 'PONG',
+          () => false,
+        )
+        return Promise.race([pong, sleep(timeoutMs, false, { ref: false })])
+      },
+      async close(graceMs = 30_000) {
+        void record.setState('stopping')
+        const closing = Promise.all(workers.map((worker) => worker.close()))
+        const drained = await Promise.race([
+          closing.then(() => true),
+          sleep(graceMs, false, { ref: false }),
+        ])
+        if (!drained) {
+          logger.warn({ graceMs }, 'grace period over: handing active jobs back to their queues')
+          shutdown.abort()
+          // Sandboxed jobs learn it through their signal; the child hands its job back.
+          for (const worker of workers) worker.cancelAllJobs(SHUTDOWN_SIGNAL_REASON)
+          await closing
+        }
+        await unsubscribe()
+        subscriber.disconnect()
+        await Promise.all([...queueHandles.values()].map((queue) => queue.close()))
+        await record.remove().catch(() => undefined)
+        return { drained }
+      },
+    }
+  } catch (err) {
+    await record.remove().catch(() => undefined)
+    throw err
   }
 }
 
@@ -95,70 +209,35 @@ interface ProcessDeps {
   handlers: Map<string, ReadyHandler>
   shutdown: AbortSignal
   logger: Logger
+  registry: AnyRegistry
+  queueOf(name: string): Queue
+  onParked(jobId: string): void
 }
 
 async function processJob(
   job: Job,
   token: string | undefined,
   cancel: AbortSignal | undefined,
-  { handlers, shutdown, logger }: ProcessDeps,
+  deps: ProcessDeps,
 ): Promise<unknown> {
-  const handler = handlers.get(job.name)
+  const handler = deps.handlers.get(job.name)
   if (!handler) {
     throw new PermanentJobError(`no handler for job "${job.name}" on queue "${job.queueName}"`)
   }
-  const { definition } = handler
-  const input = definition.input.safeParse(job.data)
-  if (!input.success) {
-    // A payload that bypassed the producer: retrying cannot fix it.
-    const issues = toIssues(input.error, 'data').map((i) => `${i.path}: ${i.message}`)
-    throw new PermanentJobError(`invalid input: ${issues.join('; ')}`)
-  }
-  const timeoutMs = definition.options?.timeoutMs
-  const timeout = timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined
-  const signal = AbortSignal.any([
-    shutdown,
-    ...(cancel ? [cancel] : []),
-    ...(timeout ? [timeout] : []),
-  ])
-
-  const running = handler.run(input.data, {
-    jobId: job.id ?? '',
-    jobName: job.name,
-    queue: job.queueName,
-    attempt: job.attemptsMade + 1,
-    signal,
-    progress: (value) => job.updateProgress(value),
-    log: logger.child({ jobId: job.id, jobName: job.name }),
-    setup: handler.setup,
-  })
-  let output: unknown
   try {
-    output = await untilAborted(running, signal)
+    return await runJob(
+      job,
+      handler,
+      { cancel, shutdown: deps.shutdown },
+      deps.logger,
+      createFanOut(job, token, deps),
+    )
   } catch (err) {
-    if (shutdown.aborted) {
+    if (deps.shutdown.aborted) {
       // Cut off by shutdown: hand the job back untouched so another worker runs it.
       await job.moveToWait(token)
       throw new WaitingError()
     }
-    if (timeout?.aborted && timeoutMs) throw new JobTimeoutError(timeoutMs)
     throw err
   }
-  const result = definition.output.safeParse(output)
-  if (!result.success) {
-    const issues = toIssues(result.error, 'result').map((i) => `${i.path}: ${i.message}`)
-    throw new PermanentJobError(`handler returned an invalid result: ${issues.join('; ')}`)
-  }
-  return result.data
-}
-
-/** Settles with `work`, or rejects as soon as `signal` aborts (the handler may ignore it). */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  const reason = () => (signal.reason instanceof Error ? signal.reason : new Error('aborted'))
-  if (signal.aborted) return Promise.reject(reason())
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(reason())
-    signal.addEventListener('abort', onAbort, { once: true })
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
 }

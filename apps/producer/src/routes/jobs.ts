@@ -188,5 +188,53 @@ export function jobRoutes(docs: ApiDocs, options: JobRoutesOptions): Hono {
     (c) => streamJobEvents(c, producer, jobId(c)),
   )
 
+  documented(
+    app,
+    docs,
+    {
+      method: 'delete',
+      path: '/v1/jobs/{id}',
+      tags: ['jobs'],
+      summary: 'Cancel a job: remove it if it has not started, abort it where it runs if active',
+      description:
+        'A waiting or delayed job is removed (`removed`). An active job is aborted on whichever ' +
+        'worker process holds it (`cancelling`) and ends failed with reason "cancelled", not ' +
+        'retried. A finished job cannot be cancelled: 409.',
+      request: { params: JobIdParam },
+      responses: {
+        200: jsonResponse(
+          'removed, or being cancelled',
+          z.object({ id: z.string(), outcome: z.enum(['removed', 'cancelling']) }),
+        ),
+        404: problemResponse('no such job'),
+        409: problemResponse('the job has already finished'),
+        ...commonErrors,
+      },
+    },
+    async (c) => c.json(await producer.cancel(jobId(c))),
+  )
+
+  documented(
+    app,
+    docs,
+    {
+      method: 'post',
+      path: '/v1/jobs/{id}/retry',
+      tags: ['jobs'],
+      summary: 'Retry a failed job: back to waiting, with a fresh set of attempts',
+      request: { params: JobIdParam },
+      responses: {
+        200: jsonResponse(
+          'waiting again',
+          z.object({ id: z.string(), state: z.literal('waiting') }),
+        ),
+        404: problemResponse('no such job'),
+        409: problemResponse('the job has not failed'),
+        ...commonErrors,
+      },
+    },
+    async (c) => c.json(await producer.retry(jobId(c))),
+  )
+
   return app
 }

@@ -90,6 +90,16 @@ export class JobWaiter {
     })
   }
 
+  /** Starts recording the progress events of a job; the array fills as they arrive. */
+  async recordProgress(queue: string, jobId: string): Promise<unknown[]> {
+    const events = await this.eventsOf(queue)
+    const seen: unknown[] = []
+    events.on('progress', ({ jobId: id, data }) => {
+      if (id === jobId) seen.push(data)
+    })
+    return seen
+  }
+
   /** Counts per BullMQ state of one queue. */
   counts(queue: string): Promise<Record<string, number>> {
     return this.queue(queue).getJobCounts()

@@ -1,0 +1,212 @@
+import './provided-context.js'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
+import { registry } from '@jobq/jobs'
+import {
+  createProducer,
+  createRedis,
+  waitForReady,
+  type Producer,
+  type Redis,
+  type WorkerRecord,
+} from '@jobq/queue-core'
+import {
+  deletePrefix,
+  freePort,
+  JobWaiter,
+  spawnNode,
+  uniquePrefix,
+  type NodeProcess,
+} from '@jobq/queue-core/testing'
+
+const workerMain = fileURLToPath(new URL('../dist/main.js', import.meta.url))
+const gatedRegistry = fileURLToPath(new URL('./fixtures/gated-registry.mjs', import.meta.url))
+const sandboxRegistry = fileURLToPath(new URL('./fixtures/sandbox-registry.mjs', import.meta.url))
+
+/** Polls `read` until `check` passes; records change within a heartbeat, not at once. */
+async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean, ms = 15_000) {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const value = await read()
+    if (check(value)) return value
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${JSON.stringify(value)}`)
+    await sleep(50)
+  }
+}
+
+describe('worker runtime (real processes)', () => {
+  let prefix: string
+  let redis: Redis
+  let producer: Producer
+  let waiter: JobWaiter
+  let processes: NodeProcess[]
+
+  beforeEach(async () => {
+    prefix = uniquePrefix()
+    redis = createRedis({ url: inject('redisUrl'), role: 'producer' })
+    await waitForReady(redis, 5_000)
+    producer = createProducer({ registry, connection: redis, prefix })
+    waiter = new JobWaiter(inject('redisUrl'), prefix)
+    processes = []
+  })
+
+  afterEach(async (context) => {
+    processes.forEach((p) => p.kill())
+    await producer.close()
+    await waiter.close()
+    if (context.task.result?.state !== 'fail') await deletePrefix(redis, prefix)
+    redis.disconnect()
+  })
+
+  function spawnWorker(args: string[], env: Record<string, string> = {}) {
+    const worker = spawnNode(workerMain, args, {
+      env: {
+        REDIS_URL: inject('redisUrl'),
+        JOBQ_PREFIX: prefix,
+        JOBQ_HEARTBEAT_MS: '200',
+        ...env,
+      },
+    })
+    processes.push(worker)
+    return worker
+  }
+
+  const workers = () => producer.listWorkers()
+  const pids = (list: WorkerRecord[]) => list.map((w) => w.pid).sort()
+
+  it('records appear, heartbeat, and vanish within their TTL after kill -9', async () => {
+    const worker = spawnWorker(['default'])
+    await worker.waitFor(/worker taking jobs/)
+    const [record] = await eventually(workers, (list) => list.length === 1)
+    expect(record).toMatchObject({ pid: worker.child.pid, queues: ['default'], state: 'idle' })
+    expect(record!.jobs).toContain('demo.rows')
+    await eventually(workers, ([r]) => !!r && r.lastHeartbeat > record!.lastHeartbeat)
+
+    worker.child.kill('SIGKILL')
+    await worker.exited
+    const killedAt = Date.now()
+    // TTL = 3 heartbeats = 600 ms; allow generous slack for a loaded 2-core machine.
+    await eventually(workers, (list) => list.length === 0, 5_000)
+    expect(Date.now() - killedAt).toBeLessThan(5_000)
+  })
+
+  it('--processes 2 keeps two processes, replaces a killed one, and drains on SIGTERM', async () => {
+    const pool = spawnWorker(['default', '--processes', '2'])
+    const first = await eventually(
+      workers,
+      (list) => list.length === 2 && list.every((w) => w.state === 'idle'),
+    )
+    const [victim, survivor] = first
+    process.kill(victim!.pid, 'SIGKILL')
+    const after = await eventually(
+      workers,
+      (list) =>
+        list.length === 2 &&
+        !pids(list).includes(victim!.pid) &&
+        list.every((w) => w.state === 'idle'),
+    )
+    expect(pids(after)).toContain(survivor!.pid)
+    expect(pool.output()).toMatch(/worker process died: restarting it/)
+
+    // A job running at SIGTERM finishes before the pool exits 0.
+    const { id } = await producer.enqueue('demo.sleep', { ms: 1_000, message: 'drain' })
+    await waiter.active('default', id)
+    pool.child.kill('SIGTERM')
+    expect(await pool.exited).toBe(0)
+    expect((await producer.getJob(id)).state).toBe('completed')
+    expect(await workers()).toEqual([])
+  })
+
+  it('cancels an active job held by another process: it fails "cancelled", not retried', async () => {
+    const worker = spawnWorker(['default'])
+    await worker.waitFor(/worker taking jobs/)
+    // demo.sleep allows 3 attempts; a retry would show in attemptsMade.
+    const { id } = await producer.enqueue('demo.sleep', { ms: 60_000 })
+    await waiter.active('default', id)
+    expect(await producer.cancel(id)).toEqual({ id, outcome: 'cancelling' })
+    expect(await waiter.finished('default', id)).toEqual({ state: 'failed', reason: 'cancelled' })
+    expect(await producer.getJob(id)).toMatchObject({ state: 'failed', attemptsMade: 1 })
+    expect(worker.child.exitCode).toBeNull()
+  })
+
+  it('a sandboxed handler that calls process.exit fails only its job', async () => {
+    const worker = spawnWorker([], { JOBQ_REGISTRY: sandboxRegistry })
+    await worker.waitFor(/worker taking jobs/)
+    const { registry: fixtures } = (await import(sandboxRegistry)) as { registry: typeof registry }
+    const local = createProducer({ registry: fixtures, connection: redis, prefix })
+    try {
+      const ok1 = await local.enqueue('test.crash', {})
+      const first = await waiter.finished('crashy', ok1.id)
+      const boom = await local.enqueue('test.crash', { exit: true })
+      const crashed = await waiter.finished('crashy', boom.id)
+      const ok2 = await local.enqueue('test.crash', {})
+      const second = await waiter.finished('crashy', ok2.id)
+
+      expect(crashed.state).toBe('failed')
+      expect(crashed.state === 'failed' && crashed.reason).toMatch(/exit code: 3/)
+      for (const outcome of [first, second]) {
+        expect(outcome.state).toBe('completed')
+        const result = (outcome as { result: { pid: number; setupPid: number; setups: number } })
+          .result
+        // Ran in a child process, which ran setup() once before its job.
+        expect(result.pid).not.toBe(worker.child.pid)
+        expect(result.setupPid).toBe(result.pid)
+        expect(result.setups).toBe(1)
+      }
+      expect(worker.child.exitCode).toBeNull()
+      await eventually(
+        () => local.listWorkers(),
+        ([r]) => r?.succeeded === 2 && r.failed === 1,
+      )
+    } finally {
+      await local.close()
+    }
+  })
+
+  it('serves /healthz, /readyz and /metrics on WORKER_HTTP_PORT', async () => {
+    const port = await freePort()
+    const worker = spawnWorker(['default'], { WORKER_HTTP_PORT: String(port) })
+    await worker.waitFor(/health server listening/)
+    const url = `http://127.0.0.1:${port}`
+    expect((await fetch(`${url}/healthz`)).status).toBe(200)
+    await worker.waitFor(/worker taking jobs/)
+    expect((await fetch(`${url}/readyz`)).status).toBe(200)
+
+    const { id } = await producer.enqueue('demo.echo', { hi: 1 })
+    await waiter.finished('default', id)
+    const metrics = await eventually(
+      async () => (await fetch(`${url}/metrics`)).text(),
+      (text) => text.includes('jobq_jobs_completed_total{queue="default",job="demo.echo"} 1'),
+    )
+    expect(metrics).toMatch(/jobq_job_duration_seconds_bucket\{.*job="demo\.echo"/)
+    expect(metrics).toMatch(/# TYPE jobq_jobs_failed_total counter/)
+  })
+
+  it('/readyz answers 503 until every setup() has finished, then 200', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jobq-gate-'))
+    try {
+      const gate = join(dir, 'open')
+      const port = await freePort()
+      const worker = spawnWorker([], {
+        JOBQ_REGISTRY: gatedRegistry,
+        JOBQ_TEST_GATE: gate,
+        WORKER_HTTP_PORT: String(port),
+      })
+      await worker.waitFor(/health server listening/)
+      const url = `http://127.0.0.1:${port}`
+      expect((await fetch(`${url}/healthz`)).status).toBe(200)
+      expect((await fetch(`${url}/readyz`)).status).toBe(503)
+      await eventually(workers, ([r]) => r?.state === 'starting')
+      expect((await fetch(`${url}/readyz`)).status).toBe(503)
+      writeFileSync(gate, '')
+      await worker.waitFor(/worker taking jobs/)
+      expect((await fetch(`${url}/readyz`)).status).toBe(200)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})

@@ -1,0 +1,93 @@
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
+import {
+  createLogger,
+  createProducer,
+  createRedis,
+  startWorker,
+  waitForReady,
+  type Producer,
+  type Redis,
+  type RunningWorker,
+} from '@jobq/queue-core'
+import { deletePrefix, JobWaiter, uniquePrefix } from '@jobq/queue-core/testing'
+import { registry } from '../index.js'
+
+describe('demo.rows fans out one demo.row per row', () => {
+  let prefix: string
+  let redis: Redis
+  let workerRedis: Redis
+  let producer: Producer
+  let waiter: JobWaiter
+  let worker: RunningWorker
+
+  beforeEach(async () => {
+    prefix = uniquePrefix()
+    redis = createRedis({ url: inject('redisUrl'), role: 'producer' })
+    workerRedis = createRedis({ url: inject('redisUrl'), role: 'worker' })
+    await waitForReady(redis, 5_000)
+    producer = createProducer({ registry, connection: redis, prefix })
+    waiter = new JobWaiter(inject('redisUrl'), prefix)
+    worker = await startWorker({
+      registry,
+      connection: workerRedis,
+      prefix,
+      queues: ['default'],
+      logger: createLogger({ level: 'silent' }),
+    })
+  })
+
+  afterEach(async (context) => {
+    await worker.close(1_000)
+    await producer.close()
+    await waiter.close()
+    if (context.task.result?.state !== 'fail') await deletePrefix(redis, prefix)
+    redis.disconnect()
+    workerRedis.disconnect()
+  })
+
+  it('completes with a poisoned row reported in failed, after that row used its retries', async () => {
+    const rows = [{ a: 1 }, { b: 2, c: 3 }, { poison: true }, { d: 4 }, {}]
+    const { id } = await producer.enqueue('demo.rows', { rows })
+    expect(await waiter.finished('default', id, 30_000)).toEqual({
+      state: 'completed',
+      result: { processed: 4, failed: [{ index: 2, reason: 'row 2 is poisoned' }] },
+    })
+    const parent = await producer.getJob(id)
+    expect(parent.progress).toEqual({ done: 5, total: 5, failed: 1, percent: 100 })
+
+    const children = await producer.listJobs('default', { state: 'completed' })
+    const rowJobs = children.filter((job) => job.name === 'demo.row')
+    expect(
+      rowJobs
+        .map((job) => job.result)
+        .sort((a, b) => (a as { index: number }).index - (b as { index: number }).index),
+    ).toEqual([
+      { index: 0, columns: 1 },
+      { index: 1, columns: 2 },
+      { index: 3, columns: 1 },
+      { index: 4, columns: 0 },
+    ])
+    const poisoned = await producer.getJob(`${id}.c2`)
+    expect(poisoned).toMatchObject({
+      state: 'failed',
+      attemptsMade: 3,
+      failedReason: 'row 2 is poisoned',
+    })
+  })
+
+  it('reports progress on the parent as its rows finish', async () => {
+    const rows = Array.from({ length: 20 }, (_, i) => ({ i }))
+    // A job id chosen up front, so progress is recorded from the very first event.
+    const progress = await waiter.recordProgress('default', 'rows-progress')
+    await producer.enqueue('demo.rows', { rows }, { jobId: 'rows-progress' })
+    expect(await waiter.finished('default', 'rows-progress', 30_000)).toMatchObject({
+      state: 'completed',
+      result: { processed: 20, failed: [] },
+    })
+    const percents = progress.map((p) => (p as { percent: number }).percent)
+    expect(percents.at(-1)).toBe(100)
+    // Intermediate reports, never going backwards.
+    expect(percents.filter((p) => p > 0 && p < 100).length).toBeGreaterThan(0)
+    expect([...percents].sort((a, b) => a - b)).toEqual(percents)
+  })
+})

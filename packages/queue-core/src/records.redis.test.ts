@@ -1,0 +1,93 @@
+import { hostname } from 'node:os'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { fixtureRegistry } from '../test/fixtures/registry.js'
+import { createHarness, type Harness } from '../test/harness.js'
+import { listWorkers, registerWorker, workerKey, workersKey } from './records.js'
+import { JOBQ_VERSION } from './version.js'
+
+/** Polls `read` until `check` passes (records are written within a heartbeat, not at once). */
+async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, ms = 10_000) {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const value = await read()
+    if (check(value)) return value
+    if (Date.now() > deadline) throw new Error(`condition not met: ${JSON.stringify(value)}`)
+    await sleep(50)
+  }
+}
+
+describe('worker records', () => {
+  let h: Harness
+  beforeEach(async () => {
+    h = await createHarness(fixtureRegistry)
+  })
+  afterEach(async (context) => h.close(context.task.result?.state === 'fail'))
+
+  it('registers each worker, shows its current job and counts, and removes it on a clean stop', async () => {
+    const worker = await h.start({ queues: ['fixtures'], heartbeatMs: 200 })
+    const [record] = await h.producer.listWorkers()
+    expect(record).toMatchObject({
+      id: worker.id,
+      hostname: hostname(),
+      pid: process.pid,
+      queues: ['fixtures'],
+      state: 'idle',
+      currentJobs: [],
+      succeeded: 0,
+      failed: 0,
+      version: JOBQ_VERSION,
+    })
+    expect(record?.jobs).toContain('test.add')
+    expect(record?.jobs).not.toContain('test.other')
+    expect(Date.parse(record!.birth)).toBeLessThanOrEqual(Date.parse(record!.lastHeartbeat))
+
+    const hang = await h.producer.enqueue('test.hang', {})
+    await h.waiter.active('fixtures', hang.id)
+    await eventually(
+      () => h.producer.listWorkers(),
+      ([r]) => r?.state === 'busy' && r.currentJobs.includes(hang.id),
+    )
+    await h.producer.cancel(hang.id)
+    const ok = await h.producer.enqueue('test.add', { a: 1, b: 1 })
+    await h.waiter.finished('fixtures', ok.id)
+    const after = await eventually(
+      () => h.producer.listWorkers(),
+      ([r]) => r?.succeeded === 1 && r.failed === 1,
+    )
+    expect(after[0]).toMatchObject({ state: 'idle', currentJobs: [] })
+    expect(after[0]!.workingMs).toBeGreaterThanOrEqual(0)
+
+    const beat = after[0]!.lastHeartbeat
+    await eventually(
+      () => h.producer.listWorkers(),
+      ([r]) => (r?.lastHeartbeat ?? '') > beat,
+    )
+
+    await worker.close(1_000)
+    expect(await h.producer.listWorkers()).toEqual([])
+    expect(await h.redis.exists(workerKey(h.prefix, worker.id))).toBe(0)
+  })
+
+  it('a record whose heartbeats stopped expires on its own and is pruned from the set', async () => {
+    const record = await registerWorker(
+      h.redis,
+      h.prefix,
+      { id: 'gone', queues: ['fixtures'], jobs: [] },
+      { heartbeatMs: 100, ttlMs: 300 },
+    )
+    expect((await listWorkers(h.redis, h.prefix)).map((r) => r.id)).toEqual(['gone'])
+    // What kill -9 leaves: the record with its TTL, and no one to refresh it.
+    expect(await h.redis.pttl(workerKey(h.prefix, 'gone'))).toBeGreaterThan(0)
+    await record.remove()
+    await h.redis.sadd(workersKey(h.prefix), 'ghost')
+    await h.redis.hset(workerKey(h.prefix, 'ghost'), { id: 'ghost', state: 'idle' })
+    await h.redis.pexpire(workerKey(h.prefix, 'ghost'), 200)
+    expect((await listWorkers(h.redis, h.prefix)).map((r) => r.id)).toEqual(['ghost'])
+    await eventually(
+      () => listWorkers(h.redis, h.prefix),
+      (list) => list.length === 0,
+    )
+    expect(await h.redis.smembers(workersKey(h.prefix))).toEqual([])
+  })
+})

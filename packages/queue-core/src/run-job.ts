@@ -1,0 +1,105 @@
+import type { ChildJob, ChildOutcome } from './define-job.js'
+import { CANCELLED_REASON, JobTimeoutError, PermanentJobError } from './errors.js'
+import type { ReadyHandler } from './handler-loader.js'
+import { timeoutOf } from './job-options.js'
+import type { Logger } from './logger.js'
+import { toIssues } from './validation.js'
+
+/** The reason jobq passes to BullMQ's `worker.cancelJob`, to tell a cancel from other aborts. */
+export const CANCEL_SIGNAL_REASON = 'jobq:cancel'
+
+/** Why the signal of a job cut off by shutdown aborted (told apart from a cancel). */
+export const SHUTDOWN_SIGNAL_REASON = 'jobq:shutdown'
+
+/** What {@link runJob} needs of a job: a BullMQ `Job`, or the copy a sandboxed child receives. */
+export interface RunnableJob {
+  id?: string
+  name: string
+  queueName: string
+  attemptsMade: number
+  data: unknown
+  opts?: object
+  updateProgress(value: number | object): Promise<void>
+}
+
+/** Where the abort of a run can come from, besides its timeout. */
+export interface RunSignals {
+  /** BullMQ's per-job signal: aborted by `worker.cancelJob` (a cross-process cancel). */
+  cancel?: AbortSignal
+  /** Aborted when a shutdown's grace period ran out. */
+  shutdown?: AbortSignal
+}
+
+/**
+ * Runs one attempt of a job with its loaded handler: validates the input, races the handler
+ * against its timeout and abort signals, and validates the result. Shared by in-process workers
+ * and sandboxed child processes so both fail jobs the same way.
+ */
+export async function runJob(
+  job: RunnableJob,
+  handler: ReadyHandler,
+  signals: RunSignals,
+  logger: Logger,
+  fanOut?: (children: readonly ChildJob[]) => Promise<ChildOutcome[]>,
+): Promise<unknown> {
+  const { definition } = handler
+  const input = definition.input.safeParse(job.data)
+  if (!input.success) {
+    // A payload that bypassed the producer: retrying cannot fix it.
+    const issues = toIssues(input.error, 'data').map((i) => `${i.path}: ${i.message}`)
+    throw new PermanentJobError(`invalid input: ${issues.join('; ')}`)
+  }
+  const timeoutMs = timeoutOf(definition, job.opts)
+  const timeout = timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined
+  const signal = AbortSignal.any(
+    [signals.shutdown, signals.cancel, timeout].filter((s): s is AbortSignal => s !== undefined),
+  )
+
+  const running = handler.run(input.data, {
+    jobId: job.id ?? '',
+    jobName: job.name,
+    queue: job.queueName,
+    attempt: job.attemptsMade + 1,
+    signal,
+    progress: (value) => job.updateProgress(value),
+    log: logger.child({ jobId: job.id, jobName: job.name }),
+    setup: handler.setup,
+    fanOut:
+      fanOut ??
+      (() => Promise.reject(new PermanentJobError('fanOut is not available on sandboxed queues'))),
+  })
+  let output: unknown
+  try {
+    output = await untilAborted(running, signal)
+  } catch (err) {
+    if (signals.shutdown?.aborted) throw err
+    // A cancel is final: the caller asked for the job to stop, so no retry may restart it.
+    if (signals.cancel?.aborted && isCancel(signals.cancel.reason)) {
+      throw new PermanentJobError(CANCELLED_REASON)
+    }
+    if (timeout?.aborted && timeoutMs) throw new JobTimeoutError(timeoutMs)
+    throw err
+  }
+  const result = definition.output.safeParse(output)
+  if (!result.success) {
+    const issues = toIssues(result.error, 'result').map((i) => `${i.path}: ${i.message}`)
+    throw new PermanentJobError(`handler returned an invalid result: ${issues.join('; ')}`)
+  }
+  return result.data
+}
+
+function isCancel(reason: unknown): boolean {
+  const text = reason instanceof Error ? reason.message : String(reason)
+  return text === CANCEL_SIGNAL_REASON
+}
+
+/** Settles with `work`, or rejects as soon as `signal` aborts (the handler may ignore it). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  const reason = () => (signal.reason instanceof Error ? signal.reason : new Error('aborted'))
+  if (signal.aborted) return Promise.reject(reason())
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(reason())
+    signal.addEventListener('abort', onAbort, { once: true })
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
+  })
+}
