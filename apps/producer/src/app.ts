@@ -66,7 +66,7 @@ export function createApp(deps: AppDeps) {
   const document = docs.document(pkg.version)
   app.get('/openapi.json', (c) => c.json(document))
   app.get('/metrics', async (c) =>
-    c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }),
+    c.body(await metrics.render(), 200, { 'content-type': metrics.registry.contentType }),
   )
 
   app.notFound((c) => problem(c, 404, 'no-route', `no route for ${c.req.method} ${c.req.path}`))

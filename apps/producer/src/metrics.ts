@@ -1,29 +1,66 @@
 import type { MiddlewareHandler } from 'hono'
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
-import { JOB_STATES, type Producer, type QueueSummary } from '@jobq/queue-core'
+import {
+  JOB_STATES,
+  type DurationHistogram,
+  type Producer,
+  type QueueStats,
+} from '@jobq/queue-core'
 
 /** Prometheus metrics of one producer process, plus cluster-wide queue state read from Redis. */
 export interface ProducerMetrics {
   registry: Registry
+  /** The exposition text: this registry plus the fleet-wide job duration histogram. */
+  render: () => Promise<string>
   /** Times every request (by route pattern, not raw path, to keep label sets small). */
   middleware: MiddlewareHandler
   enqueued: (job: string, queue: string, count: number) => void
 }
 
-/** How long one scrape's queue summary is reused by the gauges that share it. */
-const SUMMARY_TTL_MS = 1_000
+/** How long one read of Redis is shared by the metrics of a scrape. */
+const SCRAPE_TTL_MS = 1_000
+
+function memo<T>(read: () => Promise<T>): () => Promise<T> {
+  let cached: { at: number; value: Promise<T> } | undefined
+  return () => {
+    if (!cached || Date.now() - cached.at > SCRAPE_TTL_MS) {
+      cached = { at: Date.now(), value: read() }
+      cached.value.catch(() => (cached = undefined))
+    }
+    return cached.value
+  }
+}
+
+/**
+ * The job duration histogram of every worker, summed in Redis by the workers. prom-client
+ * cannot take a histogram's buckets from outside, so it is written in the text format here.
+ */
+function histogramText(histograms: DurationHistogram[]): string {
+  const name = 'jobq_job_duration_seconds'
+  const lines = [
+    `# HELP ${name} Time handlers took, every worker of the queue (completed and failed)`,
+    `# TYPE ${name} histogram`,
+  ]
+  for (const { queue, buckets, sumMs, count } of histograms) {
+    for (const { leMs, count: n } of buckets) {
+      const le = leMs === Infinity ? '+Inf' : String(leMs / 1_000)
+      lines.push(`${name}_bucket{le="${le}",queue="${queue}"} ${n}`)
+    }
+    lines.push(
+      `${name}_sum{queue="${queue}"} ${sumMs / 1_000}`,
+      `${name}_count{queue="${queue}"} ${count}`,
+    )
+  }
+  return `${lines.join('\n')}\n`
+}
 
 export function createMetrics(producer: Producer): ProducerMetrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'jobq_producer_' })
 
-  let cached: { at: number; summaries: Promise<QueueSummary[]> } | undefined
-  const summaries = () => {
-    if (!cached || Date.now() - cached.at > SUMMARY_TTL_MS) {
-      cached = { at: Date.now(), summaries: producer.summarize() }
-    }
-    return cached.summaries
-  }
+  // Several gauges share one read of Redis per scrape.
+  const summaries = memo(() => producer.summarize())
+  const stats = memo(() => producer.stats())
 
   new Gauge({
     name: 'jobq_queue_jobs',
@@ -56,6 +93,18 @@ export function createMetrics(producer: Producer): ProducerMetrics {
         this.set({ queue: summary.name }, summary.paused ? 1 : 0)
     },
   })
+  for (const outcome of ['completed', 'failed'] as const) {
+    new Counter({
+      name: `jobq_jobs_${outcome}_total`,
+      help: `Jobs ${outcome} by every worker (BullMQ's own count, kept in Redis)`,
+      labelNames: ['queue'],
+      registers: [registry],
+      async collect() {
+        this.reset()
+        for (const queue of await stats()) this.inc({ queue: queue.queue }, queue[outcome])
+      },
+    })
+  }
   const enqueued = new Counter({
     name: 'jobq_jobs_enqueued_total',
     help: 'Jobs enqueued through this producer',
@@ -72,6 +121,9 @@ export function createMetrics(producer: Producer): ProducerMetrics {
 
   return {
     registry,
+    render: async () =>
+      (await registry.metrics()) +
+      histogramText((await stats()).map((q: QueueStats) => q.duration)),
     middleware: async (c, next) => {
       const end = http.startTimer()
       await next()

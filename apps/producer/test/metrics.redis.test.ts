@@ -37,4 +37,26 @@ describe('GET /metrics', () => {
       /jobq_http_request_duration_seconds_count\{method="POST",route="\/v1\/jobs\/demo\.echo",status="202"\} 4/,
     )
   })
+
+  it('counts completed and failed jobs of every worker and their duration histogram', async () => {
+    const worker = await h.startWorker(['default'])
+    const { ids } = (await (
+      await h.post('/v1/jobs/demo.sleep/bulk', { count: 4, data: { ms: 30 } })
+    ).json()) as {
+      ids: string[]
+    }
+    await h.waiter.queue('default').add('demo.sleep', { ms: 'x' }, { jobId: 'fails-1' })
+    await Promise.all([...ids, 'fails-1'].map((id) => h.waiter.finished('default', id)))
+    await worker.close(1_000) // a stopping worker writes what it counted
+
+    const text = await scrape()
+    expect(text).toContain('jobq_jobs_completed_total{queue="default"} 4')
+    expect(text).toContain('jobq_jobs_failed_total{queue="default"} 1')
+    expect(text).toContain('jobq_job_duration_seconds_count{queue="default"} 5')
+    expect(text).toContain('jobq_job_duration_seconds_bucket{le="+Inf",queue="default"} 5')
+    // The four 30 ms sleeps fall in the 50 ms bucket, not in the 10 ms one.
+    expect(text).toMatch(/jobq_job_duration_seconds_bucket\{le="0.01",queue="default"\} [01]\n/)
+    expect(text).toMatch(/jobq_job_duration_seconds_bucket\{le="0.05",queue="default"\} 5\n/)
+    expect(text).toContain('jobq_job_duration_seconds_count{queue="big_file"} 0')
+  })
 })

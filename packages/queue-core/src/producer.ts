@@ -12,6 +12,7 @@ import {
 } from './errors.js'
 import { toBullOptions } from './job-options.js'
 import { BULLMQ_TYPES, toPublicState, type JobState } from './job-state.js'
+import { readDurations, type DurationHistogram } from './duration-stats.js'
 import { JobEventHub, type JobEvent } from './job-events.js'
 import { toJobView, type JobView } from './job-view.js'
 import { emptyQueue, retryFailed, summarizeQueue, type QueueSummary } from './queue-admin.js'
@@ -60,6 +61,14 @@ export interface BulkItem {
 export interface JobWatch {
   current: JobView
   stop: () => void
+}
+
+/** What every worker of a queue has done, read from Redis. */
+export interface QueueStats {
+  queue: string
+  completed: number
+  failed: number
+  duration: DurationHistogram
 }
 
 /** Which page of a queue's jobs to list. */
@@ -115,6 +124,8 @@ export interface Producer {
   retryFailed(queue: string): Promise<number>
   /** Removes every waiting and delayed job of `queue`; resolves with how many. */
   empty(queue: string): Promise<number>
+  /** Per queue: completed and failed totals (every worker) and the job duration histogram. */
+  stats(): Promise<QueueStats[]>
   /** True when Redis answers within `timeoutMs`. */
   ping(timeoutMs?: number): Promise<boolean>
   close(): Promise<void>
@@ -295,14 +306,40 @@ export function createProducer({
     queue: queueOf,
 
     summarize() {
-      return guard(() =>
-        Promise.all([...queues.values()].map((queue) => summarizeQueue(queue, connection))),
-      )
+      return guard(async () => {
+        const [summaries, workers] = await Promise.all([
+          Promise.all([...queues.values()].map((queue) => summarizeQueue(queue, connection))),
+          listWorkers(connection, prefix),
+        ])
+        return summaries.map((summary) => ({
+          ...summary,
+          workers: workers.filter((worker) => worker.queues.includes(summary.name)).length,
+        }))
+      })
     },
     pause: (name) => guard(() => queueOf(name).pause()),
     resume: (name) => guard(() => queueOf(name).resume()),
     retryFailed: (name) => guard(() => retryFailed(queueOf(name))),
     empty: (name) => guard(() => emptyQueue(queueOf(name))),
+
+    stats: () =>
+      guard(async () => {
+        const names = [...queues.keys()]
+        const [durations, totals] = await Promise.all([
+          readDurations(connection, prefix, names),
+          Promise.all(
+            names.map(async (name) => {
+              const queue = queueOf(name)
+              const [completed, failed] = await Promise.all([
+                queue.getMetrics('completed', 0, 0),
+                queue.getMetrics('failed', 0, 0),
+              ])
+              return { completed: completed.meta.count, failed: failed.meta.count }
+            }),
+          ),
+        ])
+        return names.map((queue, i) => ({ queue, ...totals[i]!, duration: durations[i]! }))
+      }),
 
     async ping(timeoutMs = 1_000) {
       if (connection.status !== 'ready') return false

@@ -12,13 +12,18 @@ export interface QueueSummary {
    * autoscaler should read; the wait list alone misses prioritized jobs.
    */
   backlog: number
+  /** Live worker processes that serve this queue. */
+  workers: number
 }
 
 /** BullMQ scores delayed jobs as `runAt * 0x1000 + counter`. */
 const DELAY_SCORE_FACTOR = 0x1000
 
 /** Counts per public state, the paused flag and the backlog, in two round trips. */
-export async function summarizeQueue(queue: Queue, redis: Redis): Promise<QueueSummary> {
+export async function summarizeQueue(
+  queue: Queue,
+  redis: Redis,
+): Promise<Omit<QueueSummary, 'workers'>> {
   const dueScore = (Date.now() + 1) * DELAY_SCORE_FACTOR - 1
   const [raw, paused, dueDelayed] = await Promise.all([
     queue.getJobCounts(...JOB_STATES.flatMap((state) => BULLMQ_TYPES[state])),

@@ -1,9 +1,10 @@
 import { hostname } from 'node:os'
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Queue, Worker, WaitingError, type Job } from 'bullmq'
+import { MetricsTime, Queue, Worker, WaitingError, type Job } from 'bullmq'
 import { listenForCancels } from './cancel.js'
 import type { Redis } from './connection.js'
+import { DurationRecorder } from './duration-stats.js'
 import { PermanentJobError, UnknownQueueError } from './errors.js'
 import { createFanOut, reportParentProgress } from './fan-out.js'
 import { loadHandlers, type ReadyHandler } from './handler-loader.js'
@@ -107,6 +108,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     }
     await syncSchedules(registry, new Map(queues.map((name) => [name, queueOf(name)])), logger)
 
+    const durations = new DurationRecorder(connection, prefix)
     const shutdown = new AbortController()
     const deps: ProcessDeps = {
       handlers,
@@ -131,6 +133,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
           name: id,
           concurrency: options.concurrency ?? definition?.concurrency ?? 1,
           ...(definition?.limiter && { limiter: definition.limiter }),
+          // BullMQ's own per-minute counts of completed and failed jobs (a week of them), kept
+          // in Redis by its finishing script: the producer's /metrics reads the totals.
+          metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
         },
       )
       worker.on('error', (err) => logger.error({ err: err.message, queue }, 'worker error'))
@@ -147,6 +152,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       const durationMs = (job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now())
       record.jobFinished(job.id ?? '', outcome === 'completed' ? 'succeeded' : 'failed', durationMs)
       options.onJobFinished?.({ queue: job.queueName, name: job.name, outcome, durationMs })
+      durations.observe(job.queueName, durationMs)
       const parentQueue = job.parent?.queueKey.slice(prefix.length + 1)
       if (parentQueue && registry.queues[parentQueue]) {
         reportParentProgress(job, queueOf(parentQueue)).catch((err: Error) =>
@@ -194,6 +200,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         }
         await unsubscribe()
         subscriber.disconnect()
+        await durations.close()
         await Promise.all([...queueHandles.values()].map((queue) => queue.close()))
         await record.remove().catch(() => undefined)
         return { drained }

@@ -55,6 +55,7 @@ export const QueueSummary = z
     paused: z.boolean(),
     counts: z.record(JobState, z.number().int()),
     backlog: z.number().int().describe('waiting + prioritized + delayed whose time has come'),
+    workers: z.number().int().describe('live worker processes serving this queue'),
   })
   .meta({ id: 'QueueSummary' })
 

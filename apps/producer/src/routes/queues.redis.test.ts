@@ -81,7 +81,11 @@ describe('GET /v1/queues and the admin actions', () => {
       paused: false,
       counts: { waiting: 2, delayed: 1, active: 0, completed: 0, failed: 0 },
       backlog: 2,
+      workers: 0,
     })
+    await h.startWorker(['big_file'])
+    expect(await summary('big_file')).toMatchObject({ workers: 1 })
+    expect(await summary('default')).toMatchObject({ workers: 0 })
   })
 
   it('pauses (no worker takes a job) and resumes (the job runs)', async () => {
