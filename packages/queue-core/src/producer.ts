@@ -15,7 +15,13 @@ import { BULLMQ_TYPES, toPublicState, type JobState } from './job-state.js'
 import { readDurations, type DurationHistogram } from './duration-stats.js'
 import { JobEventHub, type JobEvent } from './job-events.js'
 import { toJobView, type JobView } from './job-view.js'
-import { emptyQueue, retryFailed, summarizeQueue, type QueueSummary } from './queue-admin.js'
+import {
+  cleanQueue,
+  emptyQueue,
+  retryFailed,
+  summarizeQueue,
+  type QueueSummary,
+} from './queue-admin.js'
 import type { Logger } from './logger.js'
 import type { AnyJobDefinition } from './define-job.js'
 import type { ValidationIssue } from './errors.js'
@@ -124,6 +130,8 @@ export interface Producer {
   retryFailed(queue: string): Promise<number>
   /** Removes every waiting and delayed job of `queue`; resolves with how many. */
   empty(queue: string): Promise<number>
+  /** Removes `queue`'s jobs in `state` older than `olderThanMs`; resolves with how many. */
+  clean(queue: string, state: JobState, olderThanMs: number): Promise<number>
   /** Per queue: completed and failed totals (every worker) and the job duration histogram. */
   stats(): Promise<QueueStats[]>
   /** True when Redis answers within `timeoutMs`. */
@@ -321,6 +329,7 @@ export function createProducer({
     resume: (name) => guard(() => queueOf(name).resume()),
     retryFailed: (name) => guard(() => retryFailed(queueOf(name))),
     empty: (name) => guard(() => emptyQueue(queueOf(name))),
+    clean: (name, state, olderThanMs) => guard(() => cleanQueue(queueOf(name), state, olderThanMs)),
 
     stats: () =>
       guard(async () => {

@@ -52,3 +52,17 @@ export async function emptyQueue(queue: Queue): Promise<number> {
   await queue.drain(true)
   return Object.values(counts).reduce((a, b) => a + b, 0)
 }
+
+/** Removes jobs of one state finished (or created) more than `olderThanMs` ago; answers how many. */
+export async function cleanQueue(
+  queue: Queue,
+  state: JobState,
+  olderThanMs: number,
+): Promise<number> {
+  const types = BULLMQ_TYPES[state].filter((type) => type !== 'waiting-children')
+  // limit 0: no limit, every matching job goes.
+  const removed = await Promise.all(
+    types.map((type) => queue.clean(olderThanMs, 0, type as Parameters<Queue['clean']>[2])),
+  )
+  return removed.reduce((sum, ids) => sum + ids.length, 0)
+}

@@ -1,5 +1,6 @@
 import { Job, Queue, QueueEvents } from 'bullmq'
 import { Redis } from 'ioredis'
+import { deletePrefix } from './helpers.js'
 
 /** How a job ended. */
 export type JobOutcome =
@@ -103,6 +104,11 @@ export class JobWaiter {
   /** Counts per BullMQ state of one queue. */
   counts(queue: string): Promise<Record<string, number>> {
     return this.queue(queue).getJobCounts()
+  }
+
+  /** Deletes every key under this waiter's prefix. */
+  async deleteAll(): Promise<void> {
+    await deletePrefix(this.connection, this.prefix)
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,169 @@
+import { readFile } from 'node:fs/promises'
+import type { Command } from 'commander'
+import { SingleBar, Presets } from 'cli-progress'
+import { JobValidationError, UnknownJobError } from '@jobq/queue-core'
+import { parse, withContext } from '../command-kit.js'
+import type { CliContext } from '../context.js'
+import { CommandFailedError, UsageError } from '../errors.js'
+import { color, printJson } from '../output.js'
+
+interface EnqueueOptions {
+  data: string
+  count: number
+  delay?: number
+  priority?: number
+  jobId?: string
+  wait?: boolean
+  timeout: number
+  json?: boolean
+}
+
+/** Jobs per bulk round trip when `--count` is large: one MULTI each, progress between them. */
+const CHUNK = 1_000
+
+/** `jobq enqueue NAME --data JSON|@file [--count N] [--wait]`. */
+export function registerEnqueue(program: Command): void {
+  program
+    .command('enqueue')
+    .description('validate and enqueue a job (or many), optionally waiting for its result')
+    .argument('<name>', 'the job, e.g. demo.sleep (see `jobq info` / GET /v1/registry)')
+    .option('-d, --data <json|@file>', 'the job input as JSON, or @path to a JSON file', '{}')
+    .option('-n, --count <n>', 'enqueue this many copies (progress bar)', parse.int(1), 1)
+    .option('--delay <ms>', 'run no sooner than this many ms from now', parse.int(0))
+    .option('--priority <n>', 'lower runs first', parse.int(1))
+    .option('--job-id <id>', 'idempotency key: the same id never makes a second job')
+    .option('-w, --wait', 'show progress and print the result; exit 1 if the job fails')
+    .option('--timeout <ms>', 'with --wait: give up after this long', parse.int(1), 600_000)
+    .option('--json', 'print JSON for scripts')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ jobq enqueue demo.sleep --data '{"ms":2000,"message":"hi"}' --wait
+  $ jobq enqueue demo.echo --data @payload.json --count 10000
+  $ jobq enqueue demo.big-file --delay 60000 --job-id nightly-2026-11-22`,
+    )
+    .action(async (name: string, options: EnqueueOptions, command: Command) => {
+      const data = await readData(options.data)
+      if (options.wait && options.count > 1)
+        throw new UsageError('--wait takes a single job (no --count)')
+      const enqueueOptions = {
+        ...(options.delay !== undefined && { delay: options.delay }),
+        ...(options.priority !== undefined && { priority: options.priority }),
+        ...(options.jobId && { jobId: options.jobId }),
+      }
+      await withContext(
+        command,
+        async (ctx) => {
+          try {
+            if (options.count > 1)
+              return await enqueueMany(ctx, name, data, enqueueOptions, options)
+            const job = await ctx.producer.enqueue(name, data, enqueueOptions)
+            if (!options.wait) {
+              if (options.json) return printJson(job)
+              const note = job.created ? '' : color.yellow(' (already existed)')
+              return console.log(`${job.id}  ${job.name} on ${job.queue}, ${job.state}${note}`)
+            }
+            await waitFor(ctx, job.id, options)
+          } catch (err) {
+            throw explain(err)
+          }
+        },
+        { events: options.wait },
+      )
+    })
+}
+
+async function readData(raw: string): Promise<unknown> {
+  let text = raw
+  if (raw.startsWith('@')) {
+    text = await readFile(raw.slice(1), 'utf8').catch((err: Error) => {
+      throw new UsageError(`cannot read ${raw.slice(1)}: ${err.message}`)
+    })
+  }
+  try {
+    return JSON.parse(text) as unknown
+  } catch (err) {
+    throw new UsageError(`--data is not valid JSON: ${(err as Error).message}`)
+  }
+}
+
+/** Validation and unknown names are usage errors: they name what to fix. */
+function explain(err: unknown): unknown {
+  if (err instanceof UnknownJobError) return new UsageError(`${err.message}: see \`jobq info\``)
+  if (err instanceof JobValidationError) {
+    const lines = err.issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')
+    return new UsageError(`${err.message}, nothing was enqueued:\n${lines}`)
+  }
+  return err
+}
+
+async function enqueueMany(
+  ctx: CliContext,
+  name: string,
+  data: unknown,
+  options: object,
+  { count, json }: EnqueueOptions,
+) {
+  const bar = process.stderr.isTTY
+    ? new SingleBar(
+        { format: `${name} [{bar}] {value}/{total} {eta_formatted}` },
+        Presets.shades_classic,
+      )
+    : undefined
+  // Every chunk carries the same payload, so a bad one fails the first chunk: nothing is enqueued.
+  const ids: string[] = []
+  bar?.start(count, 0)
+  try {
+    for (let done = 0; done < count; done += CHUNK) {
+      const size = Math.min(CHUNK, count - done)
+      const items = Array.from({ length: size }, () => ({ data, options }))
+      ids.push(...(await ctx.producer.enqueueBulk(name, items)))
+      bar?.update(ids.length)
+    }
+  } finally {
+    bar?.stop()
+  }
+  if (json) return printJson({ ids })
+  console.log(`enqueued ${ids.length} × ${name}`)
+}
+
+async function waitFor(ctx: CliContext, id: string, { timeout, json }: EnqueueOptions) {
+  const bar = process.stderr.isTTY
+    ? new SingleBar({ format: `${id} [{bar}] {value}%` }, Presets.shades_classic)
+    : undefined
+  const outcome = await new Promise<{ result?: unknown; reason?: string; timedOut?: boolean }>(
+    (resolve) => {
+      const timer = setTimeout(() => resolve({ timedOut: true }), timeout)
+      const finish = (value: { result?: unknown; reason?: string }) => {
+        clearTimeout(timer)
+        resolve(value)
+      }
+      void ctx.producer
+        .watch(id, (event) => {
+          if (event.type === 'progress' && typeof event.progress === 'number') {
+            bar?.update(event.progress)
+          }
+          if (event.type === 'completed') finish({ result: event.result })
+          if (event.type === 'failed') {
+            // A failed attempt that will be retried is not the end.
+            void ctx.producer.getJob(id).then((job) => {
+              if (job.state === 'failed') finish({ reason: event.reason })
+            })
+          }
+        })
+        .then(({ current }) => {
+          bar?.start(100, typeof current.progress === 'number' ? current.progress : 0)
+          if (current.state === 'completed') finish({ result: current.result })
+          if (current.state === 'failed') finish({ reason: current.failedReason ?? '' })
+        })
+    },
+  )
+  bar?.stop()
+  if (outcome.timedOut)
+    throw new CommandFailedError(`job ${id} did not finish within ${timeout} ms`)
+  if (outcome.reason !== undefined)
+    throw new CommandFailedError(`job ${id} failed: ${outcome.reason}`)
+  if (json) return printJson({ id, result: outcome.result })
+  console.log(JSON.stringify(outcome.result, null, 2))
+}

@@ -1,0 +1,48 @@
+import { spawn } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import type { Command } from 'commander'
+import { workerEnv, type ConnectionFlags } from '../env.js'
+
+/**
+ * `jobq worker`: the very worker of apps/worker, run as a child process with the same
+ * arguments (apps never import each other; a process boundary keeps that true).
+ */
+export function registerWorker(program: Command): void {
+  program
+    .command('worker')
+    .description('run a worker for some queues (default: all): the same as apps/worker')
+    .argument('[queues...]')
+    .option('-c, --concurrency <n>', 'jobs at once per queue')
+    .option('-p, --processes <n>', 'keep this many worker processes alive')
+    .option('--grace-ms <ms>', 'on SIGTERM, how long active jobs may finish')
+    .addHelpText('after', `\nExamples:\n  $ jobq worker\n  $ jobq worker big_file --processes 4`)
+    .action(
+      async (queues: string[], options: Record<string, string | undefined>, command: Command) => {
+        const main = join(
+          dirname(createRequire(import.meta.url).resolve('@jobq/worker/package.json')),
+          'dist/main.js',
+        )
+        const args = [
+          ...queues,
+          ...Object.entries({
+            concurrency: options.concurrency,
+            processes: options.processes,
+            'grace-ms': options.graceMs,
+          })
+            .filter(([, value]) => value !== undefined)
+            .flatMap(([flag, value]) => [`--${flag}`, value!]),
+        ]
+        const child = spawn(process.execPath, [main, ...args], {
+          stdio: 'inherit',
+          env: workerEnv(command.optsWithGlobals<ConnectionFlags>()),
+        })
+        for (const signal of ['SIGINT', 'SIGTERM'] as const)
+          process.on(signal, () => child.kill(signal))
+        const code = await new Promise<number>((resolve) =>
+          child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))),
+        )
+        process.exitCode = code
+      },
+    )
+}

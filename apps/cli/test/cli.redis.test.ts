@@ -1,0 +1,232 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import {
+  JobWaiter,
+  spawnNode,
+  testRedisUrl,
+  uniquePrefix,
+  type NodeProcess,
+} from '@jobq/queue-core/testing'
+
+const cli = fileURLToPath(new URL('../dist/main.js', import.meta.url))
+
+describe('the jobq command line (built, as a subprocess, against real Redis)', () => {
+  let dir: string
+  let prefix: string
+  let waiter: JobWaiter
+  let background: NodeProcess[]
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'jobq-cli-'))
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  beforeEach(() => {
+    prefix = uniquePrefix()
+    waiter = new JobWaiter(testRedisUrl(), prefix)
+    background = []
+  })
+  afterEach(async (context) => {
+    for (const process of background) {
+      process.child.kill('SIGTERM')
+      await process.exited
+    }
+    if (context.task.result?.state !== 'fail') await waiter.deleteAll()
+    await waiter.close()
+  })
+
+  const env = () => ({
+    REDIS_URL: testRedisUrl(),
+    JOBQ_PREFIX: prefix,
+    JOBQ_DEMO_FILE: join(dir, 'large_file.txt'),
+    JOBQ_DEMO_FILE_MB: '1',
+    NO_COLOR: '1',
+  })
+
+  /** Runs `jobq ...args` to the end; answers its exit code and everything it printed. */
+  async function jobq(...args: string[]) {
+    const run = spawnNode(cli, args, { env: env() })
+    const code = await run.exited
+    return { code, out: run.output() }
+  }
+  const json = async <T>(...args: string[]) => {
+    const { code, out } = await jobq(...args, '--json')
+    expect(code, out).toBe(0)
+    return JSON.parse(out) as T
+  }
+
+  /** `jobq worker ...args` in the background, resolved once it takes jobs. */
+  async function worker(...args: string[]) {
+    const run = spawnNode(cli, ['worker', ...args], { env: env() })
+    background.push(run)
+    await run.waitFor(/worker taking jobs/)
+    return run
+  }
+
+  it('prints help with examples and exits 0; usage mistakes exit 2', async () => {
+    const help = await jobq('--help')
+    expect(help.code).toBe(0)
+    expect(help.out).toMatch(/Examples:[\s\S]*jobq enqueue demo.sleep/)
+    const sub = await jobq('enqueue', '--help')
+    expect(sub.out).toContain('--data <json|@file>')
+    expect((await jobq('nonsense')).code).toBe(2)
+    expect((await jobq('jobs', 'default', '--state', 'paused')).out).toMatch(
+      /must be one of waiting/,
+    )
+    expect((await jobq('jobs', 'default', '--limit', 'x')).code).toBe(2)
+    expect((await jobq('jobs', 'nope')).out).toMatch(
+      /unknown queue "nope" \(known: default, big_file\)/,
+    )
+  })
+
+  it('refuses a bad payload and an unknown job before sending anything (exit 2, field named)', async () => {
+    const bad = await jobq('enqueue', 'demo.sleep', '--data', '{"ms":"soon"}')
+    expect(bad.code).toBe(2)
+    expect(bad.out).toMatch(/data\.ms: .*expected number/)
+    const many = await jobq('enqueue', 'demo.sleep', '--data', '{"ms":-1}', '--count', '50')
+    expect(many.code).toBe(2)
+    const unknown = await jobq('enqueue', 'demo.nope', '--data', '{}')
+    expect(unknown.code).toBe(2)
+    expect(unknown.out).toContain('unknown job "demo.nope"')
+    expect((await jobq('enqueue', 'demo.echo', '--data', '{oops')).out).toMatch(
+      /--data is not valid JSON/,
+    )
+    const counts = await waiter.counts('default')
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(0)
+  })
+
+  it('enqueues from a file, many at once, and lists and shows jobs', async () => {
+    const file = join(dir, 'payload.json')
+    writeFileSync(file, JSON.stringify({ hello: 'file' }))
+    const one = await json<{ id: string; state: string }>(
+      'enqueue',
+      'demo.echo',
+      '--data',
+      `@${file}`,
+    )
+    expect(one.state).toBe('waiting')
+    const many = await json<{ ids: string[] }>(
+      'enqueue',
+      'demo.echo',
+      '--data',
+      '1',
+      '--count',
+      '1500',
+    )
+    expect(many.ids).toHaveLength(1_500)
+    const jobs = await json<{ id: string }[]>('jobs', 'default', '--limit', '5')
+    expect(jobs).toHaveLength(5)
+    const shown = await json<{ data: unknown; state: string }>('job', one.id)
+    expect(shown).toMatchObject({ data: { hello: 'file' }, state: 'waiting' })
+    const text = await jobq('job', one.id)
+    expect(text.out).toMatch(/state\s+waiting/)
+    expect((await jobq('job', 'no-such-job')).code).toBe(1)
+  })
+
+  it('runs a worker, waits for a job with --wait and prints its result; a failed job exits 1', async () => {
+    await worker('default')
+    const ok = await jobq('enqueue', 'demo.sleep', '--data', '{"ms":50,"message":"done"}', '--wait')
+    expect(ok.code, ok.out).toBe(0)
+    expect(JSON.parse(ok.out)).toEqual({ sleptMs: 50, message: 'done' })
+
+    await waiter.queue('default').add('demo.sleep', { ms: 'x' }, { jobId: 'broken-1' })
+    expect((await waiter.finished('default', 'broken-1')).state).toBe('failed')
+    const failed = await jobq(
+      'enqueue',
+      'demo.echo',
+      '--data',
+      '1',
+      '--job-id',
+      'broken-1',
+      '--wait',
+    )
+    expect(failed.code).toBe(1)
+    expect(failed.out).toMatch(/job broken-1 failed: invalid input/)
+  })
+
+  it('shows queues and workers in info, as text and JSON', async () => {
+    await worker('default')
+    await worker('big_file', '--concurrency', '2')
+    const info = await json<{
+      queues: { name: string; workers: number }[]
+      workers: { queues: string[] }[]
+    }>('info')
+    expect(info.queues.map((q) => [q.name, q.workers])).toEqual([
+      ['default', 1],
+      ['big_file', 1],
+    ])
+    expect(info.workers).toHaveLength(2)
+    const text = await jobq('info')
+    expect(text.out).toMatch(/QUEUE\s.*WAITING/)
+    expect(text.out).toMatch(/WORKER\s.*STATE/)
+    expect(text.out).toContain('2 worker(s)')
+    const one = await json<{ queues: { name: string }[] }>('info', 'big_file')
+    expect(one.queues.map((q) => q.name)).toEqual(['big_file'])
+  })
+
+  it('suspend stops a running worker taking jobs; resume lets it go on', async () => {
+    await worker()
+    expect((await jobq('suspend')).out).toContain('suspended: default, big_file')
+    const { id } = await json<{ id: string }>('enqueue', 'demo.echo', '--data', '"held"')
+    // The worker is alive and serving big_file too: a job there would run if it were not suspended.
+    const info = await json<{
+      queues: { name: string; paused: boolean; counts: { waiting: number } }[]
+    }>('info')
+    expect(info.queues.every((q) => q.paused)).toBe(true)
+    expect((await json<{ state: string }>('job', id)).state).toBe('waiting')
+    await jobq('resume', 'default')
+    expect(await waiter.finished('default', id)).toEqual({
+      state: 'completed',
+      result: { echo: 'held' },
+    })
+    expect(
+      (await json<{ queues: { name: string; paused: boolean }[] }>('info')).queues.map(
+        (q) => q.paused,
+      ),
+    ).toEqual([false, true])
+  })
+
+  it('empties, requeues and cleans, asking for --yes when there is no terminal', async () => {
+    await json('enqueue', 'demo.echo', '--data', '1', '--count', '3')
+    const refused = await jobq('empty', 'default')
+    expect(refused.code).toBe(2)
+    expect(refused.out).toContain('Refusing without --yes')
+    expect((await jobq('empty', 'default', '--yes')).out).toContain('removed 3 job(s)')
+
+    await worker('default')
+    const queue = waiter.queue('default')
+    await queue.add('demo.sleep', { ms: 'x' }, { jobId: 'bad-1' })
+    await queue.add('demo.sleep', { ms: 'x' }, { jobId: 'bad-2' })
+    await Promise.all(['bad-1', 'bad-2'].map((id) => waiter.finished('default', id)))
+    expect((await jobq('requeue', 'default')).code).toBe(2) // neither ids nor --all
+    expect((await jobq('requeue', 'default', 'bad-1')).out).toContain('requeued 1 job(s)')
+    expect((await waiter.finished('default', 'bad-1')).state).toBe('failed')
+    expect((await jobq('requeue', 'default', '--all', '--yes')).out).toContain('requeued 2 job(s)')
+    await Promise.all(['bad-1', 'bad-2'].map((id) => waiter.finished('default', id)))
+
+    expect((await jobq('clean', 'default', '--state', 'failed', '--older-than', 'soon')).code).toBe(
+      2,
+    )
+    expect(
+      (await jobq('clean', 'default', '--state', 'failed', '--older-than', '1h', '--yes')).out,
+    ).toContain('removed 0 failed job(s)')
+    expect(
+      (await jobq('clean', 'default', '--state', 'failed', '--older-than', '0', '--yes')).out,
+    ).toContain('removed 2 failed job(s)')
+  })
+
+  it('says which Redis it cannot reach (exit 1) and needs REDIS_URL (exit 2)', async () => {
+    const down = spawnNode(cli, ['info', '--redis-url', 'redis://:secret@127.0.0.1:1'], {
+      env: { NO_COLOR: '1' },
+    })
+    expect(await down.exited).toBe(1)
+    expect(down.output()).toContain('cannot reach Redis at redis://:***@127.0.0.1:1')
+    expect(down.output()).not.toContain('secret')
+    const { REDIS_URL: _unset, ...withoutUrl } = process.env
+    const missing = spawnNode(cli, ['info'], { env: { ...withoutUrl, REDIS_URL: '' } })
+    expect(await missing.exited).toBe(2)
+    expect(missing.output()).toMatch(/REDIS_URL: is required/)
+  })
+})
