@@ -1,10 +1,10 @@
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { requestId } from 'hono/request-id'
 import type { Logger, Producer } from '@jobq/queue-core'
 import type { AppRegistry } from '@jobq/jobs'
 import pkg from '../package.json' with { type: 'json' }
 import { bearerAuth } from './auth.js'
+import { bodyLimit } from './body-limit.js'
 import { dashboard } from './dashboard.js'
 import { docsPage } from './docs-page.js'
 import { handleError } from './errors.js'
@@ -47,13 +47,7 @@ export function createApp(deps: AppDeps) {
     for (const path of PROTECTED) app.use(path, auth)
     docs.requireBearer()
   }
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: bodyLimitBytes,
-      onError: (c) => problem(c, 413, 'too-large', `the body is over ${bodyLimitBytes} bytes`),
-    }),
-  )
+  app.use('/v1/*', bodyLimit(bodyLimitBytes))
 
   app.route('/', healthRoutes(producer))
   app.route('/', jobRoutes(docs, { producer, registry, bulkMax, onEnqueued: metrics.enqueued }))

@@ -13,15 +13,15 @@ export function bearerAuth(tokens: readonly string[]): MiddlewareHandler {
   const known = tokens.map(digest)
   return async (c, next) => {
     const match = /^Bearer +(\S+)$/i.exec(c.req.header('authorization') ?? '')
-    c.header('WWW-Authenticate', 'Bearer realm="jobq"')
-    if (!match) {
-      return problem(c, 401, 'missing-token', 'send Authorization: Bearer <token>')
+    const refuse = (kind: string, detail: string) => {
+      c.header('WWW-Authenticate', 'Bearer realm="jobq"')
+      return problem(c, 401, kind, detail)
     }
+    if (!match) return refuse('missing-token', 'send Authorization: Bearer <token>')
     const given = digest(match[1]!)
     let ok = false
     for (const token of known) ok = timingSafeEqual(token, given) || ok
-    if (!ok) return problem(c, 401, 'invalid-token', 'the bearer token is not valid')
-    c.res.headers.delete('WWW-Authenticate')
+    if (!ok) return refuse('invalid-token', 'the bearer token is not valid')
     await next()
   }
 }

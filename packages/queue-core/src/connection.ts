@@ -23,7 +23,7 @@ export function createRedis({ url, role, logger }: RedisConnectionOptions): Redi
     // Reconnect forever with a capped backoff: a restarted Redis is picked up without a restart.
     retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 10), 5_000),
     ...(role === 'producer'
-      ? { enableOfflineQueue: false, maxRetriesPerRequest: 1 }
+      ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true }
       : { maxRetriesPerRequest: null }),
   })
   // Unhandled 'error' events would crash the process; reconnects are ioredis's job.

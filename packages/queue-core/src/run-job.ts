@@ -50,26 +50,48 @@ export async function runJob(
     throw new PermanentJobError(`invalid input: ${issues.join('; ')}`)
   }
   const timeoutMs = timeoutOf(definition, job.opts)
-  const timeout = timeoutMs ? AbortSignal.timeout(timeoutMs) : undefined
-  const signal = AbortSignal.any(
-    [signals.shutdown, signals.cancel, timeout].filter((s): s is AbortSignal => s !== undefined),
+  // One controller per run, linked to the long-lived signals by listeners that are removed when
+  // the run ends. (AbortSignal.any and AbortSignal.timeout would keep every run's signal, and a
+  // timer of up to timeoutMs, alive long after the job: memory that grows with throughput.)
+  const controller = new AbortController()
+  const sources = [signals.shutdown, signals.cancel].filter(
+    (s): s is AbortSignal => s !== undefined,
   )
+  const follow = (source: AbortSignal) => () => controller.abort(source.reason)
+  const followers = sources.map((source) => [source, follow(source)] as const)
+  for (const [source, listener] of followers) {
+    if (source.aborted) listener()
+    else source.addEventListener('abort', listener, { once: true })
+  }
+  let timedOut = false
+  const timer =
+    timeoutMs &&
+    setTimeout(() => {
+      timedOut = true
+      controller.abort(new JobTimeoutError(timeoutMs))
+    }, timeoutMs)
+  const { signal } = controller
 
-  const running = handler.run(input.data, {
-    jobId: job.id ?? '',
-    jobName: job.name,
-    queue: job.queueName,
-    attempt: job.attemptsMade + 1,
-    signal,
-    progress: (value) => job.updateProgress(value),
-    log: logger.child({ jobId: job.id, jobName: job.name }),
-    setup: handler.setup,
-    fanOut:
-      fanOut ??
-      (() => Promise.reject(new PermanentJobError('fanOut is not available on sandboxed queues'))),
-  })
+  let log: Logger | undefined
   let output: unknown
   try {
+    const running = handler.run(input.data, {
+      jobId: job.id ?? '',
+      jobName: job.name,
+      queue: job.queueName,
+      attempt: job.attemptsMade + 1,
+      signal,
+      progress: (value) => job.updateProgress(value),
+      // Made on first use: most handlers never log, and a child logger per job is not free.
+      get log() {
+        return (log ??= logger.child({ jobId: job.id, jobName: job.name }))
+      },
+      setup: handler.setup,
+      fanOut:
+        fanOut ??
+        (() =>
+          Promise.reject(new PermanentJobError('fanOut is not available on sandboxed queues'))),
+    })
     output = await untilAborted(running, signal)
   } catch (err) {
     if (signals.shutdown?.aborted) throw err
@@ -77,8 +99,11 @@ export async function runJob(
     if (signals.cancel?.aborted && isCancel(signals.cancel.reason)) {
       throw new PermanentJobError(CANCELLED_REASON)
     }
-    if (timeout?.aborted && timeoutMs) throw new JobTimeoutError(timeoutMs)
+    if (timedOut && timeoutMs) throw new JobTimeoutError(timeoutMs)
     throw err
+  } finally {
+    if (timer) clearTimeout(timer)
+    for (const [source, listener] of followers) source.removeEventListener('abort', listener)
   }
   const result = definition.output.safeParse(output)
   if (!result.success) {

@@ -1,0 +1,5 @@
+import type { HandlerOf } from '@jobq/queue-core'
+import type { noop } from './registry.js'
+
+const run: HandlerOf<typeof noop> = async () => ({})
+export default run

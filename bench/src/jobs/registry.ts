@@ -1,0 +1,24 @@
+import { z } from 'zod'
+import { createRegistry, defineJob, defineQueue } from '@jobq/queue-core'
+
+/** What the benchmark runs: a job that does nothing, and one that reports how late it started. */
+export const noop = defineJob({
+  name: 'bench.noop',
+  queue: 'bench',
+  input: z.object({ n: z.number().int() }),
+  output: z.object({}),
+  handler: () => import('./noop.handler.js'),
+})
+
+export const latency = defineJob({
+  name: 'bench.latency',
+  queue: 'bench',
+  input: z.object({ t: z.number() }),
+  output: z.object({}),
+  handler: () => import('./latency.handler.js'),
+})
+
+export const registry = createRegistry({
+  queues: [defineQueue({ name: 'bench' })],
+  jobs: [noop, latency],
+})
