@@ -10,6 +10,12 @@ import { workerMemory } from './scenarios/memory.js'
 import { median } from './stats.js'
 
 const quick = process.argv.includes('--quick')
+/** `--only drain,http`: run just the scenarios whose group is named (for profiling work). */
+const only = process.argv
+  .find((arg) => arg.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',')
+const wanted = (group: string) => !only || only.includes(group)
 const sizes = quick
   ? { rounds: 1, drain: 5_000, httpSeconds: 3, bulk: 10_000, latencySeconds: 2, memory: 20_000 }
   : { rounds: 3, drain: 20_000, httpSeconds: 10, bulk: 10_000, latencySeconds: 5, memory: 200_000 }
@@ -57,7 +63,7 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
   }
   const mode = (side: 'jobq' | 'baseline'): Mode => (side === 'jobq' ? 'jobq' : 'bullmq')
 
-  for (const concurrency of [1, 10, 100]) {
+  for (const concurrency of wanted('drain') ? [1, 10, 100] : []) {
     const r = await paired((side) => drainRate(ctx, mode(side), concurrency, sizes.drain))
     log(
       throughput(
@@ -70,96 +76,53 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
     )
   }
 
-  const http = await paired((side) =>
-    httpEnqueue(ctx, side === 'jobq' ? 'jobq' : 'hono', sizes.httpSeconds),
-  )
-  log(
-    throughput(
-      'HTTP enqueue, 50 connections (req/s)',
-      'req/s',
-      0.8,
-      http.jobq.map((x) => x.rps),
-      http.baseline.map((x) => x.rps),
-    ),
-  )
-  log(
-    cost(
-      'HTTP enqueue p50 latency',
-      'ms',
-      0.8,
-      http.jobq.map((x) => x.p50),
-      http.baseline.map((x) => x.p50),
-    ),
-  )
-  log(
-    cost(
-      'HTTP enqueue p99 latency',
-      'ms',
-      0.8,
-      http.jobq.map((x) => x.p99),
-      http.baseline.map((x) => x.p99),
-    ),
-  )
-
-  const bulk = await paired((side) =>
-    bulkEnqueue(ctx, side === 'jobq' ? 'jobq' : 'direct', sizes.bulk),
-  )
-  log(
-    throughput(
-      `bulk enqueue of ${sizes.bulk} (HTTP vs Queue.addBulk)`,
-      'jobs/s',
-      0.7,
-      bulk.jobq.map((s) => sizes.bulk / s),
-      bulk.baseline.map((s) => sizes.bulk / s),
-    ),
-  )
-
-  for (const rate of [500, 2_000]) {
-    const r = await paired((side) => startLatency(ctx, mode(side), rate, sizes.latencySeconds))
-    log(
-      cost(
-        `enqueue → start p50 at ${rate} jobs/s`,
-        'ms',
-        0.83,
-        r.jobq.map((x) => x.p50),
-        r.baseline.map((x) => x.p50),
-      ),
+  if (wanted('http')) {
+    const http = await paired((side) =>
+      httpEnqueue(ctx, side === 'jobq' ? 'jobq' : 'hono', sizes.httpSeconds),
     )
+    const of = (key: 'rps' | 'p50' | 'p99') =>
+      [http.jobq.map((x) => x[key]), http.baseline.map((x) => x[key])] as const
+    log(throughput('HTTP enqueue, 50 connections (req/s)', 'req/s', 0.8, ...of('rps')))
+    log(cost('HTTP enqueue p50 latency', 'ms', 0.8, ...of('p50')))
+    log(cost('HTTP enqueue p99 latency', 'ms', 0.8, ...of('p99')))
+  }
+
+  if (wanted('bulk')) {
+    const bulk = await paired((side) =>
+      bulkEnqueue(ctx, side === 'jobq' ? 'jobq' : 'direct', sizes.bulk),
+    )
+    const rate = (seconds: number[]) => seconds.map((s) => sizes.bulk / s)
     log(
-      cost(
-        `enqueue → start p99 at ${rate} jobs/s`,
-        'ms',
-        0.83,
-        r.jobq.map((x) => x.p99),
-        r.baseline.map((x) => x.p99),
+      throughput(
+        `bulk enqueue of ${sizes.bulk} (HTTP vs Queue.addBulk)`,
+        'jobs/s',
+        0.7,
+        rate(bulk.jobq),
+        rate(bulk.baseline),
       ),
     )
   }
 
-  const memory = await paired((side) => workerMemory(ctx, mode(side), sizes.memory))
-  log(
-    cost(
-      'worker RSS idle',
-      'MiB',
-      0.83,
-      memory.jobq.map((m) => m.idle),
-      memory.baseline.map((m) => m.idle),
-    ),
-  )
-  log(
-    cost(
-      `worker RSS after ${sizes.memory} jobs`,
-      'MiB',
-      0.83,
-      memory.jobq.map((m) => m.after),
-      memory.baseline.map((m) => m.after),
-    ),
-  )
-  const growth = (m: { halfway: number; after: number }[]) =>
-    median(m.map((x) => x.after - x.halfway)).toFixed(1)
-  console.log(
-    `  RSS growth over the second half: jobq ${growth(memory.jobq)} MiB, BullMQ ${growth(memory.baseline)} MiB`,
-  )
+  for (const rate of wanted('latency') ? [500, 2_000] : []) {
+    const r = await paired((side) => startLatency(ctx, mode(side), rate, sizes.latencySeconds))
+    const of = (key: 'p50' | 'p99') =>
+      [r.jobq.map((x) => x[key]), r.baseline.map((x) => x[key])] as const
+    log(cost(`enqueue → start p50 at ${rate} jobs/s`, 'ms', 0.83, ...of('p50')))
+    log(cost(`enqueue → start p99 at ${rate} jobs/s`, 'ms', 0.83, ...of('p99')))
+  }
+
+  if (wanted('memory')) {
+    const memory = await paired((side) => workerMemory(ctx, mode(side), sizes.memory))
+    const of = (key: 'idle' | 'after') =>
+      [memory.jobq.map((m) => m[key]), memory.baseline.map((m) => m[key])] as const
+    log(cost('worker RSS idle', 'MiB', 0.83, ...of('idle')))
+    log(cost(`worker RSS after ${sizes.memory} jobs`, 'MiB', 0.83, ...of('after')))
+    const growth = (m: { halfway: number; after: number }[]) =>
+      median(m.map((x) => x.after - x.halfway)).toFixed(1)
+    console.log(
+      `  RSS growth over the second half: jobq ${growth(memory.jobq)} MiB, BullMQ ${growth(memory.baseline)} MiB`,
+    )
+  }
   return results
 }
 
