@@ -7,6 +7,7 @@ import { drainRate, type Mode } from './scenarios/drain.js'
 import { bulkEnqueue, httpEnqueue } from './scenarios/http.js'
 import { startLatency } from './scenarios/latency.js'
 import { workerMemory } from './scenarios/memory.js'
+import { flaskEnqueue, rqAvailable, rqDrain } from './scenarios/rq.js'
 import { median } from './stats.js'
 
 const quick = process.argv.includes('--quick')
@@ -123,7 +124,50 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
       `  RSS growth over the second half: jobq ${growth(memory.jobq)} MiB, BullMQ ${growth(memory.baseline)} MiB`,
     )
   }
+  if (wanted('rq')) await againstTheSeeds(ctx, results, log)
   return results
+}
+
+/**
+ * What the seeds used: RQ's forking worker and Flask's enqueue route, on the same Redis. Only
+ * where Debian's python3-rq and python3-flask are installed (`pnpm bench` asks apt for them).
+ */
+async function againstTheSeeds(
+  ctx: BenchContext,
+  results: BenchResult[],
+  log: (r: BenchResult) => void,
+) {
+  if (!rqAvailable())
+    return console.log('  (RQ scenarios skipped: apt-get install python3-rq python3-flask)')
+  const jobqDrain = results.find((r) => r.scenario.endsWith('concurrency 1'))?.jobq
+  const jobqHttp = results.find((r) => r.scenario.startsWith('HTTP enqueue, 50'))?.jobq
+  const rounds = Array.from({ length: sizes.rounds })
+  if (jobqDrain) {
+    const rq: number[] = []
+    for (const _ of rounds) rq.push(await rqDrain(ctx, quick ? 200 : 1_000))
+    log(
+      throughput(
+        "vs the seeds: RQ's forking worker (rq worker --burst), no-op tasks",
+        'jobs/s',
+        1,
+        [jobqDrain],
+        rq,
+      ),
+    )
+  }
+  if (jobqHttp) {
+    const flask: number[] = []
+    for (const _ of rounds) flask.push(await flaskEnqueue(ctx, sizes.httpSeconds))
+    log(
+      throughput(
+        'vs the seeds: Flask /start enqueue (dev server), 50 connections',
+        'req/s',
+        1,
+        [jobqHttp],
+        flask,
+      ),
+    )
+  }
 }
 
 const server = await startRedisServer()

@@ -50,27 +50,36 @@ export async function runJob(
     throw new PermanentJobError(`invalid input: ${issues.join('; ')}`)
   }
   const timeoutMs = timeoutOf(definition, job.opts)
-  // One controller per run, linked to the long-lived signals by listeners that are removed when
-  // the run ends. (AbortSignal.any and AbortSignal.timeout would keep every run's signal, and a
-  // timer of up to timeoutMs, alive long after the job: memory that grows with throughput.)
-  const controller = new AbortController()
+  // The handler's signal. With one source and no timeout it is that source itself (BullMQ's
+  // per-job signal: cancel and shutdown both arrive through it), which costs nothing per job.
+  // Otherwise one controller per run follows the sources through listeners removed when the run
+  // ends. (AbortSignal.any and AbortSignal.timeout would keep every run's signal, and a timer of up
+  // to timeoutMs, alive long after the job: memory that grows with throughput.)
   const sources = [signals.shutdown, signals.cancel].filter(
     (s): s is AbortSignal => s !== undefined,
   )
-  const follow = (source: AbortSignal) => () => controller.abort(source.reason)
-  const followers = sources.map((source) => [source, follow(source)] as const)
-  for (const [source, listener] of followers) {
-    if (source.aborted) listener()
-    else source.addEventListener('abort', listener, { once: true })
-  }
+  const followers: (readonly [AbortSignal, () => void])[] = []
   let timedOut = false
-  const timer =
-    timeoutMs &&
-    setTimeout(() => {
-      timedOut = true
-      controller.abort(new JobTimeoutError(timeoutMs))
-    }, timeoutMs)
-  const { signal } = controller
+  let timer: NodeJS.Timeout | undefined
+  let signal: AbortSignal
+  if (sources.length === 1 && !timeoutMs) {
+    signal = sources[0]!
+  } else {
+    const controller = new AbortController()
+    for (const source of sources) {
+      const listener = () => controller.abort(source.reason)
+      if (source.aborted) listener()
+      else source.addEventListener('abort', listener, { once: true })
+      followers.push([source, listener])
+    }
+    if (timeoutMs) {
+      timer = setTimeout(() => {
+        timedOut = true
+        controller.abort(new JobTimeoutError(timeoutMs))
+      }, timeoutMs)
+    }
+    signal = controller.signal
+  }
 
   let log: Logger | undefined
   let output: unknown
@@ -102,7 +111,7 @@ export async function runJob(
     if (timedOut && timeoutMs) throw new JobTimeoutError(timeoutMs)
     throw err
   } finally {
-    if (timer) clearTimeout(timer)
+    clearTimeout(timer)
     for (const [source, listener] of followers) source.removeEventListener('abort', listener)
   }
   const result = definition.output.safeParse(output)

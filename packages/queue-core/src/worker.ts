@@ -235,7 +235,8 @@ async function processJob(
     return await runJob(
       job,
       handler,
-      { cancel, shutdown: deps.shutdown },
+      // Shutdown reaches the handler through BullMQ's signal too (close() cancels every job).
+      { cancel },
       deps.logger,
       createFanOut(job, token, deps),
     )
