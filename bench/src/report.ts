@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import type { BenchResult } from './context.js'
 
@@ -37,5 +37,11 @@ export function writeResults(dir: URL, results: BenchResult[], notes: string, qu
     `${JSON.stringify(json, null, 2)}\n`,
   )
   if (quick) return
-  writeFileSync(new URL('results/latest.md', dir), `${notes}\n\n${table(results)}\n`)
+  // RESULTS.md is written by hand around a generated block: the latest full run goes in it.
+  const file = new URL('RESULTS.md', dir)
+  const start = '<!-- results:start -->'
+  const end = '<!-- results:end -->'
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : `${start}\n${end}\n`
+  const block = `${start}\n${notes}\n\n${table(results)}\n${end}`
+  writeFileSync(file, text.replace(new RegExp(`${start}[\\s\\S]*${end}`), block))
 }
