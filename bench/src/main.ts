@@ -33,26 +33,30 @@ async function paired<T>(measure: (side: 'jobq' | 'baseline') => Promise<T>) {
   return { jobq, baseline }
 }
 
-const throughput = (
-  scenario: string,
-  unit: string,
-  target: number,
-  jobq: number[],
-  baseline: number[],
-): BenchResult => {
-  const [j, b] = [median(jobq), median(baseline)]
-  return { scenario, jobq: j, baseline: b, ratio: j / b, unit, target }
-}
-const cost = (
-  scenario: string,
-  unit: string,
-  target: number,
-  jobq: number[],
-  baseline: number[],
-): BenchResult => {
-  const [j, b] = [median(jobq), median(baseline)]
-  return { scenario, jobq: j, baseline: b, ratio: b / j, unit, target }
-}
+/** A result from the rounds' medians; `higher` says which way is better for this measure. */
+const result =
+  (higher: 'better' | 'worse') =>
+  (
+    scenario: string,
+    unit: string,
+    target: number,
+    jobq: number[],
+    baseline: number[],
+  ): BenchResult => {
+    const [j, b] = [median(jobq), median(baseline)]
+    return {
+      scenario,
+      jobq: j,
+      baseline: b,
+      ratio: higher === 'better' ? j / b : b / j,
+      unit,
+      target,
+    }
+  }
+/** Throughput: more is better, ratio jobq / baseline. */
+const throughput = result('better')
+/** Latency and memory: less is better, ratio baseline / jobq. */
+const cost = result('worse')
 
 async function run(ctx: BenchContext): Promise<BenchResult[]> {
   const results: BenchResult[] = []
