@@ -58,9 +58,11 @@ export async function startSentinelSet(
   const sync = ['--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '0']
   const servers: RedisServer[] = []
   try {
-    const primary = await startRedisServer({ args: [...auth, ...sync] })
+    // `dir`: a replica writes the RDB it receives to disk, so keep it out of the working tree.
+    const primary = await startRedisServer({ dir, args: [...auth, ...sync] })
     servers.push(primary)
     const replica = await startRedisServer({
+      dir,
       args: [...auth, ...sync, '--replicaof', '127.0.0.1', String(primary.port)],
     })
     servers.push(replica)
