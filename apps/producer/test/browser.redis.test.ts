@@ -57,7 +57,7 @@ describe('in a browser: the dashboard (/ui) and the API docs (/docs)', () => {
     await worker.close(1_000) // no worker: a retried job stays visibly waiting
 
     await page.goto(`${base}/ui`)
-    for (const queue of ['default', 'big_file']) {
+    for (const queue of ['default', 'big_file', 'reports']) {
       await page.getByRole('link', { name: queue, exact: true }).first().waitFor()
     }
 

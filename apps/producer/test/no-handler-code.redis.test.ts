@@ -19,6 +19,7 @@ const samples: Record<string, unknown> = {
   'demo.big-file': {},
   'demo.rows': { rows: [{ a: 1 }] },
   'demo.row': { index: 0, row: { a: 1 } },
+  'reports.summarize': { title: 'weekly', values: [1, 2, 3] },
 }
 
 describe('the producer never evaluates handler code', () => {

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import {
   createLogger,
   createRedis,
+  redisTargetOf,
   startWorker,
   UnknownQueueError,
   type AnyRegistry,
@@ -20,7 +21,7 @@ const sandboxProcessor = fileURLToPath(
 /** Runs one worker process until SIGTERM/SIGINT; exits the process (0 after a clean stop). */
 export async function runWorker(args: WorkerArgs, env: WorkerEnv, registry: AnyRegistry) {
   const logger = createLogger({ level: env.LOG_LEVEL, name: 'worker' })
-  const redis = createRedis({ url: env.REDIS_URL, role: 'worker', logger })
+  const redis = createRedis({ target: redisTargetOf(env), role: 'worker', logger })
   const graceMs = args.graceMs ?? env.JOBQ_GRACE_MS
   const metrics = createMetrics()
   let worker: RunningWorker | undefined

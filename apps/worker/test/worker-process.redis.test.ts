@@ -85,6 +85,24 @@ describe('worker process', () => {
     for (const id of echoIds) expect((await producer.getJob(id)).workerId).toBe(defaultWorker.id)
   })
 
+  it('a reports worker runs only reports jobs; the demo queues wait for their own workers', async () => {
+    const reportsWorker = await startWorker(['reports'])
+    const reportIds = await enqueueMany('reports.summarize', { title: 't', values: [1, 2, 6] }, 5)
+    const echoIds = await enqueueMany('demo.echo', { n: 1 }, 3)
+    const outcomes = await Promise.all(reportIds.map((id) => waiter.finished('reports', id)))
+    expect(outcomes[0]).toMatchObject({
+      state: 'completed',
+      result: { title: 't', count: 3, sum: 9, mean: 3, min: 1, max: 6 },
+    })
+    for (const id of reportIds) expect((await producer.getJob(id)).workerId).toBe(reportsWorker.id)
+    // The demo jobs were enqueued before the reports jobs finished, and nobody took them.
+    expect(await waiter.counts('default')).toMatchObject({ waiting: 3, active: 0, completed: 0 })
+
+    const defaultWorker = await startWorker(['default'])
+    await Promise.all(echoIds.map((id) => waiter.finished('default', id)))
+    for (const id of echoIds) expect((await producer.getJob(id)).workerId).toBe(defaultWorker.id)
+  })
+
   it('runs setup() once per process: 20 jobs of one process share loadedAt and pid', async () => {
     const first = await startWorker(['big_file'])
     const ids = await enqueueMany('demo.big-file', {}, 20)
@@ -128,7 +146,9 @@ describe('worker process', () => {
     const cases: [string[], Record<string, string>, number, RegExp][] = [
       [[], { REDIS_URL: 'http://nope' }, 1, /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/],
       [[], { JOBQ_CONCURRENCY: 'lots' }, 1, /JOBQ_CONCURRENCY: must be a whole number/],
-      [['emails'], {}, 2, /unknown queue "emails" \(known: default, big_file\)/],
+      [['emails'], {}, 2, /unknown queue "emails" \(known: default, big_file, reports\)/],
+      [[], { REDIS_CLUSTER_NODES: '127.0.0.1:7000' }, 1, /JOBQ_PREFIX: must start with a hash tag/],
+      [[], { REDIS_SENTINELS: '127.0.0.1:26379' }, 1, /REDIS_SENTINEL_NAME: is required/],
       [['--concurrency', '0'], {}, 2, /--concurrency must be a whole number of at least 1/],
       [['--processes', '0'], {}, 2, /--processes must be a whole number of at least 1/],
       [[], { WORKER_HTTP_PORT: 'http' }, 1, /WORKER_HTTP_PORT: must be a port number/],

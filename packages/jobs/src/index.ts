@@ -5,19 +5,21 @@ import { row } from './demo/row.js'
 import { rows } from './demo/rows.js'
 import { sleep } from './demo/sleep.js'
 import { bigFileQueue, defaultQueue } from './queues.js'
+import { reportsQueue } from './reports/queues.js'
+import { summarize } from './reports/summarize.js'
 
 /**
  * Every job jobq knows. Adding a job: a definition file, a handler file, one line below.
  * Importing this never loads handler code.
  */
 export const registry = createRegistry({
-  queues: [defaultQueue, bigFileQueue],
-  jobs: [echo, sleep, bigFile, rows, row],
+  queues: [defaultQueue, bigFileQueue, reportsQueue],
+  jobs: [echo, sleep, bigFile, rows, row, summarize],
 })
 
 export type AppRegistry = typeof registry
-export { bigFile, echo, row, rows, sleep }
-export { bigFileQueue, defaultQueue }
+export { bigFile, echo, row, rows, sleep, summarize }
+export { bigFileQueue, defaultQueue, reportsQueue }
 
 // The shapes the HTTP API answers, for @jobq/client (which may import types from here only).
 export type {

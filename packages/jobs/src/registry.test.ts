@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { registry } from './index.js'
 
 describe('the registry', () => {
-  it('has the demo jobs of DESIGN.md on their queues', () => {
+  it('has the demo jobs of DESIGN.md and the reports project on their queues', () => {
     const jobs = Object.fromEntries(registry.all().map((job) => [job.name, job.queue]))
     expect(jobs).toEqual({
       'demo.echo': 'default',
@@ -13,6 +13,7 @@ describe('the registry', () => {
       'demo.big-file': 'big_file',
       'demo.rows': 'default',
       'demo.row': 'default',
+      'reports.summarize': 'reports',
     })
   })
 

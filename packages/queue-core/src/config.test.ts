@@ -24,7 +24,7 @@ describe('parseEnv', () => {
     expect(message).toMatch(/LOG_LEVEL: .*"info"/)
   })
 
-  it('requires REDIS_URL with an example', () => {
+  it('requires REDIS_URL (or a topology) with an example', () => {
     expect(() => parseEnv(shape, {})).toThrow(/REDIS_URL: is required, e\.g\. redis:\/\//)
   })
 

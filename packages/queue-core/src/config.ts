@@ -1,12 +1,28 @@
 import { z } from 'zod'
 import { ConfigError } from './errors.js'
+import { hostPortListEnv, redisTopologyIssues } from './redis-target.js'
 import { toIssues } from './validation.js'
 
-/** The variables every jobq process reads: where Redis is and how keys are named. */
+/**
+ * The variables every jobq process reads: where Redis is and how keys are named. Redis is one of
+ * REDIS_URL (a single server), REDIS_SENTINELS + REDIS_SENTINEL_NAME (a Sentinel set) or
+ * REDIS_CLUSTER_NODES (a cluster); with the last two, REDIS_URL may still carry the password and
+ * TLS. `redisTargetOf(env)` turns them into what `createRedis` takes.
+ */
 export const baseEnvShape = {
   REDIS_URL: z
-    .string({ error: 'is required, e.g. redis://:password@127.0.0.1:6379/0' })
-    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL'),
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  /** Sentinels to ask where the primary is: `host:port,host:port`. */
+  REDIS_SENTINELS: hostPortListEnv,
+  /** The master name the sentinels monitor (`sentinel monitor <name> …`). */
+  REDIS_SENTINEL_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, _ . -')
+    .optional(),
+  /** Some cluster nodes (any; the rest are discovered): `host:port,host:port`. */
+  REDIS_CLUSTER_NODES: hostPortListEnv,
   JOBQ_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_{}.-]{1,64}$/, 'must be 1-64 letters, digits, _ . - { }')
@@ -46,6 +62,9 @@ export function parseEnv<S extends z.ZodRawShape>(
 ): z.output<z.ZodObject<S>> {
   const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''))
   const parsed = z.object(shape).safeParse(present)
-  if (!parsed.success) throw new ConfigError(toIssues(parsed.error))
+  const issues = parsed.success ? [] : toIssues(parsed.error)
+  // Which topology: a check across variables, so it runs wherever the base shape is used.
+  if ('REDIS_URL' in shape) issues.push(...redisTopologyIssues(present))
+  if (!parsed.success || issues.length) throw new ConfigError(issues)
   return parsed.data
 }

@@ -1,7 +1,13 @@
-import { Redis } from 'ioredis'
+import { Cluster, Redis as IORedis, type ClusterOptions, type RedisOptions } from 'ioredis'
 import type { Logger } from './logger.js'
+import type { RedisTarget } from './redis-target.js'
 
-export type { Redis }
+/**
+ * A connection to Redis: one server or a Sentinel-managed primary (both `ioredis.Redis`), or a
+ * cluster (`ioredis.Cluster`). BullMQ takes either; jobq's own commands (records, cancel,
+ * durations) run unchanged on both because every key shares the prefix's hash tag.
+ */
+export type Redis = IORedis | Cluster
 
 /**
  * Who uses the connection. BullMQ's production guide: a producer fails fast while Redis is away
@@ -9,32 +15,86 @@ export type { Redis }
  */
 export type RedisRole = 'producer' | 'worker'
 
-/** Options of {@link createRedis}. */
+/** Options of {@link createRedis}: `target` (from `redisTargetOf(env)`) or a plain `url`. */
 export interface RedisConnectionOptions {
-  url: string
+  target?: RedisTarget
+  /** Shorthand for `target: { kind: 'standalone', url }`. */
+  url?: string
   role: RedisRole
   logger?: Logger
 }
 
-/** Opens an ioredis connection tuned for its role, with an `error` listener attached. */
-export function createRedis({ url, role, logger }: RedisConnectionOptions): Redis {
-  const redis = new Redis(url, {
-    connectionName: `jobq-${role}`,
-    // Reconnect forever with a capped backoff: a restarted Redis is picked up without a restart.
-    retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 10), 5_000),
-    ...(role === 'producer'
-      ? { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true }
-      : { maxRetriesPerRequest: null }),
-  })
-  // Unhandled 'error' events would crash the process; reconnects are ioredis's job.
+// Reconnect forever with a capped backoff: a restarted Redis is picked up without a restart.
+const retryStrategy = (times: number) => Math.min(100 * 2 ** Math.min(times, 10), 5_000)
+
+/** Opens an ioredis connection tuned for its role and topology, with an `error` listener. */
+export function createRedis({ target, url, role, logger }: RedisConnectionOptions): Redis {
+  const resolved = target ?? (url ? { kind: 'standalone' as const, url } : undefined)
+  if (!resolved) throw new Error('createRedis needs a target (redisTargetOf(env)) or a url')
+  const redis = open(resolved, role)
   let lastLogged = 0
   redis.on('error', (err: Error) => {
+    // Unhandled 'error' events would crash the process; reconnects are ioredis's job.
     const now = Date.now()
     if (now - lastLogged < 5_000) return // one line per 5 s while Redis is down, not hundreds
     lastLogged = now
-    logger?.warn({ err: err.message, role }, 'redis connection error')
+    logger?.warn({ err: err.message, role, topology: resolved.kind }, 'redis connection error')
   })
   return redis
+}
+
+function open(target: RedisTarget, role: RedisRole): Redis {
+  const roleOptions: RedisOptions =
+    role === 'producer'
+      ? // Auto-pipelining: the commands of one tick share one socket write (bench/RESULTS.md).
+        { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true }
+      : { maxRetriesPerRequest: null }
+  const common: RedisOptions = { connectionName: `jobq-${role}`, retryStrategy, ...roleOptions }
+  if (target.kind === 'standalone') return new IORedis(target.url, common)
+
+  const auth = credentialsOf(target.url)
+  if (target.kind === 'sentinel') {
+    return new IORedis({
+      ...common,
+      ...auth,
+      sentinels: target.sentinels,
+      name: target.name,
+      // Sentinels and the data nodes share TLS or not (one rediss:// switch for both).
+      enableTLSForSentinelMode: !!auth.tls,
+      sentinelRetryStrategy: retryStrategy,
+      // Subscribe to +switch-master so a failover is followed at once, not at the next error.
+      failoverDetector: true,
+      // A demoted primary answers writes with READONLY: reconnect (re-asking the sentinels).
+      reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
+    })
+  }
+  const { db: _db, ...nodeAuth } = auth
+  const clusterOptions: ClusterOptions = {
+    redisOptions: {
+      connectionName: common.connectionName,
+      ...nodeAuth,
+      maxRetriesPerRequest: roleOptions.maxRetriesPerRequest,
+    },
+    enableOfflineQueue: role !== 'producer',
+    clusterRetryStrategy: retryStrategy,
+    // While a replica is promoted the slots answer CLUSTERDOWN / TRYAGAIN: retry soon.
+    retryDelayOnClusterDown: 200,
+    retryDelayOnFailover: 200,
+  }
+  return new Cluster(target.nodes, clusterOptions)
+}
+
+/** User, password, db and TLS from a redis:// URL; its host and port are not used here. */
+function credentialsOf(url: string | undefined): RedisOptions {
+  if (!url) return {}
+  const parsed = new URL(url)
+  const db = Number(parsed.pathname.slice(1) || 0)
+  return {
+    ...(parsed.username && { username: decodeURIComponent(parsed.username) }),
+    ...(parsed.password && { password: decodeURIComponent(parsed.password) }),
+    ...(db && { db }),
+    ...(parsed.protocol === 'rediss:' && { tls: {} }),
+  }
 }
 
 /** Resolves once the connection is ready, or rejects after `timeoutMs`. */

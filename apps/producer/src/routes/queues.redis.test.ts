@@ -76,7 +76,7 @@ describe('GET /v1/queues and the admin actions', () => {
     const body = (await (await h.app.request('/v1/queues')).json()) as {
       queues: { name: string }[]
     }
-    expect(body.queues.map((q) => q.name)).toEqual(['default', 'big_file'])
+    expect(body.queues.map((q) => q.name)).toEqual(['default', 'big_file', 'reports'])
     expect(await summary('default')).toMatchObject({
       paused: false,
       counts: { waiting: 2, delayed: 1, active: 0, completed: 0, failed: 0 },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Redis } from 'ioredis'
+import type { Redis } from '../connection.js'
 
 /** A key prefix no other test uses, so tests never see each other's jobs. */
 export function uniquePrefix(label = 'test'): string {

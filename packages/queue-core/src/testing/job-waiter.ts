@@ -1,5 +1,6 @@
 import { Job, Queue, QueueEvents } from 'bullmq'
-import { Redis } from 'ioredis'
+import { createRedis, type Redis } from '../connection.js'
+import type { RedisTarget } from '../redis-target.js'
 import { deletePrefix } from './helpers.js'
 
 /** How a job ended. */
@@ -15,19 +16,22 @@ export class JobWaiter {
   private readonly queues = new Map<string, Queue>()
   private readonly connection: Redis
 
+  /** `target`: a redis:// URL, or any topology (`redisTargetOf(env)`): Sentinel, cluster. */
   constructor(
-    private readonly url: string,
+    target: string | RedisTarget,
     private readonly prefix: string,
   ) {
-    this.connection = new Redis(url, { maxRetriesPerRequest: null })
-    this.connection.on('error', () => {})
+    this.connection = createRedis({
+      target: typeof target === 'string' ? { kind: 'standalone', url: target } : target,
+      role: 'worker',
+    })
   }
 
   private async eventsOf(queue: string): Promise<QueueEvents> {
     let events = this.events.get(queue)
     if (!events) {
       events = new QueueEvents(queue, {
-        connection: { url: this.url, maxRetriesPerRequest: null },
+        connection: this.connection, // duplicated by BullMQ for its blocking reads
         prefix: this.prefix,
       })
       events.on('error', () => {})

@@ -27,6 +27,11 @@ export interface RedisServerOptions {
   args?: string[]
   /** @defaultValue 'redis-server' */
   binary?: string
+  /**
+   * Run as a Sentinel from this config file (Sentinel rewrites it, so it must be writable and
+   * private to this process). Persistence flags are left out in that mode.
+   */
+  sentinelConfig?: string
 }
 
 /** A `redis-server` child process that this process started and will stop. */
@@ -45,15 +50,14 @@ export interface RedisServer {
  */
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const port = options.port ?? (await freePort())
+  const sentinel = options.sentinelConfig
   const args = [
+    ...(sentinel ? [sentinel, '--sentinel'] : []),
     '--port',
     String(port),
     '--bind',
     '127.0.0.1',
-    '--save',
-    '',
-    '--appendonly',
-    options.appendonly ? 'yes' : 'no',
+    ...(sentinel ? [] : ['--save', '', '--appendonly', options.appendonly ? 'yes' : 'no']),
     ...(options.dir ? ['--dir', options.dir] : []),
     ...(options.args ?? []),
   ]

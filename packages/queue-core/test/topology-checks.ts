@@ -1,0 +1,31 @@
+import { expect } from 'vitest'
+import type { JobEvent } from '../src/job-events.js'
+import type { Stack } from './topology-scenario.js'
+
+/**
+ * What a user does through every connection of the stack: a job runs, its events reach the
+ * producer (QueueEvents on the events connection), an active job is cancelled (the worker's
+ * subscriber made with `duplicate()`), and the worker's record is listed.
+ */
+export async function exerciseStack({ producer, waiter, worker }: Stack) {
+  const { id } = await producer.enqueue('test.add', { a: 2, b: 3 })
+  expect(await waiter.finished('fixtures', id)).toEqual({ state: 'completed', result: { sum: 5 } })
+
+  const slow = await producer.enqueue('test.slow', { ms: 150 })
+  const ended = new Promise<JobEvent>((resolve) => {
+    void producer.watch(slow.id, (event) => {
+      if (event.type !== 'progress') resolve(event)
+    })
+  })
+  expect(await ended).toEqual({ type: 'completed', result: { aborted: false } })
+
+  const hang = await producer.enqueue('test.hang', {})
+  await waiter.active('fixtures', hang.id)
+  expect(await producer.cancel(hang.id)).toMatchObject({ outcome: 'cancelling' })
+  expect(await waiter.finished('fixtures', hang.id)).toEqual({
+    state: 'failed',
+    reason: 'cancelled',
+  })
+
+  expect((await producer.listWorkers()).map((w) => w.id)).toContain(worker.id)
+}
