@@ -77,7 +77,7 @@ describe('the jobq command line (built, as a subprocess, against real Redis)', (
     )
     expect((await jobq('jobs', 'default', '--limit', 'x')).code).toBe(2)
     expect((await jobq('jobs', 'nope')).out).toMatch(
-      /unknown queue "nope" \(known: default, big_file\)/,
+      /unknown queue "nope" \(known: default, big_file, reports\)/,
     )
   })
 
@@ -156,6 +156,7 @@ describe('the jobq command line (built, as a subprocess, against real Redis)', (
     expect(info.queues.map((q) => [q.name, q.workers])).toEqual([
       ['default', 1],
       ['big_file', 1],
+      ['reports', 0],
     ])
     expect(info.workers).toHaveLength(2)
     const text = await jobq('info')
@@ -168,7 +169,7 @@ describe('the jobq command line (built, as a subprocess, against real Redis)', (
 
   it('suspend stops a running worker taking jobs; resume lets it go on', async () => {
     await worker()
-    expect((await jobq('suspend')).out).toContain('suspended: default, big_file')
+    expect((await jobq('suspend')).out).toContain('suspended: default, big_file, reports')
     const { id } = await json<{ id: string }>('enqueue', 'demo.echo', '--data', '"held"')
     // The worker is alive and serving big_file too: a job there would run if it were not suspended.
     const info = await json<{
@@ -185,7 +186,7 @@ describe('the jobq command line (built, as a subprocess, against real Redis)', (
       (await json<{ queues: { name: string; paused: boolean }[] }>('info')).queues.map(
         (q) => q.paused,
       ),
-    ).toEqual([false, true])
+    ).toEqual([false, true, true])
   })
 
   it('empties, requeues and cleans, asking for --yes when there is no terminal', async () => {
