@@ -63,6 +63,8 @@ export async function runWorker(args: WorkerArgs, env: WorkerEnv, registry: AnyR
       logger,
       sandboxProcessor,
       heartbeatMs: env.JOBQ_HEARTBEAT_MS,
+      lockDurationMs: env.JOBQ_LOCK_MS,
+      stalledIntervalMs: env.JOBQ_STALLED_INTERVAL_MS,
       onJobFinished: metrics.onJobFinished,
     })
   } catch (err) {

@@ -11,6 +11,7 @@ import {
   UnknownQueueError,
 } from './errors.js'
 import { toBullOptions } from './job-options.js'
+import { TolerantJob } from './tolerant-job.js'
 import { BULLMQ_TYPES, toPublicState, type JobState } from './job-state.js'
 import { readDurations, type DurationHistogram } from './duration-stats.js'
 import { JobEventHub, type JobEvent } from './job-events.js'
@@ -192,7 +193,8 @@ export function createProducer({
     })
     const queueName = found[0]
     if (queueName === undefined) throw new JobNotFoundError(id)
-    const job = await guard(() => Job.fromId(queueOf(queueName), id))
+    // Tolerant: a job whose stored data is not JSON is still shown (data: null), not a 500.
+    const job = await guard(() => TolerantJob.fromId(queueOf(queueName), id))
     if (!job) throw new JobNotFoundError(id)
     const state = toPublicState(await guard(() => job.getState()))
     if (!state) throw new JobNotFoundError(id)

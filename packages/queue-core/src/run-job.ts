@@ -43,7 +43,7 @@ export async function runJob(
   fanOut?: (children: readonly ChildJob[]) => Promise<ChildOutcome[]>,
 ): Promise<unknown> {
   const { definition } = handler
-  const input = definition.input.safeParse(job.data)
+  const input = safeParseInput(definition.input, job.data)
   if (!input.success) {
     // A payload that bypassed the producer: retrying cannot fix it.
     const issues = toIssues(input.error, 'data').map((i) => `${i.path}: ${i.message}`)
@@ -86,6 +86,19 @@ export async function runJob(
     throw new PermanentJobError(`handler returned an invalid result: ${issues.join('; ')}`)
   }
   return result.data
+}
+
+/**
+ * `safeParse`, except that input nested so deep that validating it overflows the stack (possible
+ * only for a payload that bypassed the producer's depth limit) is an issue too, not a crash.
+ */
+function safeParseInput(schema: ReadyHandler['definition']['input'], data: unknown) {
+  try {
+    return schema.safeParse(data)
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err
+    return schema.safeParse(Symbol('too deep')) // fails, with an issue naming the expected type
+  }
 }
 
 function isCancel(reason: unknown): boolean {
