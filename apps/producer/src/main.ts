@@ -14,15 +14,16 @@ try {
 }
 
 const logger = createLogger({ level: env.LOG_LEVEL, name: 'producer' })
-const redis = createRedis({ url: env.REDIS_URL, role: 'producer', logger })
+const redis = createRedis({ url: env.REDIS_URL, role: 'producer', logger, tls: env.redisTls })
 // Event streams (GET /v1/jobs/:id/events) block on Redis: they get a patient connection.
-const eventsRedis = createRedis({ url: env.REDIS_URL, role: 'worker', logger })
+const eventsRedis = createRedis({ url: env.REDIS_URL, role: 'worker', logger, tls: env.redisTls })
 const producer = createProducer({
   registry,
   connection: redis,
   eventsConnection: eventsRedis,
   prefix: env.JOBQ_PREFIX,
   logger,
+  keepCompleted: env.JOBQ_KEEP_COMPLETED,
 })
 const app = createApp({
   producer,

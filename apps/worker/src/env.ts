@@ -1,4 +1,4 @@
-import { baseEnvShape, intEnv, listEnv, parseEnv } from '@jobq/queue-core'
+import { baseEnvShape, intEnv, listEnv, parseEnv, redisTlsOf } from '@jobq/queue-core'
 import { z } from 'zod'
 
 const workerEnvShape = {
@@ -45,7 +45,8 @@ export type WorkerEnv = ReturnType<typeof loadEnv>
 
 /** The only place the worker reads `process.env`; throws `ConfigError` naming bad variables. */
 export function loadEnv(source: Record<string, string | undefined> = process.env) {
-  return parseEnv(workerEnvShape, source)
+  const env = parseEnv(workerEnvShape, source)
+  return { ...env, redisTls: redisTlsOf(env) }
 }
 
 /** The environment of a pooled worker process: this one's, plus `extra`. */

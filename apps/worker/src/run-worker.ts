@@ -20,7 +20,7 @@ const sandboxProcessor = fileURLToPath(
 /** Runs one worker process until SIGTERM/SIGINT; exits the process (0 after a clean stop). */
 export async function runWorker(args: WorkerArgs, env: WorkerEnv, registry: AnyRegistry) {
   const logger = createLogger({ level: env.LOG_LEVEL, name: 'worker' })
-  const redis = createRedis({ url: env.REDIS_URL, role: 'worker', logger })
+  const redis = createRedis({ url: env.REDIS_URL, role: 'worker', logger, tls: env.redisTls })
   const graceMs = args.graceMs ?? env.JOBQ_GRACE_MS
   const metrics = createMetrics()
   let worker: RunningWorker | undefined

@@ -9,17 +9,28 @@ export type { Redis }
  */
 export type RedisRole = 'producer' | 'worker'
 
+/** TLS settings for a `rediss://` URL (see `redisTlsOf` for reading them from the env). */
+export interface RedisTlsOptions {
+  /** PEM certificate(s) of the CA that signed Redis's certificate. @defaultValue Node's CAs */
+  ca?: string
+  /** False accepts any certificate (encrypted, not verified). @defaultValue true */
+  rejectUnauthorized?: boolean
+}
+
 /** Options of {@link createRedis}. */
 export interface RedisConnectionOptions {
   url: string
   role: RedisRole
   logger?: Logger
+  /** Only for `rediss://` URLs. */
+  tls?: RedisTlsOptions
 }
 
 /** Opens an ioredis connection tuned for its role, with an `error` listener attached. */
-export function createRedis({ url, role, logger }: RedisConnectionOptions): Redis {
+export function createRedis({ url, role, logger, tls }: RedisConnectionOptions): Redis {
   const redis = new Redis(url, {
     connectionName: `jobq-${role}`,
+    ...(tls && url.startsWith('rediss://') && { tls }),
     // Reconnect forever with a capped backoff: a restarted Redis is picked up without a restart.
     retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 10), 5_000),
     ...(role === 'producer'

@@ -1,6 +1,6 @@
-export { baseEnvShape, intEnv, listEnv, parseEnv } from './config.js'
+export { baseEnvShape, intEnv, listEnv, parseEnv, redisTlsOf } from './config.js'
 export { createRedis, waitForReady } from './connection.js'
-export type { Redis, RedisRole, RedisConnectionOptions } from './connection.js'
+export type { Redis, RedisRole, RedisConnectionOptions, RedisTlsOptions } from './connection.js'
 export { defineJob, defineQueue, JOB_NAME_PATTERN, QUEUE_NAME_PATTERN } from './define-job.js'
 export type {
   AnyJobDefinition,

@@ -10,7 +10,7 @@ import {
   UnknownJobError,
   UnknownQueueError,
 } from './errors.js'
-import { toBullOptions } from './job-options.js'
+import { RETENTION, toBullOptions } from './job-options.js'
 import { TolerantJob } from './tolerant-job.js'
 import { BULLMQ_TYPES, toPublicState, type JobState } from './job-state.js'
 import { readDurations, type DurationHistogram } from './duration-stats.js'
@@ -39,6 +39,12 @@ export interface ProducerOptions {
    */
   eventsConnection?: Redis
   logger?: Logger
+  /**
+   * Most completed jobs kept per queue (for GET /v1/jobs/:id and the dashboard) before Redis
+   * reclaims the oldest; they are dropped after a day in any case.
+   * @defaultValue 10000 ({@link RETENTION})
+   */
+  keepCompleted?: number
 }
 
 /** What enqueue answers. */
@@ -139,7 +145,12 @@ export function createProducer({
   prefix = 'jobq',
   eventsConnection,
   logger,
+  keepCompleted,
 }: ProducerOptions): Producer {
+  const retention =
+    keepCompleted === undefined
+      ? RETENTION
+      : { ...RETENTION, completed: { ...RETENTION.completed, count: keepCompleted } }
   const queues = new Map<string, Queue>()
   for (const name of registry.queueNames) {
     // Not skipWaitingForReady: BullMQ would then send its version check at once and, if Redis is
@@ -207,7 +218,9 @@ export function createProducer({
       const { data: input, options } = validate(definition, [{ data, options: rawOptions }])[0]!
       const id = options.jobId ?? randomUUID()
       const queue = queueOf(definition.queue)
-      const job = await guard(() => queue.add(name, input, toBullOptions(definition, options, id)))
+      const job = await guard(() =>
+        queue.add(name, input, toBullOptions(definition, options, id, retention)),
+      )
       const enqueued: EnqueuedJob = {
         id,
         name,
@@ -236,7 +249,7 @@ export function createProducer({
       const jobs = valid.map(({ data, options }) => ({
         name,
         data,
-        opts: toBullOptions(definition, options, options.jobId ?? randomUUID()),
+        opts: toBullOptions(definition, options, options.jobId ?? randomUUID(), retention),
       }))
       // addBulk runs as one MULTI: every job is added, or (on error) none.
       await guard(() => queueOf(definition.queue).addBulk(jobs))

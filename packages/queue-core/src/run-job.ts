@@ -109,7 +109,12 @@ function isCancel(reason: unknown): boolean {
 /** Settles with `work`, or rejects as soon as `signal` aborts (the handler may ignore it). */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   const reason = () => (signal.reason instanceof Error ? signal.reason : new Error('aborted'))
-  if (signal.aborted) return Promise.reject(reason())
+  if (signal.aborted) {
+    // Nobody awaits `work` then: its own rejection (a handler honouring the aborted signal) must
+    // not surface as an unhandled rejection, which would kill the process mid-shutdown.
+    work.catch(() => undefined)
+    return Promise.reject(reason())
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(reason())
     signal.addEventListener('abort', onAbort, { once: true })

@@ -1,3 +1,4 @@
+import { request } from 'node:http'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -51,7 +52,8 @@ export function readRecord(file: string): Recorded {
 export function exactlyOnce(recorded: Recorded, ids: readonly string[]) {
   const missing = ids.filter((id) => !recorded.dones.has(id))
   const duplicated = [...recorded.dones].filter(([, n]) => n > 1).map(([id, n]) => `${id}×${n}`)
-  const unknown = [...recorded.dones.keys()].filter((id) => !ids.includes(id))
+  const expected = new Set(ids)
+  const unknown = [...recorded.dones.keys()].filter((id) => !expected.has(id))
   return { missing, duplicated, unknown }
 }
 
@@ -109,7 +111,44 @@ export function rssOf(pid: number): number {
   return Number(kb) * 1024
 }
 
+/** `used_memory` of a Redis, in bytes (what its data and buffers take). */
+export function usedMemory(info: string): number {
+  return Number(/^used_memory:(\d+)/m.exec(info)?.[1] ?? NaN)
+}
+
 /** Figures a scenario reports: printed as one JSON line, which docs/reliability.md quotes. */
 export function report(scenario: string, figures: Record<string, unknown>): void {
   console.log(`[reliability] ${scenario} ${JSON.stringify(figures)}`)
+}
+
+/**
+ * POSTs JSON on a fresh connection (no keep-alive): a pooled socket the server closed while it
+ * sat idle would fail a request that was never sent (undici's "other side closed").
+ */
+export function postJson(url: string, body: unknown): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const payload = JSON.stringify(body)
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent: false,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+        },
+        timeout: 30_000,
+      },
+      (res) => {
+        let text = ''
+        res.setEncoding('utf8')
+        res.on('data', (chunk: string) => (text += chunk))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }))
+        res.on('error', reject)
+      },
+    )
+    req.on('timeout', () => req.destroy(new Error(`POST ${url} timed out`)))
+    req.on('error', reject)
+    req.end(payload)
+  })
 }
