@@ -3,6 +3,7 @@ import {
   createProducer,
   createRedis,
   redisTargetOf,
+  redisTlsOf,
   waitForReady,
   type Producer,
   type Redis,
@@ -26,9 +27,10 @@ export async function openContext(
 ): Promise<CliContext> {
   const env = loadEnv(flags)
   const target = redisTargetOf(env)
-  const redis = createRedis({ target, role: 'producer' })
+  const tls = redisTlsOf(env)
+  const redis = createRedis({ target, role: 'producer', tls })
   const events: Redis | undefined = options.events
-    ? createRedis({ target, role: 'worker' })
+    ? createRedis({ target, role: 'worker', tls })
     : undefined
   try {
     await waitForReady(redis, 5_000)

@@ -1,4 +1,4 @@
-import { baseEnvShape, ConfigError, intEnv, listEnv, parseEnv } from '@jobq/queue-core'
+import { baseEnvShape, ConfigError, intEnv, listEnv, parseEnv, redisTlsOf } from '@jobq/queue-core'
 import { z } from 'zod'
 
 const producerEnvShape = {
@@ -10,6 +10,8 @@ const producerEnvShape = {
   JOBQ_BODY_LIMIT_BYTES: intEnv(1_024, 100 * 1024 * 1024, 1024 * 1024),
   /** Most items one bulk request may carry. */
   JOBQ_BULK_MAX: intEnv(1, 1_000_000, 10_000),
+  /** Most completed jobs kept per queue (readable by id) before the oldest are removed. */
+  JOBQ_KEEP_COMPLETED: intEnv(0, 10_000_000, 10_000),
   /** Comma-separated bearer tokens; when set, /v1, /ui and /metrics need one of them. */
   JOBQ_API_TOKENS: listEnv.pipe(
     z.array(z.string().min(16, 'each token must be at least 16 characters')),
@@ -27,5 +29,5 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       { path: 'JOBQ_API_TOKENS', message: 'is required when NODE_ENV=production' },
     ])
   }
-  return env
+  return { ...env, redisTls: redisTlsOf(env) }
 }

@@ -22,15 +22,16 @@ try {
 const logger = createLogger({ level: env.LOG_LEVEL, name: 'producer' })
 // One server, a Sentinel set or a cluster: whichever the environment names.
 const target = redisTargetOf(env)
-const redis = createRedis({ target, role: 'producer', logger })
+const redis = createRedis({ target, role: 'producer', logger, tls: env.redisTls })
 // Event streams (GET /v1/jobs/:id/events) block on Redis: they get a patient connection.
-const eventsRedis = createRedis({ target, role: 'worker', logger })
+const eventsRedis = createRedis({ target, role: 'worker', logger, tls: env.redisTls })
 const producer = createProducer({
   registry,
   connection: redis,
   eventsConnection: eventsRedis,
   prefix: env.JOBQ_PREFIX,
   logger,
+  keepCompleted: env.JOBQ_KEEP_COMPLETED,
 })
 const app = createApp({
   producer,

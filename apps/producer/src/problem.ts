@@ -24,6 +24,19 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 }
 
+/** Longest text a problem repeats from a request (a name, a key, an id); the rest is cut. */
+const MAX_TEXT = 200
+/** Most validation issues one problem lists. */
+const MAX_ISSUES = 50
+
+/**
+ * Messages often quote what the caller sent (an unknown job name or key). Quoting a 1 MB name
+ * back would echo hostile input at full size, so each text is cut at {@link MAX_TEXT}.
+ */
+function clip(text: string): string {
+  return text.length <= MAX_TEXT ? text : `${text.slice(0, MAX_TEXT)}… (${text.length} characters)`
+}
+
 /** Answers `status` with an `application/problem+json` body. `kind` names the problem type. */
 export function problem(
   c: Context,
@@ -36,8 +49,12 @@ export function problem(
     type: `/problems/${kind}`,
     title: TITLES[status] ?? 'Error',
     status,
-    detail,
-    ...(errors && { errors }),
+    detail: clip(detail),
+    ...(errors && {
+      errors: errors
+        .slice(0, MAX_ISSUES)
+        .map((issue) => ({ path: clip(issue.path), message: clip(issue.message) })),
+    }),
     requestId: c.get('requestId'),
   }
   return c.body(JSON.stringify(body), status, { 'content-type': 'application/problem+json' })

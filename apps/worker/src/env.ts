@@ -1,4 +1,4 @@
-import { baseEnvShape, intEnv, listEnv, parseEnv } from '@jobq/queue-core'
+import { baseEnvShape, intEnv, listEnv, parseEnv, redisTlsOf } from '@jobq/queue-core'
 import { z } from 'zod'
 
 const workerEnvShape = {
@@ -18,6 +18,13 @@ const workerEnvShape = {
   JOBQ_PROCESSES: intEnv(1, 256, 1),
   /** How often the worker record is refreshed; it expires after 3 missed heartbeats. */
   JOBQ_HEARTBEAT_MS: intEnv(50, 600_000, 5_000),
+  /**
+   * How long a job's lock lasts without renewal: a worker killed mid-job (kill -9) gives the job
+   * up this long after its last renewal, and another worker runs it again.
+   */
+  JOBQ_LOCK_MS: intEnv(500, 3_600_000, 30_000),
+  /** How often each worker looks for stalled jobs (lock expired) and puts them back in line. */
+  JOBQ_STALLED_INTERVAL_MS: intEnv(100, 3_600_000, 30_000),
   /** Serve /healthz, /readyz and /metrics on this port; unset = no HTTP server. */
   WORKER_HTTP_PORT: z.coerce
     .number({ error: 'must be a port number' })
@@ -38,7 +45,8 @@ export type WorkerEnv = ReturnType<typeof loadEnv>
 
 /** The only place the worker reads `process.env`; throws `ConfigError` naming bad variables. */
 export function loadEnv(source: Record<string, string | undefined> = process.env) {
-  return parseEnv(workerEnvShape, source)
+  const env = parseEnv(workerEnvShape, source)
+  return { ...env, redisTls: redisTlsOf(env) }
 }
 
 /** The environment of a pooled worker process: this one's, plus `extra`. */

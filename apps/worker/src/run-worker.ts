@@ -21,7 +21,12 @@ const sandboxProcessor = fileURLToPath(
 /** Runs one worker process until SIGTERM/SIGINT; exits the process (0 after a clean stop). */
 export async function runWorker(args: WorkerArgs, env: WorkerEnv, registry: AnyRegistry) {
   const logger = createLogger({ level: env.LOG_LEVEL, name: 'worker' })
-  const redis = createRedis({ target: redisTargetOf(env), role: 'worker', logger })
+  const redis = createRedis({
+    target: redisTargetOf(env),
+    role: 'worker',
+    logger,
+    tls: env.redisTls,
+  })
   const graceMs = args.graceMs ?? env.JOBQ_GRACE_MS
   const metrics = createMetrics()
   let worker: RunningWorker | undefined
@@ -64,6 +69,8 @@ export async function runWorker(args: WorkerArgs, env: WorkerEnv, registry: AnyR
       logger,
       sandboxProcessor,
       heartbeatMs: env.JOBQ_HEARTBEAT_MS,
+      lockDurationMs: env.JOBQ_LOCK_MS,
+      stalledIntervalMs: env.JOBQ_STALLED_INTERVAL_MS,
       onJobFinished: metrics.onJobFinished,
     })
   } catch (err) {

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs'
 import { z } from 'zod'
+import type { RedisTlsOptions } from './connection.js'
 import { ConfigError } from './errors.js'
 import { hostPortListEnv, redisTopologyIssues } from './redis-target.js'
 import { toIssues } from './validation.js'
@@ -28,6 +30,48 @@ export const baseEnvShape = {
     .regex(/^[A-Za-z0-9_{}.-]{1,64}$/, 'must be 1-64 letters, digits, _ . - { }')
     .default('jobq'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** PEM file of the CA that signed Redis's certificate (a private CA), for `rediss://`. */
+  REDIS_TLS_CA_FILE: z.string().optional(),
+  /** `true` accepts any certificate Redis shows (still encrypted, not verified): tests only. */
+  REDIS_TLS_INSECURE: z
+    .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+}
+
+/**
+ * The TLS options of {@link createRedis} that `REDIS_TLS_CA_FILE` and `REDIS_TLS_INSECURE` ask
+ * for, with the CA read from its file; undefined for a plain `redis://` URL. Throws
+ * {@link ConfigError} for TLS settings without a `rediss://` URL, or a CA file that is not a
+ * readable PEM certificate.
+ */
+export function redisTlsOf(env: {
+  REDIS_URL?: string | undefined
+  REDIS_TLS_CA_FILE?: string | undefined
+  REDIS_TLS_INSECURE: boolean
+}): RedisTlsOptions | undefined {
+  const { REDIS_URL: url, REDIS_TLS_CA_FILE: caFile, REDIS_TLS_INSECURE: insecure } = env
+  if (!url?.startsWith('rediss://')) {
+    const path = caFile ? 'REDIS_TLS_CA_FILE' : insecure ? 'REDIS_TLS_INSECURE' : undefined
+    if (path) throw new ConfigError([{ path, message: 'needs a rediss:// REDIS_URL (TLS)' }])
+    return undefined
+  }
+  if (!caFile) return { rejectUnauthorized: !insecure }
+  let ca: string
+  try {
+    ca = readFileSync(caFile, 'utf8')
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable'
+    throw new ConfigError([
+      { path: 'REDIS_TLS_CA_FILE', message: `cannot read ${caFile} (${code})` },
+    ])
+  }
+  if (!ca.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ConfigError([
+      { path: 'REDIS_TLS_CA_FILE', message: `${caFile} is not a PEM certificate` },
+    ])
+  }
+  return { ca, rejectUnauthorized: !insecure }
 }
 
 /** An integer env var with bounds, e.g. `intEnv(1, 65535, 3000)` for a port. */

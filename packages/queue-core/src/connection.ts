@@ -15,6 +15,14 @@ export type Redis = IORedis | Cluster
  */
 export type RedisRole = 'producer' | 'worker'
 
+/** TLS settings for a `rediss://` URL (see `redisTlsOf` for reading them from the env). */
+export interface RedisTlsOptions {
+  /** PEM certificate(s) of the CA that signed Redis's certificate. @defaultValue Node's CAs */
+  ca?: string
+  /** False accepts any certificate (encrypted, not verified). @defaultValue true */
+  rejectUnauthorized?: boolean
+}
+
 /** Options of {@link createRedis}: `target` (from `redisTargetOf(env)`) or a plain `url`. */
 export interface RedisConnectionOptions {
   target?: RedisTarget
@@ -22,16 +30,18 @@ export interface RedisConnectionOptions {
   url?: string
   role: RedisRole
   logger?: Logger
+  /** Only for `rediss://` URLs. */
+  tls?: RedisTlsOptions
 }
 
 // Reconnect forever with a capped backoff: a restarted Redis is picked up without a restart.
 const retryStrategy = (times: number) => Math.min(100 * 2 ** Math.min(times, 10), 5_000)
 
 /** Opens an ioredis connection tuned for its role and topology, with an `error` listener. */
-export function createRedis({ target, url, role, logger }: RedisConnectionOptions): Redis {
+export function createRedis({ target, url, role, logger, tls }: RedisConnectionOptions): Redis {
   const resolved = target ?? (url ? { kind: 'standalone' as const, url } : undefined)
   if (!resolved) throw new Error('createRedis needs a target (redisTargetOf(env)) or a url')
-  const redis = open(resolved, role)
+  const redis = open(resolved, role, tls)
   let lastLogged = 0
   redis.on('error', (err: Error) => {
     // Unhandled 'error' events would crash the process; reconnects are ioredis's job.
@@ -43,16 +53,23 @@ export function createRedis({ target, url, role, logger }: RedisConnectionOption
   return redis
 }
 
-function open(target: RedisTarget, role: RedisRole): Redis {
+function open(target: RedisTarget, role: RedisRole, tls: RedisTlsOptions | undefined): Redis {
   const roleOptions: RedisOptions =
     role === 'producer'
       ? // Auto-pipelining: the commands of one tick share one socket write (bench/RESULTS.md).
         { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true }
       : { maxRetriesPerRequest: null }
   const common: RedisOptions = { connectionName: `jobq-${role}`, retryStrategy, ...roleOptions }
-  if (target.kind === 'standalone') return new IORedis(target.url, common)
+  if (target.kind === 'standalone') {
+    return new IORedis(target.url, {
+      ...common,
+      ...(tls && target.url.startsWith('rediss://') && { tls }),
+    })
+  }
 
   const auth = credentialsOf(target.url)
+  // A private CA or an unverified certificate (REDIS_TLS_*) applies to every node.
+  if (auth.tls && tls) auth.tls = tls
   if (target.kind === 'sentinel') {
     return new IORedis({
       ...common,

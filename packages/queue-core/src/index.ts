@@ -1,8 +1,8 @@
-export { baseEnvShape, intEnv, listEnv, parseEnv } from './config.js'
+export { baseEnvShape, intEnv, listEnv, parseEnv, redisTlsOf } from './config.js'
 export { HASH_TAGGED, redisTargetOf } from './redis-target.js'
 export type { HostPort, RedisEnv, RedisTarget } from './redis-target.js'
 export { createRedis, waitForReady } from './connection.js'
-export type { Redis, RedisRole, RedisConnectionOptions } from './connection.js'
+export type { Redis, RedisRole, RedisConnectionOptions, RedisTlsOptions } from './connection.js'
 export { defineJob, defineQueue, JOB_NAME_PATTERN, QUEUE_NAME_PATTERN } from './define-job.js'
 export type {
   AnyJobDefinition,

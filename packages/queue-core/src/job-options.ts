@@ -11,6 +11,12 @@ export const RETENTION = {
   failed: { age: 7 * 24 * 3_600, count: 50_000 },
 } as const
 
+/** How many finished jobs to keep, and for how long (seconds): {@link RETENTION}'s shape. */
+export interface Retention {
+  completed: { age: number; count: number }
+  failed: { age: number; count: number }
+}
+
 /**
  * BullMQ keeps job options it does not know, so a per-enqueue timeout travels with the job under
  * this key (not in `data`, which is the handler's input) and the worker reads it back.
@@ -31,6 +37,7 @@ export function toBullOptions(
   definition: AnyJobDefinition,
   options: EnqueueOptions,
   jobId: string,
+  retention: Retention = RETENTION,
 ): JobsOptions {
   const defaults = definition.options ?? {}
   const priority = options.priority ?? defaults.priority
@@ -41,7 +48,7 @@ export function toBullOptions(
     ...(options.delay && { delay: options.delay }),
     ...(priority && { priority }),
     ...(options.timeoutMs && { [TIMEOUT_OPTION]: options.timeoutMs }),
-    removeOnComplete: RETENTION.completed,
-    removeOnFail: RETENTION.failed,
+    removeOnComplete: retention.completed,
+    removeOnFail: retention.failed,
   }
 }

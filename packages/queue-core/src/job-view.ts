@@ -12,6 +12,10 @@ export interface JobView {
   result: unknown
   failedReason: string | null
   attemptsMade: number
+  /** Attempts a worker took up, including ones cut off by a crash (a stalled job runs again). */
+  attemptsStarted: number
+  /** Times the job was found stalled (its worker died or hung) and put back in line. */
+  stalledCount: number
   createdAt: string
   startedAt: string | null
   finishedAt: string | null
@@ -32,6 +36,8 @@ export function toJobView(job: Job, state: JobState): JobView {
     result: job.returnvalue ?? null,
     failedReason: job.failedReason || null,
     attemptsMade: job.attemptsMade,
+    attemptsStarted: job.attemptsStarted,
+    stalledCount: job.stalledCounter,
     createdAt: new Date(job.timestamp).toISOString(),
     startedAt: iso(job.processedOn),
     finishedAt: iso(job.finishedOn),

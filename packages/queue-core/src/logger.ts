@@ -17,5 +17,22 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     base: { name: options.name, pid: process.pid },
     // Tokens and passwords must never reach a log line.
     redact: ['req.headers.authorization', 'password', 'token'],
+    serializers: { err: serializeError },
   })
+}
+
+/**
+ * pino's error serializer, minus what ioredis attaches to a Redis error: `command.args` (for a
+ * failed AUTH, the password itself; for others, job payloads) and `previousErrors` (more of the
+ * same). The command's name stays: it is what tells which call failed.
+ */
+export function serializeError(err: unknown): unknown {
+  if (!(err instanceof Error)) return err
+  const serialized = pino.stdSerializers.err(err) as Record<string, unknown>
+  const command = serialized.command as { name?: unknown } | undefined
+  if (command) serialized.command = { name: command.name }
+  if (Array.isArray(serialized.previousErrors)) {
+    serialized.previousErrors = serialized.previousErrors.length
+  }
+  return serialized
 }

@@ -10,7 +10,8 @@ import {
   UnknownJobError,
   UnknownQueueError,
 } from './errors.js'
-import { toBullOptions } from './job-options.js'
+import { RETENTION, toBullOptions } from './job-options.js'
+import { TolerantJob } from './tolerant-job.js'
 import { BULLMQ_TYPES, toPublicState, type JobState } from './job-state.js'
 import { readDurations, type DurationHistogram } from './duration-stats.js'
 import { JobEventHub, type JobEvent } from './job-events.js'
@@ -44,6 +45,12 @@ export interface ProducerOptions {
    */
   eventsConnection?: Redis
   logger?: Logger
+  /**
+   * Most completed jobs kept per queue (for GET /v1/jobs/:id and the dashboard) before Redis
+   * reclaims the oldest; they are dropped after a day in any case.
+   * @defaultValue 10000 ({@link RETENTION})
+   */
+  keepCompleted?: number
 }
 
 /** What enqueue answers. */
@@ -146,7 +153,12 @@ export function createProducer({
   prefix = 'jobq',
   eventsConnection,
   logger,
+  keepCompleted,
 }: ProducerOptions): Producer {
+  const retention =
+    keepCompleted === undefined
+      ? RETENTION
+      : { ...RETENTION, completed: { ...RETENTION.completed, count: keepCompleted } }
   const queues = new Map<string, Queue>()
   for (const name of registry.queueNames) {
     // Not skipWaitingForReady: BullMQ would then send its version check at once and, if Redis is
@@ -200,7 +212,8 @@ export function createProducer({
     })
     const queueName = found[0]
     if (queueName === undefined) throw new JobNotFoundError(id)
-    const job = await guard(() => Job.fromId(queueOf(queueName), id))
+    // Tolerant: a job whose stored data is not JSON is still shown (data: null), not a 500.
+    const job = await guard(() => TolerantJob.fromId(queueOf(queueName), id))
     if (!job) throw new JobNotFoundError(id)
     const state = toPublicState(await guard(() => job.getState()))
     if (!state) throw new JobNotFoundError(id)
@@ -213,7 +226,9 @@ export function createProducer({
       const { data: input, options } = validate(definition, [{ data, options: rawOptions }])[0]!
       const id = options.jobId ?? randomUUID()
       const queue = queueOf(definition.queue)
-      const job = await guard(() => queue.add(name, input, toBullOptions(definition, options, id)))
+      const job = await guard(() =>
+        queue.add(name, input, toBullOptions(definition, options, id, retention)),
+      )
       const enqueued: EnqueuedJob = {
         id,
         name,
@@ -242,7 +257,7 @@ export function createProducer({
       const jobs = valid.map(({ data, options }) => ({
         name,
         data,
-        opts: toBullOptions(definition, options, options.jobId ?? randomUUID()),
+        opts: toBullOptions(definition, options, options.jobId ?? randomUUID(), retention),
       }))
       // addBulk runs as one MULTI: every job is added, or (on error) none.
       await guard(() => queueOf(definition.queue).addBulk(jobs))

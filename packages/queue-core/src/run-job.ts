@@ -43,7 +43,7 @@ export async function runJob(
   fanOut?: (children: readonly ChildJob[]) => Promise<ChildOutcome[]>,
 ): Promise<unknown> {
   const { definition } = handler
-  const input = definition.input.safeParse(job.data)
+  const input = safeParseInput(definition.input, job.data)
   if (!input.success) {
     // A payload that bypassed the producer: retrying cannot fix it.
     const issues = toIssues(input.error, 'data').map((i) => `${i.path}: ${i.message}`)
@@ -122,6 +122,19 @@ export async function runJob(
   return result.data
 }
 
+/**
+ * `safeParse`, except that input nested so deep that validating it overflows the stack (possible
+ * only for a payload that bypassed the producer's depth limit) is an issue too, not a crash.
+ */
+function safeParseInput(schema: ReadyHandler['definition']['input'], data: unknown) {
+  try {
+    return schema.safeParse(data)
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err
+    return schema.safeParse(Symbol('too deep')) // fails, with an issue naming the expected type
+  }
+}
+
 function isCancel(reason: unknown): boolean {
   const text = reason instanceof Error ? reason.message : String(reason)
   return text === CANCEL_SIGNAL_REASON
@@ -130,7 +143,12 @@ function isCancel(reason: unknown): boolean {
 /** Settles with `work`, or rejects as soon as `signal` aborts (the handler may ignore it). */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   const reason = () => (signal.reason instanceof Error ? signal.reason : new Error('aborted'))
-  if (signal.aborted) return Promise.reject(reason())
+  if (signal.aborted) {
+    // Nobody awaits `work` then: its own rejection (a handler honouring the aborted signal) must
+    // not surface as an unhandled rejection, which would kill the process mid-shutdown.
+    work.catch(() => undefined)
+    return Promise.reject(reason())
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(reason())
     signal.addEventListener('abort', onAbort, { once: true })

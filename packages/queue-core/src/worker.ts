@@ -1,7 +1,7 @@
 import { hostname } from 'node:os'
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { MetricsTime, Queue, Worker, WaitingError, type Job } from 'bullmq'
+import { type Job, MetricsTime, Queue, Worker, WaitingError } from 'bullmq'
 import { listenForCancels } from './cancel.js'
 import type { Redis } from './connection.js'
 import { DurationRecorder } from './duration-stats.js'
@@ -13,6 +13,14 @@ import { registerWorker, type WorkerRecord } from './records.js'
 import type { AnyRegistry } from './registry.js'
 import { CANCEL_SIGNAL_REASON, runJob, SHUTDOWN_SIGNAL_REASON } from './run-job.js'
 import { syncSchedules } from './schedules.js'
+import { TolerantJob, unreadableReason } from './tolerant-job.js'
+
+/** BullMQ's worker, reading jobs whose stored data is not JSON instead of stranding them. */
+class JobqWorker extends Worker {
+  protected override get Job(): typeof Job {
+    return TolerantJob as typeof Job
+  }
+}
 
 /** Options of {@link startWorker}. */
 export interface WorkerOptions {
@@ -36,6 +44,13 @@ export interface WorkerOptions {
   heartbeatMs?: number
   /** How long the record outlives the last heartbeat. @defaultValue 3 × heartbeatMs */
   recordTtlMs?: number
+  /**
+   * How long a job's lock lasts without renewal: a worker that dies mid-job (kill -9) gives its
+   * job up this long after its last renewal. @defaultValue 30000 (BullMQ's)
+   */
+  lockDurationMs?: number
+  /** How often this worker looks for jobs whose lock expired (stalled). @defaultValue 30000 */
+  stalledIntervalMs?: number
   /** Called after every attempt that completed or failed (metrics hook). */
   onJobFinished?: (event: JobFinishedEvent) => void
 }
@@ -120,7 +135,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     }
     const workers = queues.map((queue) => {
       const definition = registry.queues[queue]
-      const worker = new Worker(
+      const worker = new JobqWorker(
         queue,
         definition?.sandbox
           ? options.sandboxProcessor!
@@ -133,6 +148,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
           name: id,
           concurrency: options.concurrency ?? definition?.concurrency ?? 1,
           ...(definition?.limiter && { limiter: definition.limiter }),
+          ...(options.lockDurationMs && { lockDuration: options.lockDurationMs }),
+          ...(options.stalledIntervalMs && { stalledInterval: options.stalledIntervalMs }),
           // BullMQ's own per-minute counts of completed and failed jobs (a week of them), kept
           // in Redis by its finishing script: the producer's /metrics reads the totals.
           metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
@@ -227,6 +244,8 @@ async function processJob(
   cancel: AbortSignal | undefined,
   deps: ProcessDeps,
 ): Promise<unknown> {
+  const unreadable = unreadableReason(job)
+  if (unreadable) throw new PermanentJobError(`invalid input: ${unreadable}`)
   const handler = deps.handlers.get(job.name)
   if (!handler) {
     throw new PermanentJobError(`no handler for job "${job.name}" on queue "${job.queueName}"`)

@@ -42,6 +42,14 @@ export const JobView = z
     result: z.unknown().describe('the job’s output: see `<job name>.result` in the registry'),
     failedReason: z.string().nullable(),
     attemptsMade: z.number().int(),
+    attemptsStarted: z
+      .number()
+      .int()
+      .describe('attempts a worker took up, including ones cut off by a crash'),
+    stalledCount: z
+      .number()
+      .int()
+      .describe('times the job was found stalled (its worker died) and run again'),
     createdAt: z.iso.datetime(),
     startedAt: z.iso.datetime().nullable(),
     finishedAt: z.iso.datetime().nullable(),

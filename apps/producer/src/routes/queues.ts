@@ -12,10 +12,19 @@ import {
 } from '../openapi/schemas.js'
 import { parseOrThrow } from '../validate.js'
 
+/** A whole number written in plain decimal digits: `Number()` alone would take `0x10` or `1e3`. */
+const decimal = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d{1,10}$/, 'must be a whole number in decimal digits')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .default(fallback)
+
 const ListQuery = z.strictObject({
   state: z.enum(JOB_STATES).default('waiting'),
-  limit: z.coerce.number().int().min(1).max(1_000).default(50),
-  offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
+  limit: decimal(1, 1_000, 50),
+  offset: decimal(0, 10_000_000, 0),
 })
 
 /** The admin actions on one queue: what they do and what they answer. */

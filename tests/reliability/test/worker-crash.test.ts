@@ -1,0 +1,112 @@
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import {
+  createProducer,
+  createRedis,
+  waitForReady,
+  type AnyRegistry,
+  type Producer,
+  type Redis,
+} from '@jobq/queue-core'
+import {
+  deletePrefix,
+  JobWaiter,
+  testRedisUrl,
+  uniquePrefix,
+  type NodeProcess,
+} from '@jobq/queue-core/testing'
+import {
+  eventually,
+  readRecord,
+  recordingRegistry,
+  report,
+  scratch,
+  spawnWorker,
+} from './support.js'
+
+const { registry } = (await import(recordingRegistry)) as { registry: AnyRegistry }
+
+describe('1. worker crash (kill -9 mid-job)', () => {
+  let prefix: string
+  let redis: Redis
+  let producer: Producer
+  let waiter: JobWaiter
+  let tmp: ReturnType<typeof scratch>
+  const processes: NodeProcess[] = []
+
+  beforeEach(async () => {
+    prefix = uniquePrefix('crash')
+    redis = createRedis({ url: testRedisUrl(), role: 'producer' })
+    await waitForReady(redis, 5_000)
+    producer = createProducer({ registry, connection: redis, prefix })
+    waiter = new JobWaiter(testRedisUrl(), prefix)
+    tmp = scratch('crash')
+  })
+  afterEach(async (context) => {
+    processes.splice(0).forEach((p) => p.kill())
+    await producer.close()
+    await waiter.close()
+    if (context.task.result?.state !== 'fail') await deletePrefix(redis, prefix)
+    redis.disconnect()
+    tmp.cleanup()
+  })
+
+  it('runs the job again on another worker, completes it exactly once, and shows the history', async () => {
+    const record = join(tmp.dir, 'record.log')
+    const env = {
+      REDIS_URL: testRedisUrl(),
+      JOBQ_PREFIX: prefix,
+      record,
+      // Production keeps BullMQ's 30 s; a short lock makes the stalled check find the job fast.
+      JOBQ_LOCK_MS: '1000',
+      JOBQ_STALLED_INTERVAL_MS: '250',
+    }
+    const first = spawnWorker(['default', '--concurrency', '1'], env)
+    processes.push(first)
+    await first.waitFor(/worker taking jobs/)
+    const { id } = await producer.enqueue('demo.sleep', { ms: 1_500, message: 'crash me' })
+    await eventually(
+      () => readRecord(record).starts.get(id) ?? 0,
+      (n) => n === 1,
+    )
+    const firstRecordId = (await producer.getJob(id)).workerId
+
+    const second = spawnWorker(['default', '--concurrency', '1'], env)
+    processes.push(second)
+    await eventually(
+      () => producer.listWorkers(),
+      (list) => list.length === 2 && list.every((w) => w.state !== 'starting'),
+    )
+
+    first.child.kill('SIGKILL')
+    const killedAt = performance.now()
+    expect(await first.exited).toBe('SIGKILL')
+    expect(readRecord(record).dones.get(id)).toBeUndefined() // it died mid-job
+
+    const outcome = await waiter.finished('default', id, 30_000)
+    const recoveredMs = Math.round(performance.now() - killedAt)
+    expect(outcome).toEqual({ state: 'completed', result: { sleptMs: 1_500, message: 'crash me' } })
+
+    // Exactly once, by the handler's own side effect: two attempts began, one finished, on the
+    // second worker.
+    const recorded = readRecord(record)
+    expect(recorded.starts.get(id)).toBe(2)
+    expect(recorded.dones.get(id)).toBe(1)
+    expect(recorded.doneBy.get(id)).toBe(second.child.pid)
+
+    // What a user reads with GET /v1/jobs/:id: two attempts taken up, one stall, the survivor.
+    const view = await producer.getJob(id)
+    expect(view).toMatchObject({
+      state: 'completed',
+      attemptsMade: 1,
+      attemptsStarted: 2,
+      stalledCount: 1,
+      failedReason: null,
+    })
+    expect(view.workerId).not.toBe(firstRecordId)
+    expect((await producer.listWorkers()).map((w) => w.id)).toContain(view.workerId)
+    expect(await waiter.counts('default')).toMatchObject({ completed: 1, active: 0, waiting: 0 })
+
+    report('worker-crash', { recoveredMs, handlerMs: 1_500, lockMs: 1_000, stalledIntervalMs: 250 })
+  })
+})
