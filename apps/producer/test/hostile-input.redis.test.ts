@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { registry } from '@jobq/jobs'
 import { MAX_JSON_DEPTH } from '../src/body.js'
 import { createHarness, type Harness } from './harness.js'
+import { samples } from './samples.js'
 
 // Property-based: every route of the OpenAPI document, fed hostile input, answers a 4xx
 // problem+json, never a 5xx, and never creates a job. Runs are bounded (NUM_RUNS per property)
@@ -280,7 +281,7 @@ describe('hostile input on every route of the OpenAPI document', () => {
             JSON.stringify({
               items: [
                 ...Array.from({ length: good }, () => sampleValid(name)),
-                { data: sampleValidData(name), options },
+                { data: samples[name], options },
               ],
             }),
           ),
@@ -293,7 +294,7 @@ describe('hostile input on every route of the OpenAPI document', () => {
               fc.constant(1e12),
               fc.string(),
             )
-            .map((count) => JSON.stringify({ count, data: sampleValidData(name) })),
+            .map((count) => JSON.stringify({ count, data: samples[name] })),
         )
       }
       return fc.oneof(...arms)
@@ -319,7 +320,7 @@ describe('hostile input on every route of the OpenAPI document', () => {
       fc.asyncProperty(fc.constantFrom(...enqueues), hostileHeaders, async (op, headers) => {
         const name = op.path.split('/')[3]!
         const body = JSON.stringify(
-          op.path.endsWith('/bulk') ? { count: 1, data: sampleValidData(name) } : sampleValid(name),
+          op.path.endsWith('/bulk') ? { count: 1, data: samples[name] } : sampleValid(name),
         )
         const jsonType = /^application\/json\s*(;|$)/i.test(
           headers['content-type'] ?? 'application/json',
@@ -412,20 +413,9 @@ function isJson(text: string): boolean {
 }
 
 /** Valid data for each demo job, to hide a bad item or a bad header among. */
-function sampleValidData(name: string): unknown {
-  switch (name) {
-    case 'demo.sleep':
-      return { ms: 1, message: 'x' }
-    case 'demo.rows':
-      return { rows: [{ a: 1 }] }
-    default:
-      return registry.job(name)!.input.safeParse({}).success ? {} : { index: 0, row: { a: 1 } }
-  }
-}
-
 function sampleValid(name: string) {
-  const data = sampleValidData(name)
+  const data = samples[name]
   if (!registry.job(name)!.input.safeParse(data).success)
-    throw new Error(`fix sampleValidData for ${name}`)
+    throw new Error(`add a valid sample for ${name} to test/samples.ts`)
   return { data }
 }

@@ -7,20 +7,11 @@ import {
   uniquePrefix,
   type NodeProcess,
 } from '@jobq/queue-core/testing'
+import { samples } from './samples.js'
 
 const hook = fileURLToPath(new URL('./forbid-handlers.mjs', import.meta.url))
 const producerMain = fileURLToPath(new URL('../dist/main.js', import.meta.url))
 const workerMain = fileURLToPath(new URL('../../worker/dist/main.js', import.meta.url))
-
-// One valid payload per registry job: the producer validates each without running any handler.
-const samples: Record<string, unknown> = {
-  'demo.echo': { hello: 'world' },
-  'demo.sleep': { ms: 1 },
-  'demo.big-file': {},
-  'demo.rows': { rows: [{ a: 1 }] },
-  'demo.row': { index: 0, row: { a: 1 } },
-  'reports.summarize': { title: 'weekly', values: [1, 2, 3] },
-}
 
 describe('the producer never evaluates handler code', () => {
   const processes: NodeProcess[] = []

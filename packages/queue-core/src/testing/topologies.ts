@@ -188,18 +188,24 @@ export async function startCluster(
       },
       nodes,
       async masterOf(key) {
-        const alive = nodes.find((n) => n.process.exitCode === null && !n.process.signalCode)!
-        const slot = Number(await command(alive.port, password, 'CLUSTER', 'KEYSLOT', key))
-        const ranges = (await command(alive.port, password, 'CLUSTER', 'SLOTS')) as [
-          number,
-          number,
-          [string, number],
-        ][]
-        const range = ranges.find(([from, to]) => slot >= from && slot <= to)
-        const port = range?.[2][1]
-        const node = nodes.find((n) => n.port === port)
-        if (!node) throw new Error(`no master serves slot ${slot}`)
-        return node
+        // Right after a failover a node may briefly see the slot unserved: ask until it is.
+        let node: RedisServer | undefined
+        await until(async () => {
+          const alive = nodes.find((n) => n.process.exitCode === null && !n.process.signalCode)!
+          const slot = Number(await command(alive.port, password, 'CLUSTER', 'KEYSLOT', key))
+          const ranges = (await command(alive.port, password, 'CLUSTER', 'SLOTS')) as [
+            number,
+            number,
+            [string, number],
+          ][]
+          const port = ranges.find(([from, to]) => slot >= from && slot <= to)?.[2][1]
+          // A killed master stays in a node's view until the failover is agreed: wait past it.
+          node = nodes.find(
+            (n) => n.port === port && n.process.exitCode === null && !n.process.signalCode,
+          )
+          return node !== undefined
+        }, `a master to serve the slot of ${key}`)
+        return node!
       },
       stop: () => stopAll(nodes, dir),
     }
