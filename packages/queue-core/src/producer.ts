@@ -212,11 +212,13 @@ export function createProducer({
     })
     const queueName = found[0]
     if (queueName === undefined) throw new JobNotFoundError(id)
+    const queue = queueOf(queueName)
+    // The state first, the job hash second: a job that finishes in between then reads as
+    // "active" with its result, never as "completed" without one (states only move forward).
+    const state = toPublicState(await guard(() => queue.getJobState(id)))
     // Tolerant: a job whose stored data is not JSON is still shown (data: null), not a 500.
-    const job = await guard(() => TolerantJob.fromId(queueOf(queueName), id))
-    if (!job) throw new JobNotFoundError(id)
-    const state = toPublicState(await guard(() => job.getState()))
-    if (!state) throw new JobNotFoundError(id)
+    const job = await guard(() => TolerantJob.fromId(queue, id))
+    if (!job || !state) throw new JobNotFoundError(id)
     return { job, state }
   }
 
