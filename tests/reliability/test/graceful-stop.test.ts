@@ -1,59 +1,25 @@
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import {
-  createProducer,
-  createRedis,
-  waitForReady,
-  type AnyRegistry,
-  type Producer,
-  type Redis,
-} from '@jobq/queue-core'
-import {
-  deletePrefix,
-  JobWaiter,
-  testRedisUrl,
-  uniquePrefix,
-  type NodeProcess,
-} from '@jobq/queue-core/testing'
+import { describe, expect, it } from 'vitest'
+import type { AnyRegistry } from '@jobq/queue-core'
+import { testRedisUrl } from '@jobq/queue-core/testing'
 import {
   eventually,
   exactlyOnce,
   readRecord,
   recordingRegistry,
   report,
-  scratch,
   spawnWorker,
 } from './support.js'
+import { useStack } from './stack.js'
 
 const { registry } = (await import(recordingRegistry)) as { registry: AnyRegistry }
 const JOBS = 1_000
 
 describe('2. graceful stop under load (SIGTERM to a pool)', () => {
-  let prefix: string
-  let redis: Redis
-  let producer: Producer
-  let waiter: JobWaiter
-  let tmp: ReturnType<typeof scratch>
-  const processes: NodeProcess[] = []
-
-  beforeEach(async () => {
-    prefix = uniquePrefix('sigterm')
-    redis = createRedis({ url: testRedisUrl(), role: 'producer' })
-    await waitForReady(redis, 5_000)
-    producer = createProducer({ registry, connection: redis, prefix })
-    waiter = new JobWaiter(testRedisUrl(), prefix)
-    tmp = scratch('sigterm')
-  })
-  afterEach(async (context) => {
-    processes.splice(0).forEach((p) => p.kill())
-    await producer.close()
-    await waiter.close()
-    if (context.task.result?.state !== 'fail') await deletePrefix(redis, prefix)
-    redis.disconnect()
-    tmp.cleanup()
-  })
+  const stack = useStack('sigterm', registry)
 
   async function sigtermUnderLoad(graceMs: number | undefined) {
+    const { prefix, producer, waiter, tmp, processes } = stack
     const record = join(tmp.dir, 'record.log')
     const env = { REDIS_URL: testRedisUrl(), JOBQ_PREFIX: prefix, record }
     const graceArgs = graceMs === undefined ? [] : ['--grace-ms', String(graceMs)]

@@ -1,57 +1,17 @@
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import {
-  createProducer,
-  createRedis,
-  waitForReady,
-  type AnyRegistry,
-  type Producer,
-  type Redis,
-} from '@jobq/queue-core'
-import {
-  deletePrefix,
-  JobWaiter,
-  testRedisUrl,
-  uniquePrefix,
-  type NodeProcess,
-} from '@jobq/queue-core/testing'
-import {
-  eventually,
-  readRecord,
-  recordingRegistry,
-  report,
-  scratch,
-  spawnWorker,
-} from './support.js'
+import { describe, expect, it } from 'vitest'
+import type { AnyRegistry } from '@jobq/queue-core'
+import { testRedisUrl } from '@jobq/queue-core/testing'
+import { eventually, readRecord, recordingRegistry, report, spawnWorker } from './support.js'
+import { useStack } from './stack.js'
 
 const { registry } = (await import(recordingRegistry)) as { registry: AnyRegistry }
 
 describe('1. worker crash (kill -9 mid-job)', () => {
-  let prefix: string
-  let redis: Redis
-  let producer: Producer
-  let waiter: JobWaiter
-  let tmp: ReturnType<typeof scratch>
-  const processes: NodeProcess[] = []
-
-  beforeEach(async () => {
-    prefix = uniquePrefix('crash')
-    redis = createRedis({ url: testRedisUrl(), role: 'producer' })
-    await waitForReady(redis, 5_000)
-    producer = createProducer({ registry, connection: redis, prefix })
-    waiter = new JobWaiter(testRedisUrl(), prefix)
-    tmp = scratch('crash')
-  })
-  afterEach(async (context) => {
-    processes.splice(0).forEach((p) => p.kill())
-    await producer.close()
-    await waiter.close()
-    if (context.task.result?.state !== 'fail') await deletePrefix(redis, prefix)
-    redis.disconnect()
-    tmp.cleanup()
-  })
+  const stack = useStack('crash', registry)
 
   it('runs the job again on another worker, completes it exactly once, and shows the history', async () => {
+    const { prefix, producer, waiter, tmp, processes } = stack
     const record = join(tmp.dir, 'record.log')
     const env = {
       REDIS_URL: testRedisUrl(),
