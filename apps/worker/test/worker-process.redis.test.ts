@@ -1,76 +1,35 @@
 import './provided-context.js'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { registry } from '@jobq/jobs'
-import {
-  createProducer,
-  createRedis,
-  waitForReady,
-  type Producer,
-  type Redis,
-} from '@jobq/queue-core'
-import {
-  deletePrefix,
-  JobWaiter,
-  spawnNode,
-  testRedisUrl,
-  uniquePrefix,
-  type NodeProcess,
-} from '@jobq/queue-core/testing'
+import { spawnNode, testRedisUrl, useStack } from '@jobq/queue-core/testing'
 
 const workerMain = fileURLToPath(new URL('../dist/main.js', import.meta.url))
 
 describe('worker process', () => {
-  let dir: string
-  let prefix: string
-  let redis: Redis
-  let producer: Producer
-  let waiter: JobWaiter
-  let processes: NodeProcess[]
-
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'jobq-worker-'))
-  })
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-  beforeEach(async () => {
-    prefix = uniquePrefix()
-    redis = createRedis({ url: testRedisUrl(), role: 'producer' })
-    await waitForReady(redis, 5_000)
-    producer = createProducer({ registry, connection: redis, prefix })
-    waiter = new JobWaiter(testRedisUrl(), prefix)
-    processes = []
-  })
-
-  afterEach(async (context) => {
-    processes.forEach((p) => p.kill())
-    await producer.close()
-    await waiter.close()
-    if (context.task.result?.state !== 'fail') await deletePrefix(redis, prefix)
-    redis.disconnect()
-  })
+  const stack = useStack('worker', registry)
 
   /** Starts `node apps/worker/dist/main.js ...args` and resolves with its worker id once ready. */
   async function startWorker(args: string[], env: Record<string, string> = {}) {
     const worker = spawnNode(workerMain, args, {
       env: {
         REDIS_URL: testRedisUrl(),
-        JOBQ_PREFIX: prefix,
-        JOBQ_DEMO_FILE: join(dir, 'large_file.txt'),
+        JOBQ_PREFIX: stack.prefix,
+        JOBQ_DEMO_FILE: join(stack.tmp.dir, 'large_file.txt'),
         JOBQ_DEMO_FILE_MB: '1',
         ...env,
       },
     })
-    processes.push(worker)
+    stack.processes.push(worker)
     const line = await worker.waitFor(/worker taking jobs/)
     return { worker, id: (JSON.parse(line) as { workerId: string }).workerId }
   }
 
   const enqueueMany = (name: string, data: unknown, count: number) =>
-    Promise.all(Array.from({ length: count }, async () => (await producer.enqueue(name, data)).id))
+    Promise.all(
+      Array.from({ length: count }, async () => (await stack.producer.enqueue(name, data)).id),
+    )
 
   it('a big_file worker never takes a default job, and a default worker never a big_file job', async () => {
     const bigFileWorker = await startWorker(['big_file'])
@@ -78,35 +37,43 @@ describe('worker process', () => {
     const bigIds = await enqueueMany('demo.big-file', {}, 5)
     const echoIds = await enqueueMany('demo.echo', { n: 1 }, 5)
     await Promise.all([
-      ...bigIds.map((id) => waiter.finished('big_file', id)),
-      ...echoIds.map((id) => waiter.finished('default', id)),
+      ...bigIds.map((id) => stack.waiter.finished('big_file', id)),
+      ...echoIds.map((id) => stack.waiter.finished('default', id)),
     ])
-    for (const id of bigIds) expect((await producer.getJob(id)).workerId).toBe(bigFileWorker.id)
-    for (const id of echoIds) expect((await producer.getJob(id)).workerId).toBe(defaultWorker.id)
+    for (const id of bigIds)
+      expect((await stack.producer.getJob(id)).workerId).toBe(bigFileWorker.id)
+    for (const id of echoIds)
+      expect((await stack.producer.getJob(id)).workerId).toBe(defaultWorker.id)
   })
 
   it('a reports worker runs only reports jobs; the demo queues wait for their own workers', async () => {
     const reportsWorker = await startWorker(['reports'])
     const reportIds = await enqueueMany('reports.summarize', { title: 't', values: [1, 2, 6] }, 5)
     const echoIds = await enqueueMany('demo.echo', { n: 1 }, 3)
-    const outcomes = await Promise.all(reportIds.map((id) => waiter.finished('reports', id)))
+    const outcomes = await Promise.all(reportIds.map((id) => stack.waiter.finished('reports', id)))
     expect(outcomes[0]).toMatchObject({
       state: 'completed',
       result: { title: 't', count: 3, sum: 9, mean: 3, min: 1, max: 6 },
     })
-    for (const id of reportIds) expect((await producer.getJob(id)).workerId).toBe(reportsWorker.id)
+    for (const id of reportIds)
+      expect((await stack.producer.getJob(id)).workerId).toBe(reportsWorker.id)
     // The demo jobs were enqueued before the reports jobs finished, and nobody took them.
-    expect(await waiter.counts('default')).toMatchObject({ waiting: 3, active: 0, completed: 0 })
+    expect(await stack.waiter.counts('default')).toMatchObject({
+      waiting: 3,
+      active: 0,
+      completed: 0,
+    })
 
     const defaultWorker = await startWorker(['default'])
-    await Promise.all(echoIds.map((id) => waiter.finished('default', id)))
-    for (const id of echoIds) expect((await producer.getJob(id)).workerId).toBe(defaultWorker.id)
+    await Promise.all(echoIds.map((id) => stack.waiter.finished('default', id)))
+    for (const id of echoIds)
+      expect((await stack.producer.getJob(id)).workerId).toBe(defaultWorker.id)
   })
 
   it('runs setup() once per process: 20 jobs of one process share loadedAt and pid', async () => {
     const first = await startWorker(['big_file'])
     const ids = await enqueueMany('demo.big-file', {}, 20)
-    const outcomes = await Promise.all(ids.map((id) => waiter.finished('big_file', id)))
+    const outcomes = await Promise.all(ids.map((id) => stack.waiter.finished('big_file', id)))
     const results = outcomes.map((o) => (o.state === 'completed' ? o.result : o)) as {
       bytes: number
       loadedAt: string
@@ -121,7 +88,7 @@ describe('worker process', () => {
     expect(await first.worker.exited).toBe(0)
     const second = await startWorker(['big_file'])
     const [id] = await enqueueMany('demo.big-file', {}, 1)
-    const outcome = await waiter.finished('big_file', id!)
+    const outcome = await stack.waiter.finished('big_file', id!)
     const again = (outcome.state === 'completed' ? outcome.result : outcome) as (typeof results)[0]
     expect(again.pid).toBe(second.worker.child.pid)
     expect(again.loadedAt > results[0]!.loadedAt).toBe(true)
@@ -129,11 +96,11 @@ describe('worker process', () => {
 
   it('on SIGTERM finishes the running job, then exits 0', async () => {
     const { worker, id: workerId } = await startWorker(['default'])
-    const { id } = await producer.enqueue('demo.sleep', { ms: 1_500, message: 'finish me' })
-    await waiter.active('default', id)
+    const { id } = await stack.producer.enqueue('demo.sleep', { ms: 1_500, message: 'finish me' })
+    await stack.waiter.active('default', id)
     worker.child.kill('SIGTERM')
     expect(await worker.exited).toBe(0)
-    const job = await producer.getJob(id)
+    const job = await stack.producer.getJob(id)
     expect(job).toMatchObject({
       state: 'completed',
       result: { sleptMs: 1_500, message: 'finish me' },
@@ -157,9 +124,9 @@ describe('worker process', () => {
     ]
     for (const [args, env, code, message] of cases) {
       const worker = spawnNode(workerMain, args, {
-        env: { REDIS_URL: testRedisUrl(), JOBQ_PREFIX: prefix, ...env },
+        env: { REDIS_URL: testRedisUrl(), JOBQ_PREFIX: stack.prefix, ...env },
       })
-      processes.push(worker)
+      stack.processes.push(worker)
       expect(await worker.exited, args.join(' ')).toBe(code)
       expect(worker.output()).toMatch(message)
     }

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { AnyRegistry } from '@jobq/queue-core'
-import { testRedisUrl } from '@jobq/queue-core/testing'
+import { testRedisUrl, useStack } from '@jobq/queue-core/testing'
 import {
   eventually,
   exactlyOnce,
@@ -10,7 +10,6 @@ import {
   report,
   spawnWorker,
 } from './support.js'
-import { useStack } from './stack.js'
 
 const { registry } = (await import(recordingRegistry)) as { registry: AnyRegistry }
 const JOBS = 1_000

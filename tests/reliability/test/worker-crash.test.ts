@@ -1,9 +1,8 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { AnyRegistry } from '@jobq/queue-core'
-import { testRedisUrl } from '@jobq/queue-core/testing'
+import { testRedisUrl, useStack } from '@jobq/queue-core/testing'
 import { eventually, readRecord, recordingRegistry, report, spawnWorker } from './support.js'
-import { useStack } from './stack.js'
 
 const { registry } = (await import(recordingRegistry)) as { registry: AnyRegistry }
 

@@ -1,20 +1,14 @@
 import { afterEach, beforeEach } from 'vitest'
-import {
-  createProducer,
-  createRedis,
-  waitForReady,
-  type AnyRegistry,
-  type Producer,
-  type Redis,
-} from '@jobq/queue-core'
-import {
-  deletePrefix,
-  JobWaiter,
-  testRedisUrl,
-  uniquePrefix,
-  type NodeProcess,
-} from '@jobq/queue-core/testing'
-import { scratch } from './support.js'
+import { createRedis, waitForReady, type Redis } from '../connection.js'
+import { createProducer, type Producer } from '../producer.js'
+import type { AnyRegistry } from '../registry.js'
+import { deletePrefix, uniquePrefix } from './helpers.js'
+import { JobWaiter } from './job-waiter.js'
+import type { NodeProcess } from './process.js'
+import { testRedisUrl } from './provided-context.js'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 
 /** What each test of a scenario starts from. */
 export interface Stack {
@@ -22,7 +16,8 @@ export interface Stack {
   redis: Redis
   producer: Producer
   waiter: JobWaiter
-  tmp: ReturnType<typeof scratch>
+  /** A scratch folder for this test, removed after it. */
+  tmp: { dir: string }
   /** Processes the test started; killed after it. */
   processes: NodeProcess[]
 }
@@ -40,7 +35,7 @@ export function useStack(label: string, registry: AnyRegistry): Stack {
     await waitForReady(stack.redis, 5_000)
     stack.producer = createProducer({ registry, connection: stack.redis, prefix: stack.prefix })
     stack.waiter = new JobWaiter(testRedisUrl(), stack.prefix)
-    stack.tmp = scratch(label)
+    stack.tmp = { dir: mkdtempSync(join(tmpdir(), `jobq-${label}-`)) }
   })
   afterEach(async (context) => {
     stack.processes.splice(0).forEach((p) => p.kill())
@@ -48,7 +43,7 @@ export function useStack(label: string, registry: AnyRegistry): Stack {
     await stack.waiter.close()
     if (context.task.result?.state !== 'fail') await deletePrefix(stack.redis, stack.prefix)
     stack.redis.disconnect()
-    stack.tmp.cleanup()
+    rmSync(stack.tmp.dir, { recursive: true, force: true })
   })
   return stack
 }
