@@ -17,6 +17,12 @@ export const producerMain = fileURLToPath(
 export const recordingRegistry = fileURLToPath(
   new URL('../fixtures/recording-registry.mjs', import.meta.url),
 )
+/** Node arguments that let `settledMemory` ask a worker for its memory after a full GC. */
+export const settledMemoryArgs = [
+  '--expose-gc',
+  '--import',
+  fileURLToPath(new URL('../fixtures/settled-memory.mjs', import.meta.url)),
+]
 
 /** A scratch directory, removed by `cleanup()`. */
 export function scratch(label: string) {
@@ -80,9 +86,11 @@ export async function eventually<T>(
 export function spawnWorker(
   args: string[],
   env: { REDIS_URL: string; JOBQ_PREFIX: string; record: string } & Record<string, string>,
+  nodeArgs: string[] = [],
 ): NodeProcess {
   const { record, ...rest } = env
   return spawnNode(workerMain, args, {
+    nodeArgs,
     env: {
       JOBQ_REGISTRY: recordingRegistry,
       JOBQ_TEST_RECORD: record,
@@ -109,6 +117,20 @@ export function rssOf(pid: number): number {
   const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1]
   if (!kb) throw new Error(`no VmRSS for pid ${pid}`)
   return Number(kb) * 1024
+}
+
+/** Memory in bytes once garbage is collected, from a worker started with `settledMemoryArgs`. */
+export interface SettledMemory {
+  rss: number
+  heapUsed: number
+  external: number
+}
+
+/** Sends SIGUSR2 and awaits the worker's `n`-th report (n = 1, 2, … per process). */
+export async function settledMemory(worker: NodeProcess, n: number): Promise<SettledMemory> {
+  const line = worker.waitFor(new RegExp(`^jobq-test-memory ${n} `))
+  worker.child.kill('SIGUSR2')
+  return JSON.parse((await line).split(' ')[2]!) as SettledMemory
 }
 
 /** `used_memory` of a Redis, in bytes (what its data and buffers take). */
