@@ -11,7 +11,15 @@ const worker = new Worker(
     if (job.name === 'bench.latency') recordStart((job.data as { t: number }).t)
     return {}
   },
-  { connection, prefix: process.env.JOBQ_PREFIX!, concurrency: Number(process.argv[2]) },
+  {
+    connection,
+    prefix: process.env.JOBQ_PREFIX!,
+    concurrency: Number(process.argv[2]),
+    // What a production BullMQ setup sets, and what jobq's worker applies (its RETENTION,
+    // written out so this process loads nothing of jobq).
+    removeOnComplete: { age: 24 * 3_600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3_600, count: 50_000 },
+  },
 )
 worker.on('error', () => {})
 await worker.waitUntilReady()

@@ -1,5 +1,4 @@
 import { Hono } from 'hono'
-import { requestId } from 'hono/request-id'
 import type { Logger, Producer } from '@jobq/queue-core'
 import type { AppRegistry } from '@jobq/jobs'
 import pkg from '../package.json' with { type: 'json' }
@@ -11,6 +10,7 @@ import { handleError } from './errors.js'
 import { createMetrics } from './metrics.js'
 import { ApiDocs } from './openapi/document.js'
 import { problem } from './problem.js'
+import { requestId } from './request-id.js'
 import { healthRoutes } from './routes/health.js'
 import { jobRoutes } from './routes/jobs.js'
 import { queueRoutes } from './routes/queues.js'

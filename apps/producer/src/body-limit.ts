@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono'
 import { bodyLimit as streamingBodyLimit } from 'hono/body-limit'
+import { requestHeader } from './node-http.js'
 import { problem } from './problem.js'
 
 /**
@@ -12,8 +13,8 @@ export function bodyLimit(maxBytes: number): MiddlewareHandler {
     problem(c, 413, 'too-large', `the body is over ${maxBytes} bytes`)
   const streaming = streamingBodyLimit({ maxSize: maxBytes, onError: tooLarge })
   return async (c, next) => {
-    const length = c.req.header('content-length')
-    if (length === undefined || c.req.header('transfer-encoding') !== undefined) {
+    const length = requestHeader(c, 'content-length')
+    if (length === undefined || requestHeader(c, 'transfer-encoding') !== undefined) {
       return streaming(c, next)
     }
     if (Number(length) > maxBytes) return tooLarge(c)

@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import { BadRequestError } from './errors.js'
+import { requestHeader } from './node-http.js'
 
 /**
  * Deepest nesting of arrays and objects a body may have. Validating and storing JSON recurses,
@@ -10,7 +11,7 @@ export const MAX_JSON_DEPTH = 64
 
 /** Reads a JSON body, insisting on `application/json`, valid JSON and bounded nesting. */
 export async function readJson(c: Context): Promise<unknown> {
-  const type = c.req.header('content-type') ?? ''
+  const type = requestHeader(c, 'content-type') ?? ''
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw new BadRequestError(415, 'unsupported-media-type', 'send the body as application/json')
   }

@@ -1,4 +1,12 @@
-import { baseEnvShape, ConfigError, intEnv, listEnv, parseEnv, redisTlsOf } from '@jobq/queue-core'
+import {
+  baseEnvShape,
+  ConfigError,
+  intEnv,
+  listEnv,
+  optionalIntEnv,
+  parseEnv,
+  redisTlsOf,
+} from '@jobq/queue-core'
 import { z } from 'zod'
 
 const producerEnvShape = {
@@ -10,8 +18,11 @@ const producerEnvShape = {
   JOBQ_BODY_LIMIT_BYTES: intEnv(1_024, 100 * 1024 * 1024, 1024 * 1024),
   /** Most items one bulk request may carry. */
   JOBQ_BULK_MAX: intEnv(1, 1_000_000, 10_000),
-  /** Most completed jobs kept per queue (readable by id) before the oldest are removed. */
-  JOBQ_KEEP_COMPLETED: intEnv(0, 10_000_000, 10_000),
+  /**
+   * Stamps each job with its own count of completed jobs kept per queue, overriding the
+   * workers' `JOBQ_KEEP_COMPLETED`; unset = the workers decide and jobs stay smaller.
+   */
+  JOBQ_KEEP_COMPLETED: optionalIntEnv(0, 10_000_000),
   /** Comma-separated bearer tokens; when set, /v1, /ui and /metrics need one of them. */
   JOBQ_API_TOKENS: listEnv.pipe(
     z.array(z.string().min(16, 'each token must be at least 16 characters')),

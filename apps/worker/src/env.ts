@@ -25,6 +25,8 @@ const workerEnvShape = {
   JOBQ_LOCK_MS: intEnv(500, 3_600_000, 30_000),
   /** How often each worker looks for stalled jobs (lock expired) and puts them back in line. */
   JOBQ_STALLED_INTERVAL_MS: intEnv(100, 3_600_000, 30_000),
+  /** Most completed jobs kept per queue (readable by id, at most a day) before the oldest go. */
+  JOBQ_KEEP_COMPLETED: intEnv(0, 10_000_000, 10_000),
   /** Serve /healthz, /readyz and /metrics on this port; unset = no HTTP server. */
   WORKER_HTTP_PORT: z.coerce
     .number({ error: 'must be a port number' })

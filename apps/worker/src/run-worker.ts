@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import {
   createLogger,
   createRedis,
+  keepingCompleted,
   redisTargetOf,
   startWorker,
   UnknownQueueError,
@@ -71,6 +72,7 @@ export async function runWorker(args: WorkerArgs, env: WorkerEnv, registry: AnyR
       heartbeatMs: env.JOBQ_HEARTBEAT_MS,
       lockDurationMs: env.JOBQ_LOCK_MS,
       stalledIntervalMs: env.JOBQ_STALLED_INTERVAL_MS,
+      retention: keepingCompleted(env.JOBQ_KEEP_COMPLETED),
       onJobFinished: metrics.onJobFinished,
     })
   } catch (err) {

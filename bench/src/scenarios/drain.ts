@@ -1,4 +1,3 @@
-import { RETENTION } from '@jobq/queue-core'
 import { startChild } from '../child.js'
 import { until, type BenchContext } from '../context.js'
 
@@ -8,7 +7,7 @@ export type Mode = 'jobq' | 'bullmq'
 export const workerScript = (ctx: BenchContext, mode: Mode) =>
   mode === 'jobq' ? ctx.paths.workerChild : ctx.paths.bullmqWorkerChild
 
-/** Adds `count` no-op jobs the same way for both modes (jobq's retention options included). */
+/** Adds `count` no-op jobs the same way for both modes (both workers apply the same retention). */
 export async function fill(ctx: BenchContext, prefix: string, count: number, offset = 0) {
   const queue = ctx.queue('bench', prefix)
   for (let done = 0; done < count; done += 5_000) {
@@ -17,7 +16,6 @@ export async function fill(ctx: BenchContext, prefix: string, count: number, off
       Array.from({ length: size }, (_, i) => ({
         name: 'bench.noop',
         data: { n: offset + done + i },
-        opts: { removeOnComplete: RETENTION.completed, removeOnFail: RETENTION.failed },
       })),
     )
   }

@@ -76,12 +76,17 @@ export function redisTlsOf(env: {
 
 /** An integer env var with bounds, e.g. `intEnv(1, 65535, 3000)` for a port. */
 export function intEnv(min: number, max: number, fallback: number) {
+  return optionalIntEnv(min, max).default(fallback)
+}
+
+/** An integer env var with bounds that may be left unset (undefined). */
+export function optionalIntEnv(min: number, max: number) {
   return z.coerce
     .number({ error: 'must be a whole number' })
     .int('must be a whole number')
     .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`)
-    .default(fallback)
+    .optional()
 }
 
 /** A comma-separated list env var, e.g. `default,big_file`. */

@@ -1,4 +1,4 @@
-export { baseEnvShape, intEnv, listEnv, parseEnv, redisTlsOf } from './config.js'
+export { baseEnvShape, intEnv, listEnv, optionalIntEnv, parseEnv, redisTlsOf } from './config.js'
 export { HASH_TAGGED, redisTargetOf } from './redis-target.js'
 export type { HostPort, RedisEnv, RedisTarget } from './redis-target.js'
 export { createRedis, waitForReady } from './connection.js'
@@ -29,7 +29,7 @@ export type { EnqueueOptions } from './enqueue-options.js'
 export { JOB_STATES, toPublicState } from './job-state.js'
 export type { JobState } from './job-state.js'
 export type { JobView } from './job-view.js'
-export { RETENTION } from './job-options.js'
+export { keepingCompleted, RETENTION, type Retention } from './job-options.js'
 export { createProducer } from './producer.js'
 export type {
   BulkItem,

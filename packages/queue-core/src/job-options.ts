@@ -4,7 +4,8 @@ import type { EnqueueOptions } from './enqueue-options.js'
 
 /**
  * How long finished jobs stay readable (GET /v1/jobs/:id, the dashboard) before Redis reclaims
- * them. Bounded so memory returns to its baseline under steady load.
+ * them. Bounded so memory returns to its baseline under steady load. Workers apply it when a job
+ * finishes (BullMQ `Worker` options), so it is not packed into every job's options.
  */
 export const RETENTION = {
   completed: { age: 24 * 3_600, count: 10_000 },
@@ -32,12 +33,15 @@ export function timeoutOf(
   return typeof override === 'number' && override > 0 ? override : definition.options?.timeoutMs
 }
 
-/** Merges a definition's defaults with per-enqueue options into BullMQ's job options. */
+/**
+ * Merges a definition's defaults with per-enqueue options into BullMQ's job options. Without
+ * `retention` the job carries none and its worker's applies (the usual case: smaller jobs).
+ */
 export function toBullOptions(
   definition: AnyJobDefinition,
   options: EnqueueOptions,
   jobId: string,
-  retention: Retention = RETENTION,
+  retention?: Retention,
 ): JobsOptions {
   const defaults = definition.options ?? {}
   const priority = options.priority ?? defaults.priority
@@ -48,7 +52,13 @@ export function toBullOptions(
     ...(options.delay && { delay: options.delay }),
     ...(priority && { priority }),
     ...(options.timeoutMs && { [TIMEOUT_OPTION]: options.timeoutMs }),
-    removeOnComplete: retention.completed,
-    removeOnFail: retention.failed,
+    ...(retention && { removeOnComplete: retention.completed, removeOnFail: retention.failed }),
   }
+}
+
+/** {@link RETENTION} with another count of completed jobs kept (`JOBQ_KEEP_COMPLETED`). */
+export function keepingCompleted(count: number | undefined): Retention {
+  return count === undefined
+    ? RETENTION
+    : { ...RETENTION, completed: { ...RETENTION.completed, count } }
 }

@@ -3,6 +3,7 @@ import { Queue } from 'bullmq'
 import { fixtureRegistry } from '../test/fixtures/registry.js'
 import { createRedis, waitForReady, type Redis } from './connection.js'
 import { UnknownQueueError } from './errors.js'
+import { keepingCompleted, type Retention } from './job-options.js'
 import { createLogger } from './logger.js'
 import { createProducer, type Producer } from './producer.js'
 import { deletePrefix, JobWaiter, uniquePrefix } from './testing/index.js'
@@ -18,13 +19,14 @@ describe('worker', () => {
   let waiter: JobWaiter
   let workers: RunningWorker[]
 
-  const start = async (queues?: string[]) => {
+  const start = async (queues?: string[], more?: { retention: Retention; concurrency: number }) => {
     const worker = await startWorker({
       registry: fixtureRegistry,
       connection: workerRedis,
       prefix,
       queues,
       logger,
+      ...more,
     })
     workers.push(worker)
     return worker
@@ -59,6 +61,29 @@ describe('worker', () => {
     const job = await producer.getJob(id)
     expect(job).toMatchObject({ state: 'completed', result: { sum: 5 }, attemptsMade: 1 })
     expect(job.workerId).toBe(workers[0]?.id)
+  })
+
+  it('applies its retention to jobs that carry none, and a job that does keeps its own', async () => {
+    await start(undefined, { retention: keepingCompleted(2), concurrency: 1 })
+    const ids: string[] = []
+    for (let i = 0; i < 5; i++) ids.push((await producer.enqueue('test.add', { a: i, b: 0 })).id)
+    // One at a time, in order: once the last is done, the first three are gone.
+    await waiter.finished('fixtures', ids.at(-1)!)
+    const completed = () => producerRedis.zrange(`${prefix}:fixtures:completed`, 0, -1)
+    expect((await completed()).sort()).toEqual(ids.slice(-2).sort())
+
+    // A producer told to keep more (JOBQ_KEEP_COMPLETED on the producer) stamps its jobs.
+    const keeping = createProducer({
+      registry: fixtureRegistry,
+      connection: producerRedis,
+      prefix,
+      keepCompleted: 10,
+    })
+    const stamped: string[] = []
+    for (let i = 0; i < 4; i++) stamped.push((await keeping.enqueue('test.add', { a: i, b: 1 })).id)
+    await waiter.finished('fixtures', stamped.at(-1)!)
+    await keeping.close()
+    expect(await completed()).toEqual(expect.arrayContaining(stamped))
   })
 
   it('runs setup() once per process, and takes no job before it has finished', async () => {

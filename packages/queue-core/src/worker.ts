@@ -6,6 +6,7 @@ import { listenForCancels } from './cancel.js'
 import type { Redis } from './connection.js'
 import { DurationRecorder } from './duration-stats.js'
 import { PermanentJobError, UnknownQueueError } from './errors.js'
+import { RETENTION, type Retention } from './job-options.js'
 import { createFanOut, reportParentProgress } from './fan-out.js'
 import { loadHandlers, type ReadyHandler } from './handler-loader.js'
 import type { Logger } from './logger.js'
@@ -51,6 +52,11 @@ export interface WorkerOptions {
   lockDurationMs?: number
   /** How often this worker looks for jobs whose lock expired (stalled). @defaultValue 30000 */
   stalledIntervalMs?: number
+  /**
+   * How many finished jobs stay readable, and for how long, applied as each job finishes (a job
+   * enqueued with its own retention keeps that). @defaultValue {@link RETENTION}
+   */
+  retention?: Retention
   /** Called after every attempt that completed or failed (metrics hook). */
   onJobFinished?: (event: JobFinishedEvent) => void
 }
@@ -86,7 +92,7 @@ export interface RunningWorker {
  * worker per queue: no job is taken before its handler's preload is done.
  */
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
-  const { registry, connection, prefix = 'jobq', logger } = options
+  const { registry, connection, prefix = 'jobq', logger, retention = RETENTION } = options
   const queues = options.queues?.length ? [...new Set(options.queues)] : [...registry.queueNames]
   for (const queue of queues) {
     if (!registry.queues[queue]) throw new UnknownQueueError(queue, registry.queueNames)
@@ -153,6 +159,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
           // BullMQ's own per-minute counts of completed and failed jobs (a week of them), kept
           // in Redis by its finishing script: the producer's /metrics reads the totals.
           metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
+          removeOnComplete: retention.completed,
+          removeOnFail: retention.failed,
         },
       )
       worker.on('error', (err) => logger.error({ err: err.message, queue }, 'worker error'))

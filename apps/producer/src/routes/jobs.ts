@@ -5,6 +5,7 @@ import { isValidJobId, UnknownJobError } from '@jobq/queue-core'
 import type { AppRegistry } from '@jobq/jobs'
 import { readJson } from '../body.js'
 import { BadRequestError } from '../errors.js'
+import { setResponseHeader } from '../node-http.js'
 import { type ApiDocs, documented } from '../openapi/document.js'
 import {
   BulkEnqueued,
@@ -51,7 +52,9 @@ export function jobRoutes(docs: ApiDocs, options: JobRoutesOptions): Hono {
     const body = parseOrThrow(envelope, await readJson(c), 'body')
     const job = await producer.enqueue(name, body.data, body.options)
     if (job.created) onEnqueued?.(name, job.queue, 1)
-    return c.json(job, job.created ? 202 : 200, { location: `/v1/jobs/${job.id}` })
+    // Set on the Node response: a second header here would make hono build a `Headers` object.
+    setResponseHeader(c, 'Location', `/v1/jobs/${job.id}`)
+    return c.json(job, job.created ? 202 : 200)
   }
 
   const enqueueBulk = async (c: Context, name: string) => {
