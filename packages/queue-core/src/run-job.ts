@@ -3,6 +3,7 @@ import { CANCELLED_REASON, JobTimeoutError, PermanentJobError } from './errors.j
 import type { ReadyHandler } from './handler-loader.js'
 import { timeoutOf } from './job-options.js'
 import type { Logger } from './logger.js'
+import type { RunAbort } from './run-abort.js'
 import { toIssues } from './validation.js'
 
 /** The reason jobq passes to BullMQ's `worker.cancelJob`, to tell a cancel from other aborts. */
@@ -22,23 +23,16 @@ export interface RunnableJob {
   updateProgress(value: number | object): Promise<void>
 }
 
-/** Where the abort of a run can come from, besides its timeout. */
-export interface RunSignals {
-  /** BullMQ's per-job signal: aborted by `worker.cancelJob` (a cross-process cancel). */
-  cancel?: AbortSignal
-  /** Aborted when a shutdown's grace period ran out. */
-  shutdown?: AbortSignal
-}
-
 /**
  * Runs one attempt of a job with its loaded handler: validates the input, races the handler
- * against its timeout and abort signals, and validates the result. Shared by in-process workers
- * and sandboxed child processes so both fail jobs the same way.
+ * against its timeout and `abort` (a cancel or a shutdown, aborted by the caller), and validates
+ * the result. Shared by in-process workers and sandboxed child processes so both fail jobs the
+ * same way.
  */
 export async function runJob(
   job: RunnableJob,
   handler: ReadyHandler,
-  signals: RunSignals,
+  abort: RunAbort,
   logger: Logger,
   fanOut?: (children: readonly ChildJob[]) => Promise<ChildOutcome[]>,
 ): Promise<unknown> {
@@ -50,36 +44,9 @@ export async function runJob(
     throw new PermanentJobError(`invalid input: ${issues.join('; ')}`)
   }
   const timeoutMs = timeoutOf(definition, job.opts)
-  // The handler's signal. With one source and no timeout it is that source itself (BullMQ's
-  // per-job signal: cancel and shutdown both arrive through it), which costs nothing per job.
-  // Otherwise one controller per run follows the sources through listeners removed when the run
-  // ends. (AbortSignal.any and AbortSignal.timeout would keep every run's signal, and a timer of up
-  // to timeoutMs, alive long after the job: memory that grows with throughput.)
-  const sources = [signals.shutdown, signals.cancel].filter(
-    (s): s is AbortSignal => s !== undefined,
-  )
-  const followers: (readonly [AbortSignal, () => void])[] = []
-  let timedOut = false
-  let timer: NodeJS.Timeout | undefined
-  let signal: AbortSignal
-  if (sources.length === 1 && !timeoutMs) {
-    signal = sources[0]!
-  } else {
-    const controller = new AbortController()
-    for (const source of sources) {
-      const listener = () => controller.abort(source.reason)
-      if (source.aborted) listener()
-      else source.addEventListener('abort', listener, { once: true })
-      followers.push([source, listener])
-    }
-    if (timeoutMs) {
-      timer = setTimeout(() => {
-        timedOut = true
-        controller.abort(new JobTimeoutError(timeoutMs))
-      }, timeoutMs)
-    }
-    signal = controller.signal
-  }
+  const timer = timeoutMs
+    ? setTimeout(() => abort.abort(new JobTimeoutError(timeoutMs)), timeoutMs)
+    : undefined
 
   let log: Logger | undefined
   let output: unknown
@@ -89,7 +56,9 @@ export async function runJob(
       jobName: job.name,
       queue: job.queueName,
       attempt: job.attemptsMade + 1,
-      signal,
+      get signal() {
+        return abort.signal
+      },
       progress: (value) => job.updateProgress(value),
       // Made on first use: most handlers never log, and a child logger per job is not free.
       get log() {
@@ -101,18 +70,16 @@ export async function runJob(
         (() =>
           Promise.reject(new PermanentJobError('fanOut is not available on sandboxed queues'))),
     })
-    output = await untilAborted(running, signal)
+    output = await abort.race(running)
   } catch (err) {
-    if (signals.shutdown?.aborted) throw err
+    const reason = abort.reason
+    if (isReason(reason, SHUTDOWN_SIGNAL_REASON)) throw err
     // A cancel is final: the caller asked for the job to stop, so no retry may restart it.
-    if (signals.cancel?.aborted && isCancel(signals.cancel.reason)) {
-      throw new PermanentJobError(CANCELLED_REASON)
-    }
-    if (timedOut && timeoutMs) throw new JobTimeoutError(timeoutMs)
+    if (isReason(reason, CANCEL_SIGNAL_REASON)) throw new PermanentJobError(CANCELLED_REASON)
+    if (reason instanceof JobTimeoutError) throw reason
     throw err
   } finally {
     clearTimeout(timer)
-    for (const [source, listener] of followers) source.removeEventListener('abort', listener)
   }
   const result = definition.output.safeParse(output)
   if (!result.success) {
@@ -135,23 +102,7 @@ function safeParseInput(schema: ReadyHandler['definition']['input'], data: unkno
   }
 }
 
-function isCancel(reason: unknown): boolean {
-  const text = reason instanceof Error ? reason.message : String(reason)
-  return text === CANCEL_SIGNAL_REASON
-}
-
-/** Settles with `work`, or rejects as soon as `signal` aborts (the handler may ignore it). */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  const reason = () => (signal.reason instanceof Error ? signal.reason : new Error('aborted'))
-  if (signal.aborted) {
-    // Nobody awaits `work` then: its own rejection (a handler honouring the aborted signal) must
-    // not surface as an unhandled rejection, which would kill the process mid-shutdown.
-    work.catch(() => undefined)
-    return Promise.reject(reason())
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(reason())
-    signal.addEventListener('abort', onAbort, { once: true })
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
-  })
+/** True when an abort's reason is `expected` (BullMQ may hand a reason over as an Error). */
+function isReason(reason: unknown, expected: string): boolean {
+  return (reason instanceof Error ? reason.message : reason) === expected
 }

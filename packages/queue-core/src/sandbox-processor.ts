@@ -3,6 +3,7 @@ import { PermanentJobError, UnknownJobError } from './errors.js'
 import { loadHandlers, type ReadyHandler } from './handler-loader.js'
 import { createLogger, type Logger } from './logger.js'
 import type { AnyRegistry } from './registry.js'
+import { RunAbort } from './run-abort.js'
 import { runJob, SHUTDOWN_SIGNAL_REASON, type RunnableJob } from './run-job.js'
 
 /** The job as BullMQ hands it to a sandboxed child: a JSON copy with a few methods proxied. */
@@ -39,10 +40,14 @@ export function createSandboxProcessor(
       if (!handler) throw new PermanentJobError(new UnknownJobError(job.name).message)
       // BullMQ's JSON copy may carry options still encoded; decode them like a Job would.
       const opts = typeof job.opts === 'string' ? Job.optsFromJSON(job.opts) : job.opts
+      // The parent's cancel and shutdown arrive through BullMQ's signal.
+      const abort = new RunAbort()
+      if (signal?.aborted) abort.abort(signal.reason)
+      signal?.addEventListener('abort', () => abort.abort(signal.reason), { once: true })
       return await runJob(
         { ...job, opts, updateProgress: (v) => job.updateProgress(v) },
         handler,
-        { cancel: signal },
+        abort,
         logger,
       )
     } catch (err) {

@@ -12,6 +12,7 @@ import { loadHandlers, type ReadyHandler } from './handler-loader.js'
 import type { Logger } from './logger.js'
 import { registerWorker, type WorkerRecord } from './records.js'
 import type { AnyRegistry } from './registry.js'
+import { RunAbort } from './run-abort.js'
 import { CANCEL_SIGNAL_REASON, runJob, SHUTDOWN_SIGNAL_REASON } from './run-job.js'
 import { syncSchedules } from './schedules.js'
 import { TolerantJob, unreadableReason } from './tolerant-job.js'
@@ -131,8 +132,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 
     const durations = new DurationRecorder(connection, prefix)
     const shutdown = new AbortController()
+    // The runs in progress here, by job id: cancels and shutdowns abort them.
+    const runs = new Map<string, RunAbort>()
     const deps: ProcessDeps = {
       handlers,
+      runs,
       shutdown: shutdown.signal,
       logger,
       registry,
@@ -145,9 +149,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         queue,
         definition?.sandbox
           ? options.sandboxProcessor!
-          : // Three parameters: BullMQ passes an AbortSignal only to processors that declare it.
-            (job: Job, token?: string, signal?: AbortSignal) =>
-              processJob(job, token, signal, deps),
+          : // Two parameters: BullMQ then makes no AbortController per job (a RunAbort does).
+            (job: Job, token?: string) => processJob(job, token, deps),
         {
           connection,
           prefix,
@@ -190,8 +193,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     const subscriber = connection.duplicate()
     subscriber.on('error', () => {}) // the main connection already reports Redis trouble
     const unsubscribe = await listenForCancels(subscriber, prefix, (jobId) => {
+      const run = runs.get(jobId)
+      run?.abort(CANCEL_SIGNAL_REASON)
+      // A sandboxed job is BullMQ's to abort (it tells the child process).
       const held = workers.filter((worker) => worker.cancelJob(jobId, CANCEL_SIGNAL_REASON))
-      if (held.length) logger.info({ jobId }, 'cancel requested: aborting the job')
+      if (run || held.length) logger.info({ jobId }, 'cancel requested: aborting the job')
     })
 
     await record.setState('idle')
@@ -219,6 +225,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         if (!drained) {
           logger.warn({ graceMs }, 'grace period over: handing active jobs back to their queues')
           shutdown.abort()
+          for (const run of runs.values()) run.abort(SHUTDOWN_SIGNAL_REASON)
           // Sandboxed jobs learn it through their signal; the child hands its job back.
           for (const worker of workers) worker.cancelAllJobs(SHUTDOWN_SIGNAL_REASON)
           await closing
@@ -239,6 +246,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 
 interface ProcessDeps {
   handlers: Map<string, ReadyHandler>
+  runs: Map<string, RunAbort>
   shutdown: AbortSignal
   logger: Logger
   registry: AnyRegistry
@@ -249,7 +257,6 @@ interface ProcessDeps {
 async function processJob(
   job: Job,
   token: string | undefined,
-  cancel: AbortSignal | undefined,
   deps: ProcessDeps,
 ): Promise<unknown> {
   const unreadable = unreadableReason(job)
@@ -258,15 +265,11 @@ async function processJob(
   if (!handler) {
     throw new PermanentJobError(`no handler for job "${job.name}" on queue "${job.queueName}"`)
   }
+  const abort = new RunAbort()
+  const id = job.id ?? ''
+  deps.runs.set(id, abort)
   try {
-    return await runJob(
-      job,
-      handler,
-      // Shutdown reaches the handler through BullMQ's signal too (close() cancels every job).
-      { cancel },
-      deps.logger,
-      createFanOut(job, token, deps),
-    )
+    return await runJob(job, handler, abort, deps.logger, createFanOut(job, token, deps))
   } catch (err) {
     if (deps.shutdown.aborted) {
       // Cut off by shutdown: hand the job back untouched so another worker runs it.
@@ -274,5 +277,7 @@ async function processJob(
       throw new WaitingError()
     }
     throw err
+  } finally {
+    deps.runs.delete(id)
   }
 }
