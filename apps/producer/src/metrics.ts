@@ -96,7 +96,7 @@ export function createMetrics(producer: Producer): ProducerMetrics {
   for (const outcome of ['completed', 'failed'] as const) {
     new Counter({
       name: `jobq_jobs_${outcome}_total`,
-      help: `Jobs ${outcome} by every worker (BullMQ's own count, kept in Redis)`,
+      help: `Jobs ${outcome} for good (no retry left) by every worker, as the workers last wrote it (every 5 s)`,
       labelNames: ['queue'],
       registers: [registry],
       async collect() {

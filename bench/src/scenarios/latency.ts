@@ -2,6 +2,7 @@ import { createProducer, createRedis, waitForReady } from '@jobq/queue-core'
 import { startChild } from '../child.js'
 import { until, type BenchContext } from '../context.js'
 import { registry } from '../jobs/registry.js'
+import { monotonicMicros } from '../latency-recorder.js'
 import { percentile } from '../stats.js'
 import { workerScript, type Mode } from './drain.js'
 
@@ -24,8 +25,8 @@ export async function startLatency(ctx: BenchContext, mode: Mode, rate: number, 
     await Promise.all([worker.next('ready'), waitForReady(connection, 5_000)])
     const enqueue =
       mode === 'jobq'
-        ? () => producer.enqueue('bench.latency', { t: Date.now() })
-        : () => queue.add('bench.latency', { t: Date.now() })
+        ? () => producer.enqueue('bench.latency', { t: monotonicMicros() })
+        : () => queue.add('bench.latency', { t: monotonicMicros() })
     // Every 10 ms, the jobs due by now: an even offered load, whatever each add costs.
     const total = Math.round(rate * seconds)
     const started = performance.now()

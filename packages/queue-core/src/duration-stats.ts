@@ -17,9 +17,11 @@ export interface DurationHistogram {
 const statsKey = (prefix: string) => `${prefix}:stats:duration`
 
 /**
- * Job durations of every worker of a deployment, added up in one Redis hash so that one scrape
- * of the producer shows the whole fleet. Each worker counts in memory and writes its increments
- * every few seconds in one pipeline: nothing is added to a job's own path.
+ * Job durations and final outcomes of every worker of a deployment, added up in one Redis hash so
+ * that one scrape of the producer shows the whole fleet. Each worker counts in memory and writes
+ * its increments every few seconds in one pipeline: nothing is added to a job's own path (BullMQ's
+ * own `metrics` option did this in the finishing script of every job, a sixth of a no-op job's
+ * Redis time; bench/RESULTS.md). A worker killed with -9 loses what it counted since its last write.
  */
 export class DurationRecorder {
   private pending = new Map<string, number>()
@@ -39,6 +41,11 @@ export class DurationRecorder {
     this.add(`${queue}|${bucket === -1 ? 'inf' : DURATION_BUCKETS_MS[bucket]}`, 1)
     this.add(`${queue}|sum`, Math.max(0, Math.round(durationMs)))
     this.add(`${queue}|count`, 1)
+  }
+
+  /** Counts a job that finished for good: completed, or failed with no retry left. */
+  finished(queue: string, outcome: 'completed' | 'failed'): void {
+    this.add(`${queue}|${outcome}`, 1)
   }
 
   /** Writes what was counted since the last flush; on failure keeps it for the next one. */
@@ -64,12 +71,19 @@ export class DurationRecorder {
   }
 }
 
-/** Reads every worker's recorded durations for `queues`. */
-export async function readDurations(
+/** What every worker recorded for one queue: final outcomes and the duration histogram. */
+export interface RecordedStats {
+  completed: number
+  failed: number
+  duration: DurationHistogram
+}
+
+/** Reads what every worker recorded for `queues`. */
+export async function readRecordedStats(
   redis: Redis,
   prefix: string,
   queues: readonly string[],
-): Promise<DurationHistogram[]> {
+): Promise<RecordedStats[]> {
   const raw = await redis.hgetall(statsKey(prefix))
   return queues.map((queue) => {
     const at = (field: string) => Number(raw[`${queue}|${field}`] ?? 0)
@@ -78,6 +92,10 @@ export async function readDurations(
       running += at(leMs === Infinity ? 'inf' : String(leMs))
       return { leMs, count: running }
     })
-    return { queue, buckets, sumMs: at('sum'), count: at('count') }
+    return {
+      completed: at('completed'),
+      failed: at('failed'),
+      duration: { queue, buckets, sumMs: at('sum'), count: at('count') },
+    }
   })
 }

@@ -13,7 +13,7 @@ import {
 import { keepingCompleted, toBullOptions } from './job-options.js'
 import { TolerantJob } from './tolerant-job.js'
 import { BULLMQ_TYPES, toPublicState, type JobState } from './job-state.js'
-import { readDurations, type DurationHistogram } from './duration-stats.js'
+import { readRecordedStats, type DurationHistogram } from './duration-stats.js'
 import { JobEventHub, type JobEvent } from './job-events.js'
 import { toJobView, type JobView } from './job-view.js'
 import {
@@ -348,20 +348,8 @@ export function createProducer({
     stats: () =>
       guard(async () => {
         const names = [...queues.keys()]
-        const [durations, totals] = await Promise.all([
-          readDurations(connection, prefix, names),
-          Promise.all(
-            names.map(async (name) => {
-              const queue = queueOf(name)
-              const [completed, failed] = await Promise.all([
-                queue.getMetrics('completed', 0, 0),
-                queue.getMetrics('failed', 0, 0),
-              ])
-              return { completed: completed.meta.count, failed: failed.meta.count }
-            }),
-          ),
-        ])
-        return names.map((queue, i) => ({ queue, ...totals[i]!, duration: durations[i]! }))
+        const recorded = await readRecordedStats(connection, prefix, names)
+        return names.map((queue, i) => ({ queue, ...recorded[i]! }))
       }),
 
     async ping(timeoutMs = 1_000) {

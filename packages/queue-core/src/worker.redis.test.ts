@@ -120,6 +120,11 @@ describe('worker', () => {
       state: 'completed',
       result: { attempt: 3 },
     })
+    // The fleet totals count the job once, as completed: failed attempts that were retried are
+    // not failures (a stopping worker writes what it counted).
+    await workers.pop()!.close(1_000)
+    const stats = (await producer.stats()).find((queue) => queue.queue === 'fixtures')
+    expect(stats).toMatchObject({ completed: 1, failed: 0, duration: { count: 3 } })
   })
 
   it('fails a payload that bypassed the producer as permanent, and keeps running', async () => {

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os'
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { type Job, MetricsTime, Queue, Worker, WaitingError } from 'bullmq'
+import { type Job, Queue, Worker, WaitingError } from 'bullmq'
 import { listenForCancels } from './cancel.js'
 import type { Redis } from './connection.js'
 import { DurationRecorder } from './duration-stats.js'
@@ -159,9 +159,6 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
           ...(definition?.limiter && { limiter: definition.limiter }),
           ...(options.lockDurationMs && { lockDuration: options.lockDurationMs }),
           ...(options.stalledIntervalMs && { stalledInterval: options.stalledIntervalMs }),
-          // BullMQ's own per-minute counts of completed and failed jobs (a week of them), kept
-          // in Redis by its finishing script: the producer's /metrics reads the totals.
-          metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
           removeOnComplete: retention.completed,
           removeOnFail: retention.failed,
         },
@@ -181,6 +178,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       record.jobFinished(job.id ?? '', outcome === 'completed' ? 'succeeded' : 'failed', durationMs)
       options.onJobFinished?.({ queue: job.queueName, name: job.name, outcome, durationMs })
       durations.observe(job.queueName, durationMs)
+      // BullMQ stamps finishedOn only on a job that will not run again (no retry left).
+      if (job.finishedOn) durations.finished(job.queueName, outcome)
       const parentQueue = job.parent?.queueKey.slice(prefix.length + 1)
       if (parentQueue && registry.queues[parentQueue]) {
         reportParentProgress(job, queueOf(parentQueue)).catch((err: Error) =>
