@@ -380,7 +380,13 @@ function validate(
   items: readonly BulkItem[],
 ): { data: unknown; options: EnqueueOptions }[] {
   const issues: ValidationIssue[] = []
+  let last: { item: BulkItem; checked: { data: unknown; options: EnqueueOptions } } | undefined
   const valid = items.map((item, index) => {
+    // A `{ count, data }` request repeats one payload: check it once, not `count` times (and
+    // name its problems once).
+    if (last && item.data === last.item.data && item.options === last.item.options) {
+      return last.checked
+    }
     const at = items.length === 1 && index === 0 ? '' : `items.${index}.`
     const input = definition.input.safeParse(item.data)
     // Most items carry no options: no need to parse an empty object 10,000 times.
@@ -388,7 +394,8 @@ function validate(
       item.options === undefined ? NO_OPTIONS : enqueueOptionsSchema.safeParse(item.options)
     if (!input.success) issues.push(...toIssues(input.error, `${at}data`))
     if (!options.success) issues.push(...toIssues(options.error, `${at}options`))
-    return { data: input.data, options: options.data ?? {} }
+    last = { item, checked: { data: input.data, options: options.data ?? {} } }
+    return last.checked
   })
   if (issues.length) {
     throw new JobValidationError(`invalid input for job "${definition.name}"`, issues)

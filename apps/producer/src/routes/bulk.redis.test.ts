@@ -31,6 +31,13 @@ describe('POST /v1/jobs/:name/bulk', () => {
     expect(res.status).toBe(202)
     expect(((await res.json()) as { ids: string[] }).ids).toHaveLength(25)
     expect(await h.jobCount('default')).toBe(25)
+
+    // The one payload is checked once: a bad one is named once, not 25 times.
+    const bad = await h.post('/v1/jobs/demo.sleep/bulk', { count: 25, data: { ms: -1 } })
+    expect(bad.status).toBe(400)
+    const body = (await bad.json()) as { errors: { path: string }[] }
+    expect(body.errors.map((e) => e.path)).toEqual(['items.0.data.ms'])
+    expect(await h.jobCount('default')).toBe(25)
   })
 
   it('is all or nothing: one bad item names itself and nothing is enqueued', async () => {
