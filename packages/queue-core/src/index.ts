@@ -42,8 +42,8 @@ export type {
   QueueStats,
 } from './producer.js'
 export type { JobEvent } from './job-events.js'
-export { DURATION_BUCKETS_MS } from './duration-stats.js'
-export type { DurationHistogram } from './duration-stats.js'
+export { DURATION_BUCKETS_MS } from './fleet-stats.js'
+export type { DurationHistogram } from './fleet-stats.js'
 export type { QueueSummary } from './queue-admin.js'
 export { cancelChannel, listenForCancels, requestCancel } from './cancel.js'
 export { startWorker } from './worker.js'

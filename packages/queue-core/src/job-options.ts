@@ -57,8 +57,6 @@ export function toBullOptions(
 }
 
 /** {@link RETENTION} with another count of completed jobs kept (`JOBQ_KEEP_COMPLETED`). */
-export function keepingCompleted(count: number | undefined): Retention {
-  return count === undefined
-    ? RETENTION
-    : { ...RETENTION, completed: { ...RETENTION.completed, count } }
+export function keepingCompleted(count: number): Retention {
+  return { ...RETENTION, completed: { ...RETENTION.completed, count } }
 }

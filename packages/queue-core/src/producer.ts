@@ -13,7 +13,7 @@ import {
 import { keepingCompleted, toBullOptions } from './job-options.js'
 import { TolerantJob } from './tolerant-job.js'
 import { BULLMQ_TYPES, toPublicState, type JobState } from './job-state.js'
-import { readRecordedStats, type DurationHistogram } from './duration-stats.js'
+import { readRecordedStats, type DurationHistogram } from './fleet-stats.js'
 import { JobEventHub, type JobEvent } from './job-events.js'
 import { toJobView, type JobView } from './job-view.js'
 import {
@@ -369,12 +369,13 @@ export function createProducer({
   }
 }
 
+/** What validating absent options gives: no options. */
+const NO_OPTIONS = { success: true, data: {} } as const
+
 /**
  * Validates items against a job's input schema and the enqueue options. Every issue of every
  * item is collected (paths like `items.3.data.ms` for bulk) before anything is thrown.
  */
-const NO_OPTIONS = { success: true, data: {} } as const
-
 function validate(
   definition: AnyJobDefinition,
   items: readonly BulkItem[],
@@ -382,8 +383,8 @@ function validate(
   const issues: ValidationIssue[] = []
   let last: { item: BulkItem; checked: { data: unknown; options: EnqueueOptions } } | undefined
   const valid = items.map((item, index) => {
-    // A `{ count, data }` request repeats one payload: check it once, not `count` times (and
-    // name its problems once).
+    // An item with the very payload of the one before (a `{ count, data }` request repeats one)
+    // is checked once, not `count` times, and its problems are named once.
     if (last && item.data === last.item.data && item.options === last.item.options) {
       return last.checked
     }

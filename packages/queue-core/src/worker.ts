@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { type Job, Queue, Worker, WaitingError } from 'bullmq'
 import { listenForCancels } from './cancel.js'
 import type { Redis } from './connection.js'
-import { DurationRecorder } from './duration-stats.js'
+import { FleetStatsRecorder } from './fleet-stats.js'
 import { PermanentJobError, UnknownQueueError } from './errors.js'
 import { RETENTION, type Retention } from './job-options.js'
 import { createFanOut, reportParentProgress } from './fan-out.js'
@@ -130,7 +130,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     }
     await syncSchedules(registry, new Map(queues.map((name) => [name, queueOf(name)])), logger)
 
-    const durations = new DurationRecorder(connection, prefix)
+    const fleetStats = new FleetStatsRecorder(connection, prefix)
     const shutdown = new AbortController()
     // The runs in progress here, by job id: cancels and shutdowns abort them.
     const runs = new Map<string, RunAbort>()
@@ -177,9 +177,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       const durationMs = (job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now())
       record.jobFinished(job.id ?? '', outcome === 'completed' ? 'succeeded' : 'failed', durationMs)
       options.onJobFinished?.({ queue: job.queueName, name: job.name, outcome, durationMs })
-      durations.observe(job.queueName, durationMs)
+      fleetStats.observe(job.queueName, durationMs)
       // BullMQ stamps finishedOn only on a job that will not run again (no retry left).
-      if (job.finishedOn) durations.finished(job.queueName, outcome)
+      if (job.finishedOn) fleetStats.finished(job.queueName, outcome)
       const parentQueue = job.parent?.queueKey.slice(prefix.length + 1)
       if (parentQueue && registry.queues[parentQueue]) {
         reportParentProgress(job, queueOf(parentQueue)).catch((err: Error) =>
@@ -231,7 +231,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         }
         await unsubscribe()
         subscriber.disconnect()
-        await durations.close()
+        await fleetStats.close()
         await Promise.all([...queueHandles.values()].map((queue) => queue.close()))
         await record.remove().catch(() => undefined)
         return { drained }

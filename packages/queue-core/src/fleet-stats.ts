@@ -23,7 +23,7 @@ const statsKey = (prefix: string) => `${prefix}:stats:duration`
  * own `metrics` option did this in the finishing script of every job, a sixth of a no-op job's
  * Redis time; bench/RESULTS.md). A worker killed with -9 loses what it counted since its last write.
  */
-export class DurationRecorder {
+export class FleetStatsRecorder {
   private pending = new Map<string, number>()
   private readonly timer: NodeJS.Timeout
 
