@@ -1,0 +1,150 @@
+"""What the API answers, read tolerantly.
+
+The producer may add fields (per-item bulk answers, a job's history, ...): every view keeps the
+whole answer in ``raw`` and reads only the fields it names, with defaults where one is missing,
+so a newer producer never breaks an older client.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional
+
+FINAL_STATES = ("completed", "failed")
+
+
+@dataclass(frozen=True)
+class EnqueuedJob:
+    """Answer of an enqueue: ``created`` is False when the ``job_id`` option named an existing job."""
+
+    id: str
+    name: str
+    queue: str
+    state: str
+    enqueued_at: str
+    created: bool = True
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @staticmethod
+    def from_api(body: Mapping[str, Any]) -> "EnqueuedJob":
+        return EnqueuedJob(
+            id=str(body["id"]),
+            name=str(body.get("name", "")),
+            queue=str(body.get("queue", "")),
+            state=str(body.get("state", "")),
+            enqueued_at=str(body.get("enqueuedAt", "")),
+            created=bool(body.get("created", True)),
+            raw=dict(body),
+        )
+
+
+@dataclass(frozen=True)
+class BulkEnqueued:
+    """Answer of a bulk enqueue: the new jobs' ids, in the order of the items."""
+
+    ids: List[str]
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @staticmethod
+    def from_api(body: Mapping[str, Any]) -> "BulkEnqueued":
+        ids = body.get("ids")
+        if ids is None:  # a producer that answers only per-item records
+            ids = [item["id"] for item in body.get("items", [])]
+        return BulkEnqueued(ids=[str(i) for i in ids], raw=dict(body))
+
+
+@dataclass(frozen=True)
+class JobView:
+    """One job as ``GET /v1/jobs/:id`` answers it; times are ISO 8601 strings (or None)."""
+
+    id: str
+    name: str
+    queue: str
+    state: str
+    data: Any = None
+    progress: Any = 0
+    result: Any = None
+    failed_reason: Optional[str] = None
+    attempts_made: int = 0
+    created_at: Optional[str] = None
+    started_at: Optional[str] = None
+    finished_at: Optional[str] = None
+    worker_id: Optional[str] = None
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def finished(self) -> bool:
+        """True once the job completed or failed for good."""
+        return self.state in FINAL_STATES
+
+    @staticmethod
+    def from_api(body: Mapping[str, Any]) -> "JobView":
+        return JobView(
+            id=str(body["id"]),
+            name=str(body.get("name", "")),
+            queue=str(body.get("queue", "")),
+            state=str(body.get("state", "")),
+            data=body.get("data"),
+            progress=body.get("progress", 0),
+            result=body.get("result"),
+            failed_reason=body.get("failedReason"),
+            attempts_made=int(body.get("attemptsMade") or 0),
+            created_at=body.get("createdAt"),
+            started_at=body.get("startedAt"),
+            finished_at=body.get("finishedAt"),
+            worker_id=body.get("workerId"),
+            raw=dict(body),
+        )
+
+
+@dataclass(frozen=True)
+class JobEvent:
+    """One server-sent event of a job.
+
+    ``type`` is ``state`` (``job`` set), ``progress``, ``retrying``, ``completed`` (``result``)
+    or ``failed`` (``reason``); ``data`` is the event's JSON as sent.
+    """
+
+    type: str
+    data: Dict[str, Any]
+
+    @property
+    def final(self) -> bool:
+        return self.type in FINAL_STATES
+
+    @property
+    def job(self) -> Optional[JobView]:
+        return JobView.from_api(self.data) if self.type == "state" else None
+
+    @property
+    def result(self) -> Any:
+        return self.data.get("result")
+
+    @property
+    def reason(self) -> str:
+        return str(self.data.get("reason", ""))
+
+
+@dataclass(frozen=True)
+class CancelOutcome:
+    """Answer of a cancel: ``removed`` (had not started) or ``cancelling`` (aborting where it runs)."""
+
+    id: str
+    outcome: str
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @staticmethod
+    def from_api(body: Mapping[str, Any]) -> "CancelOutcome":
+        return CancelOutcome(str(body["id"]), str(body.get("outcome", "")), dict(body))
+
+
+@dataclass(frozen=True)
+class RetryOutcome:
+    """Answer of a retry: the job is ``waiting`` again, with fresh attempts."""
+
+    id: str
+    state: str
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @staticmethod
+    def from_api(body: Mapping[str, Any]) -> "RetryOutcome":
+        return RetryOutcome(str(body["id"]), str(body.get("state", "")), dict(body))

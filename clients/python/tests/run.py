@@ -1,0 +1,40 @@
+"""CI's Python test run: one live stack (stack.py) for every test of the client and the Flask
+lab, then the closing line CI reads: ``N passed, N failed[, N skipped]``. Exit 1 on any failure.
+
+    python clients/python/tests/run.py     (from the repository root, jobq_client installed)
+"""
+from __future__ import annotations
+
+import os
+import sys
+import unittest
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+SUITES = [(ROOT / "clients/python", "tests"), (ROOT / "examples/flask-lab", None)]
+
+
+def main() -> int:
+    sys.path.insert(0, str(ROOT / "clients/python"))
+    from tests.stack import start_stack  # noqa: E402 - needs the path above
+
+    stack = start_stack()
+    os.environ.update(stack.env())
+    try:
+        suite = unittest.TestSuite()
+        loader = unittest.TestLoader()
+        for top, package in SUITES:
+            start = top / package if package else top
+            suite.addTests(loader.discover(str(start), pattern="test_*.py", top_level_dir=str(top)))
+        result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
+    finally:
+        stack.stop()
+    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
+    skipped = len(result.skipped)
+    passed = result.testsRun - failed - skipped - len(result.expectedFailures)
+    print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
+    return 1 if failed or result.testsRun == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
