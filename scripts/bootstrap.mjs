@@ -7,6 +7,9 @@
 //   --browser         Debian's chromium too, for the browser tests
 //   --infra           what the infra/ checks run: kubectl with kustomize v5 (offline rendering of
 //                     infra/k8s) and systemd-analyze (unit files)
+//   --python          what the Python client's tests run (scripts/python-ci.sh): Debian's Python
+//                     with venv, Flask, httpx, setuptools + wheel (pip builds the client with
+//                     them, no PyPI) and mypy
 import { execFileSync, spawnSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 
@@ -119,7 +122,30 @@ if (args.has('--infra')) {
   }
 }
 
-// 6. The workspace's dependencies (a no-op when the lockfile and node_modules agree).
+// 6. For the Python client (clients/python) and the Flask lab: Debian's packages only, since PyPI
+//    is not reachable everywhere jobq is built. Checked through Debian's own interpreter: a pyenv
+//    or other python3 first on PATH does not see Debian's dist-packages.
+if (args.has('--python')) {
+  const modules = {
+    venv: 'python3-venv',
+    ensurepip: 'python3-venv',
+    flask: 'python3-flask',
+    httpx: 'python3-httpx',
+    setuptools: 'python3-setuptools',
+    wheel: 'python3-wheel',
+    mypy: 'mypy',
+  }
+  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'
+  const missing = Object.entries(modules)
+    .filter(([module]) => !run(python, ['-c', `import ${module}`], { stdio: 'ignore' }))
+    .map(([, pkg]) => pkg)
+  for (const pkg of new Set(missing)) {
+    if (!aptInstall(pkg))
+      say(`${pkg} is missing and apt-get cannot install it: the Python tests will fail.`)
+  }
+}
+
+// 7. The workspace's dependencies (a no-op when the lockfile and node_modules agree).
 if (!run('pnpm', ['install', '--frozen-lockfile'])) {
   die('pnpm install failed (see above). If you changed a package.json, run `pnpm install` once.')
 }

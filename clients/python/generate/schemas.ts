@@ -66,7 +66,9 @@ function resolve(doc: OpenApiDocument, value: unknown, seen: string[]): unknown 
     if (!target || seen.includes(name!) || refsOf(target).has(node.$ref)) return {}
     return resolve(doc, target, [...seen, name!])
   }
-  const entries = Object.entries(node).filter(([key, v]) => !(key === 'format' && v === 'date-time'))
+  const entries = Object.entries(node).filter(
+    ([key, v]) => !(key === 'format' && v === 'date-time'),
+  )
   return Object.fromEntries(entries.map(([key, v]) => [key, resolve(doc, v, seen)]))
 }
 

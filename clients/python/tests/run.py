@@ -15,6 +15,14 @@ SUITES = [(ROOT / "clients/python", "tests"), (ROOT / "examples/flask-lab", None
 
 
 def main() -> int:
+    # Imported before discovery puts clients/python on sys.path: the tests then use the
+    # installed package (what pip made of the repository), not the source tree beside them.
+    import jobq_client
+
+    print(f"jobq_client {jobq_client.__version__} from {Path(jobq_client.__file__).parent}")
+    if os.environ.get("JOBQ_CLIENT_INSTALLED") and "site-packages" not in jobq_client.__file__:
+        print("jobq_client was not imported from the installed package")
+        return 1
     sys.path.insert(0, str(ROOT / "clients/python"))
     from tests.stack import start_stack  # noqa: E402 - needs the path above
 
