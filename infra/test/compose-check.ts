@@ -21,6 +21,7 @@ const validateSpec = new Ajv({ allErrors: true, strict: false }).compile(schema)
 interface Service {
   build?: string | { context?: string; dockerfile?: string }
   image?: string
+  environment?: Record<string, string> | string[]
   command?: string[] | string
   depends_on?: string[] | Record<string, unknown>
   env_file?: (string | { path: string })[] | string

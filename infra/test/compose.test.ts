@@ -40,9 +40,22 @@ describe('infra/compose.yaml', () => {
     }
   })
 
+  it('runs the Flask lab against the producer service, once the producer is healthy', () => {
+    const lab = doc.services['flask-lab']
+    expect(lab?.environment).toMatchObject({ JOBQ_URL: 'http://producer:3000', PORT: '5000' })
+    expect(lab?.depends_on).toEqual({ producer: { condition: 'service_healthy' } })
+    expect(JSON.stringify(lab?.healthcheck)).toContain('127.0.0.1:5000/healthz')
+  })
+
   it('names every variable the apps need in .env.example', () => {
     const keys = envKeys(file.replace('compose.yaml', '.env.example'))
-    for (const key of ['REDIS_URL', 'JOBQ_API_TOKENS', 'REDIS_PASSWORD', 'WORKER_HTTP_PORT']) {
+    for (const key of [
+      'REDIS_URL',
+      'JOBQ_API_TOKENS',
+      'REDIS_PASSWORD',
+      'WORKER_HTTP_PORT',
+      'JOBQ_TOKEN',
+    ]) {
       expect(keys).toContain(key)
     }
   })
