@@ -1,10 +1,14 @@
 """CI's Python test run: one live stack (stack.py) for every test of the client and the Flask
-lab, then the closing line CI reads: ``N passed, N failed[, N skipped]``. Exit 1 on any failure.
+lab, then the closing line CI reads: ``Tests: N passed, N failed, N skipped``. Exit 1 on any
+failure. With ``JOBQ_TEST_TOTALS_FILE`` set (as ``npm test`` sets it for its vitest runs, see
+scripts/summary-reporter.ts) the line adds this run to the totals found there and writes them back,
+so the last line of the whole command counts every test.
 
     python clients/python/tests/run.py     (from the repository root, jobq_client installed)
 """
 from __future__ import annotations
 
+import json
 import os
 import sys
 import unittest
@@ -40,8 +44,25 @@ def main() -> int:
     failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
     skipped = len(result.skipped)
     passed = result.testsRun - failed - skipped - len(result.expectedFailures)
-    print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
+    print(f"\npython: {passed} passed, {failed} failed, {skipped} skipped")
+    totals = add_to_totals({"passed": passed, "failed": failed, "skipped": skipped})
+    print(f"Tests: {totals['passed']} passed, {totals['failed']} failed, {totals['skipped']} skipped")
     return 1 if failed or result.testsRun == 0 else 0
+
+
+def add_to_totals(run: dict[str, int]) -> dict[str, int]:
+    """This run plus the totals in JOBQ_TEST_TOTALS_FILE (written back); just this run without it."""
+    path = os.environ.get("JOBQ_TEST_TOTALS_FILE")
+    if not path:
+        return run
+    try:
+        before = json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        before = {}
+    totals = {key: run[key] + int(before.get(key, 0)) for key in run}
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps(totals))
+    return totals
 
 
 if __name__ == "__main__":

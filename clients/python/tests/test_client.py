@@ -17,7 +17,7 @@ from jobq_client import (
     JobqValidationError,
     JobWaitTimeoutError,
 )
-from jobq_client.models import DemoSleepInput, DemoSleepResult, ReportsSummarizeInput
+from jobq_client.models import DemoRowsInput, DemoSleepInput, DemoSleepResult, ReportsSummarizeInput
 
 from .sse_blocking_proxy import SseBlockingProxy
 from .stack import shared_stack
@@ -133,6 +133,13 @@ class BulkTest(unittest.TestCase):
         self.assertEqual([i.path for i in caught.exception.problem.errors], ["items.1.data.ms"])
         delayed = self.jobq.list_jobs("default", state="delayed", limit=1000)
         self.assertNotIn(marker, [(j.data or {}).get("message") for j in delayed])
+
+
+    def test_a_fan_out_job_answers_every_row_like_a_chord(self) -> None:
+        rows = [{"a": 1}, {"poison": True}, {"b": [1, 2]}]
+        result = self.jobq.jobs.demo_rows.run(DemoRowsInput(rows=rows), timeout=60)
+        self.assertEqual(result.processed, 2)
+        self.assertEqual([f.index for f in result.failed], [1])
 
 
 class CancelRetryTest(unittest.TestCase):
