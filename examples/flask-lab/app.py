@@ -100,7 +100,9 @@ def create_app(jobq: JobqClient) -> Flask:
 
 
 def main() -> None:
-    jobq = JobqClient(os.environ.get("JOBQ_URL", "http://localhost:3000"), os.environ.get("JOBQ_TOKEN") or None)
+    jobq = JobqClient(
+        os.environ.get("JOBQ_URL", "http://localhost:3000"), os.environ.get("JOBQ_TOKEN") or None
+    )
     create_app(jobq).run(host=os.environ.get("HOST", "0.0.0.0"), port=int(os.environ.get("PORT", "5000")))
 
 

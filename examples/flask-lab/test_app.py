@@ -95,7 +95,9 @@ class FlaskLabTest(unittest.TestCase):
         self.assertEqual((status, len(set(body["jobIds"]))), (200, 5))
         for job_id in body["jobIds"]:
             self.assertEqual(self.jobq.wait(job_id, timeout=30), {"echo": {"task": "simple"}})
-            self.assertEqual(get(f"{self.app.url}/status/{job_id}")[1], {"result": {"echo": {"task": "simple"}}})
+            self.assertEqual(
+                get(f"{self.app.url}/status/{job_id}")[1], {"result": {"echo": {"task": "simple"}}}
+            )
 
     def test_tasks_and_init_model_run_on_the_big_file_queue(self) -> None:
         ids = get(f"{self.app.url}/tasks?n=2")[1]["jobIds"] + [get(f"{self.app.url}/init_model")[1]["jobId"]]

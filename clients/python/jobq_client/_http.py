@@ -78,9 +78,7 @@ def json_of(response: httpx.Response) -> Any:
 
 
 def is_event_stream(response: httpx.Response) -> bool:
-    return response.is_success and response.headers.get("content-type", "").startswith(
-        "text/event-stream"
-    )
+    return response.is_success and response.headers.get("content-type", "").startswith("text/event-stream")
 
 
 def stream_is_unusable(response: httpx.Response) -> bool:

@@ -54,7 +54,9 @@ class AsyncJobqClient:
         body = _http.envelope(data, options)
         return EnqueuedJob.from_api(await self._call("POST", _http.enqueue_path(name), json=body))
 
-    async def enqueue_many(self, name: str, datas: Sequence[Any], options: Optional[Options] = None) -> BulkEnqueued:
+    async def enqueue_many(
+        self, name: str, datas: Sequence[Any], options: Optional[Options] = None
+    ) -> BulkEnqueued:
         body = _http.bulk_body(datas, options)
         return BulkEnqueued.from_api(await self._call("POST", _http.enqueue_path(name, bulk=True), json=body))
 
@@ -73,7 +75,9 @@ class AsyncJobqClient:
     async def retry(self, job: JobRef) -> RetryOutcome:
         return RetryOutcome.from_api(await self._call("POST", _http.job_path(job_id_of(job), "/retry")))
 
-    async def list_jobs(self, queue: str, state: str = "waiting", limit: int = 50, offset: int = 0) -> List[JobView]:
+    async def list_jobs(
+        self, queue: str, state: str = "waiting", limit: int = 50, offset: int = 0
+    ) -> List[JobView]:
         params = {"state": state, "limit": limit, "offset": offset}
         body = await self._call("GET", f"/v1/queues/{queue}/jobs", params=params)
         return [JobView.from_api(j) for j in body.get("jobs", [])]

@@ -66,12 +66,16 @@ class JobqClient:
         body = _http.envelope(data, options)
         return EnqueuedJob.from_api(self._call("POST", _http.enqueue_path(name), json=body))
 
-    def enqueue_many(self, name: str, datas: Sequence[Any], options: Optional[Options] = None) -> BulkEnqueued:
+    def enqueue_many(
+        self, name: str, datas: Sequence[Any], options: Optional[Options] = None
+    ) -> BulkEnqueued:
         """Enqueues one job per raw payload, all or none."""
         body = _http.bulk_body(datas, options)
         return BulkEnqueued.from_api(self._call("POST", _http.enqueue_path(name, bulk=True), json=body))
 
-    def enqueue_count(self, name: str, count: int, data: Any, options: Optional[Options] = None) -> BulkEnqueued:
+    def enqueue_count(
+        self, name: str, count: int, data: Any, options: Optional[Options] = None
+    ) -> BulkEnqueued:
         """Enqueues ``count`` jobs of one raw payload, all or none."""
         body = _http.count_body(count, data, options)
         return BulkEnqueued.from_api(self._call("POST", _http.enqueue_path(name, bulk=True), json=body))
@@ -88,7 +92,9 @@ class JobqClient:
         """A failed job back to waiting with fresh attempts. 409 (JobqConflictError) if not failed."""
         return RetryOutcome.from_api(self._call("POST", _http.job_path(job_id_of(job), "/retry")))
 
-    def list_jobs(self, queue: str, state: str = "waiting", limit: int = 50, offset: int = 0) -> List[JobView]:
+    def list_jobs(
+        self, queue: str, state: str = "waiting", limit: int = 50, offset: int = 0
+    ) -> List[JobView]:
         """A queue's jobs in one state, newest first (``active`` = running now)."""
         params = {"state": state, "limit": limit, "offset": offset}
         body = self._call("GET", f"/v1/queues/{queue}/jobs", params=params)
@@ -114,7 +120,9 @@ class JobqClient:
                     if event.final:
                         return
 
-    def wait(self, job: JobRef, *, timeout: float = 60.0, poll_interval: float = 0.5, stream: bool = True) -> Any:
+    def wait(
+        self, job: JobRef, *, timeout: float = 60.0, poll_interval: float = 0.5, stream: bool = True
+    ) -> Any:
         """The finished job's raw result.
 
         Follows the event stream (``stream=True``), reconnecting if it drops, and polls

@@ -62,7 +62,9 @@ class JobHandle(Generic[I, R]):
         """Enqueues ``count`` jobs of one payload, all or none."""
         return self._client.enqueue_count(self.spec.name, count, self.spec.payload(data), options)
 
-    def wait(self, job: JobRef, *, timeout: float = 60.0, poll_interval: float = 0.5, stream: bool = True) -> R:
+    def wait(
+        self, job: JobRef, *, timeout: float = 60.0, poll_interval: float = 0.5, stream: bool = True
+    ) -> R:
         """The job's result model; see :meth:`JobqClient.wait` for the errors raised."""
         raw = self._client.wait(job, timeout=timeout, poll_interval=poll_interval, stream=stream)
         return self.spec.result(raw)

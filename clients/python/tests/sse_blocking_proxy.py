@@ -25,7 +25,9 @@ class SseBlockingProxy:
                 if self.path.split("?")[0].endswith("/events"):
                     return self._answer(502, "text/html", b"<html><body>502 Bad Gateway</body></html>")
                 body = self.rfile.read(int(self.headers.get("content-length") or 0))
-                upstream_conn = http.client.HTTPConnection(target.hostname or "127.0.0.1", target.port, timeout=30)
+                upstream_conn = http.client.HTTPConnection(
+                    target.hostname or "127.0.0.1", target.port, timeout=30
+                )
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
                 upstream_conn.request(self.command, self.path, body=body or None, headers=headers)
                 res = upstream_conn.getresponse()

@@ -118,7 +118,11 @@ def start_stack() -> Stack:
     work = Path(tempfile.mkdtemp(prefix="jobq-python-"))
     stack = Stack(url="", auth_url="", token=TOKEN, workdir=str(work))
     try:
-        common = {"REDIS_URL": _redis(stack, work), "JOBQ_PREFIX": f"pytest-{uuid.uuid4().hex[:8]}", "LOG_LEVEL": "warn"}
+        common = {
+            "REDIS_URL": _redis(stack, work),
+            "JOBQ_PREFIX": f"pytest-{uuid.uuid4().hex[:8]}",
+            "LOG_LEVEL": "warn",
+        }
         ports = {"open": free_port(), "auth": free_port(), "worker": free_port()}
         for name, extra in (("open", {}), ("auth", {"JOBQ_API_TOKENS": TOKEN})):
             url = f"http://127.0.0.1:{ports[name]}"
@@ -147,7 +151,9 @@ def shared_stack() -> Stack:
     global _shared
     if _shared is None:
         if os.environ.get("JOBQ_TEST_URL"):
-            _shared = Stack(os.environ["JOBQ_TEST_URL"], os.environ["JOBQ_TEST_AUTH_URL"], os.environ["JOBQ_TEST_TOKEN"])
+            _shared = Stack(
+                os.environ["JOBQ_TEST_URL"], os.environ["JOBQ_TEST_AUTH_URL"], os.environ["JOBQ_TEST_TOKEN"]
+            )
         else:
             _shared = start_stack()
             atexit.register(_shared.stop)

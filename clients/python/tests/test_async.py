@@ -26,7 +26,9 @@ class AsyncClientTest(unittest.IsolatedAsyncioTestCase):
         self.assertEqual([e.type async for e in self.jobq.events(job)], ["state", "completed"])
 
     async def test_many_waits_run_concurrently(self) -> None:
-        bulk = await self.jobq.jobs.demo_sleep.enqueue_many([DemoSleepInput(ms=200, message=str(i)) for i in range(4)])
+        bulk = await self.jobq.jobs.demo_sleep.enqueue_many(
+            [DemoSleepInput(ms=200, message=str(i)) for i in range(4)]
+        )
         results = await asyncio.gather(*(self.jobq.jobs.demo_sleep.wait(i, timeout=30) for i in bulk.ids))
         self.assertEqual([r.message for r in results], ["0", "1", "2", "3"])
 
@@ -47,7 +49,7 @@ class AsyncClientTest(unittest.IsolatedAsyncioTestCase):
         self.assertEqual((await self.jobq.cancel(job)).outcome, "removed")
 
     async def test_a_cancelled_running_job_fails_the_wait(self) -> None:
-        job = await self.jobq.jobs.demo_sleep.enqueue(DemoSleepInput(ms=20_000))
+        job = await self.jobq.jobs.demo_sleep.enqueue(DemoSleepInput(ms=10_000))
         async for event in self.jobq.events(job):
             if event.type == "progress":
                 break
@@ -56,7 +58,9 @@ class AsyncClientTest(unittest.IsolatedAsyncioTestCase):
             await self.jobq.wait(job, timeout=30)
 
     async def test_auth_failure(self) -> None:
-        async with AsyncJobqClient(shared_stack().auth_url, token="not-the-token-" + uuid.uuid4().hex) as jobq:
+        async with AsyncJobqClient(
+            shared_stack().auth_url, token="not-the-token-" + uuid.uuid4().hex
+        ) as jobq:
             with self.assertRaises(JobqAuthError) as caught:
                 await jobq.jobs.demo_echo.enqueue(1)
         self.assertEqual(caught.exception.problem.status, 401)

@@ -134,7 +134,6 @@ class BulkTest(unittest.TestCase):
         delayed = self.jobq.list_jobs("default", state="delayed", limit=1000)
         self.assertNotIn(marker, [(j.data or {}).get("message") for j in delayed])
 
-
     def test_a_fan_out_job_answers_every_row_like_a_chord(self) -> None:
         rows = [{"a": 1}, {"poison": True}, {"b": [1, 2]}]
         result = self.jobq.jobs.demo_rows.run(DemoRowsInput(rows=rows), timeout=60)
@@ -154,7 +153,7 @@ class CancelRetryTest(unittest.TestCase):
             self.jobq.get(job)
 
     def test_cancel_aborts_a_running_job_which_then_fails_and_can_be_retried(self) -> None:
-        job = self.jobq.jobs.demo_sleep.enqueue(DemoSleepInput(ms=20_000, message="long"))
+        job = self.jobq.jobs.demo_sleep.enqueue(DemoSleepInput(ms=10_000, message="long"))
         for event in self.jobq.events(job):  # the first progress event: it is running
             if event.type == "progress":
                 break
@@ -164,7 +163,7 @@ class CancelRetryTest(unittest.TestCase):
         self.assertIn("cancel", caught.exception.reason)
         self.assertEqual(self.jobq.retry(job).state, "waiting")
         self.assertIn(self.jobq.get(job).state, ("waiting", "active"))
-        self.jobq.cancel(job)  # do not keep a worker slot busy for 20 s
+        self.jobq.cancel(job)  # do not keep a worker slot busy for 10 s
 
     def test_retry_of_a_job_that_has_not_failed_is_a_conflict(self) -> None:
         job = self.jobq.jobs.demo_echo.enqueue("x")

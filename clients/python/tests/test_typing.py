@@ -21,7 +21,17 @@ MARK = re.compile(r"\s*# type: ignore\[([a-z-]+)\]$")
 
 def mypy(*paths: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     cache = str(ROOT / ".jobq/mypy-cache")  # shared by both runs: the second takes seconds, not 15
-    args = [sys.executable, "-m", "mypy", "--strict", "--cache-dir", cache, "--python-version", "3.11", *paths]
+    args = [
+        sys.executable,
+        "-m",
+        "mypy",
+        "--strict",
+        "--cache-dir",
+        cache,
+        "--python-version",
+        "3.11",
+        *paths,
+    ]
     return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
@@ -40,7 +50,10 @@ class TypingTest(unittest.TestCase):
             bare = Path(tmp) / "typing_bare.py"
             bare.write_text("\n".join(MARK.sub("", line) for line in lines) + "\n")
             run = mypy(str(bare), cwd=ROOT / "clients/python")
-        found = {(int(n), code) for n, code in re.findall(r"typing_bare\.py:(\d+): error: .*\[([a-z-]+)\]", run.stdout)}
+        found = {
+            (int(n), code)
+            for n, code in re.findall(r"typing_bare\.py:(\d+): error: .*\[([a-z-]+)\]", run.stdout)
+        }
         self.assertEqual(found, expected, run.stdout)
 
 

@@ -10,7 +10,9 @@ from jobq_client.models import DemoSleepInput, DemoSleepResult, ReportsSummarize
 
 
 def sync_usage(jobq: JobqClient) -> DemoSleepResult:
-    job: EnqueuedJob = jobq.jobs.demo_sleep.enqueue(DemoSleepInput(ms=500, message="hi"), EnqueueOptions(delay=10))
+    job: EnqueuedJob = jobq.jobs.demo_sleep.enqueue(
+        DemoSleepInput(ms=500, message="hi"), EnqueueOptions(delay=10)
+    )
     jobq.jobs.demo_sleep.enqueue(DemoSleepInput(ms="soon"))  # type: ignore[arg-type]
     jobq.jobs.demo_sleep.enqueue(ReportsSummarizeInput(title="t", values=[1.0]))  # type: ignore[arg-type]
     jobq.jobs.demo_sleep.enqueue_many([DemoSleepInput(ms=1), DemoSleepInput(ms=2)])
