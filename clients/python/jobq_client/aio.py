@@ -83,7 +83,11 @@ class AsyncJobqClient:
         return [JobView.from_api(j) for j in body.get("jobs", [])]
 
     async def events(self, job: JobRef, *, read_timeout: float = 30.0) -> AsyncIterator[JobEvent]:
-        """The job's server-sent events until ``completed`` or ``failed``."""
+        """The job's server-sent events until ``completed`` or ``failed``.
+
+        Leaving early with ``break`` keeps the stream open until the generator is collected: wrap
+        it in ``contextlib.aclosing(...)`` to close it at once.
+        """
         timeout = httpx.Timeout(self._timeout, read=read_timeout)
         path, accept = _http.job_path(job_id_of(job), "/events"), {"accept": "text/event-stream"}
         async with self._http.stream("GET", path, headers=accept, timeout=timeout) as response:
