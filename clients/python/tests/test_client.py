@@ -68,6 +68,8 @@ class EnqueueTest(unittest.TestCase):
         with self.assertRaises(JobqNotFoundError) as caught:
             self.jobq.get(str(uuid.uuid4()))
         self.assertEqual(caught.exception.problem.status, 404)
+        with self.assertRaises(JobqNotFoundError):  # the stream's 404 is final: no polling
+            self.jobq.wait(str(uuid.uuid4()), timeout=5)
 
 
 class WaitTest(unittest.TestCase):
