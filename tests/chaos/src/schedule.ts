@@ -1,0 +1,66 @@
+import { seeded } from './random.js'
+
+/** Every kind of fault the chaos run injects. */
+export const FAULT_KINDS = [
+  'worker-kill9',
+  'worker-sigterm',
+  'pool-member-kill9',
+  'pool-member-sigterm',
+  'redis-kill9',
+  'queue-pause',
+  'producer-restart',
+] as const
+export type FaultKind = (typeof FAULT_KINDS)[number]
+
+/** One planned fault: when (ms after the load starts), what, and its seeded parameters. */
+export interface PlannedFault {
+  atMs: number
+  kind: FaultKind
+  /** Which single worker (worker faults). */
+  worker: number
+  /** How long Redis stays down, the queue paused, or a killed worker stays dead (ms). */
+  downMs: number
+  /** Producer restarts: kill -9 or SIGTERM. */
+  signal: 'SIGKILL' | 'SIGTERM'
+}
+
+/** What shapes a schedule. */
+export interface ScheduleOptions {
+  seed: number
+  durationMs: number
+  /** Single workers the harness runs (worker faults pick one). */
+  workers: number
+  /** No fault before this (ms): let the stack take its first jobs. @defaultValue 5000 */
+  warmupMs?: number
+  /** No fault starts in the last stretch, so each one's own recovery is seen. @defaultValue 10000 */
+  quietEndMs?: number
+  /** Gap between two faults, drawn uniformly from [min, max] ms. @defaultValue [3000, 9000] */
+  gapMs?: readonly [number, number]
+}
+
+/**
+ * The faults of one run, from its seed alone (the same seed, the same schedule). Kinds come in
+ * rounds, each round every kind once in a seeded order, so even a 2-minute run hits each kind at
+ * least once instead of leaving coverage to luck.
+ */
+export function planFaults(options: ScheduleOptions): PlannedFault[] {
+  const { seed, durationMs, workers } = options
+  const warmupMs = options.warmupMs ?? 5_000
+  const quietEndMs = options.quietEndMs ?? 10_000
+  const [minGap, maxGap] = options.gapMs ?? [3_000, 9_000]
+  const random = seeded(seed, 1_000)
+  const plan: PlannedFault[] = []
+  let round: FaultKind[] = []
+  for (let at = warmupMs; at < durationMs - quietEndMs; at += random.int(minGap, maxGap)) {
+    if (round.length === 0) round = random.shuffle(FAULT_KINDS)
+    const kind = round.shift()!
+    plan.push({
+      atMs: at,
+      kind,
+      worker: random.int(0, workers - 1),
+      downMs: kind === 'redis-kill9' ? random.int(1_000, 4_000) : random.int(500, 5_000),
+      signal: random.pick(['SIGKILL', 'SIGTERM'] as const),
+    })
+  }
+  return plan
+}
