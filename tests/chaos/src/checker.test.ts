@@ -175,6 +175,20 @@ describe('run-bound', () => {
     expect(found[0]!.fault).toContain('#2 redis-kill9')
   })
 
+  it('names a Redis outage that was on when the first run ended', () => {
+    const outage = { ...fault(1, 'redis-kill9', 9, 100), healedAt: 200 }
+    const results = check(
+      input({
+        expected: [echo('o')],
+        runs: new Map([['o', [run('o', 3, 90, 'completed'), run('o', 2, 300, 'completed')]]]),
+        faults: [outage],
+      }),
+    )
+    const [found] = verdict(results, 'run-bound').violations
+    expect(found!.detail).toContain('(first run ended while Redis was down)')
+    expect(found!.fault).toContain('#1 redis-kill9')
+  })
+
   it('allows the documented window and fails more handler failures than attempts', () => {
     const results = check(
       input({

@@ -240,18 +240,12 @@ function runBound(input: CheckInput): InvariantResult {
     const { completed, failed } = tally(runs)
     for (const extra of completed.slice(1)) {
       const first = completed[0]!
-      const killed = input.faults.find(
-        (f) =>
-          f.pid === first.pid &&
-          (f.kind === 'worker-kill9' || f.kind === 'pool-member-kill9') &&
-          f.at >= (first.endAt ?? 0) &&
-          f.at <= extra.startAt,
-      )
-      if (killed) continue // documented: a crash between the handler's return and its record
+      const cause = duplicateCause(input.faults, first, extra)
+      if (cause.documented) continue
       violations.push({
         jobId: job.id,
-        detail: `completed twice: by pid ${first.pid} at ${iso(first.endAt)}, again by pid ${extra.pid} started ${iso(extra.startAt)}`,
-        fault: describe(faultBefore(input.faults, extra.startAt, runs, first.endAt)),
+        detail: `completed twice: by pid ${first.pid} at ${iso(first.endAt)}, again by pid ${extra.pid} started ${iso(extra.startAt)}${cause.why ? ` (${cause.why})` : ''}`,
+        fault: describe(cause.fault),
       })
     }
     if (failed.length > job.attempts) {
@@ -385,6 +379,39 @@ export function faultBefore(
     faults.findLast((f) => pids.has(f.pid) && f.at <= at && f.at >= after) ??
     faults.findLast((f) => f.at <= at && f.at >= after)
   )
+}
+
+/**
+ * Why a job's handler completed a second time (`second`) after its first completion (`first`):
+ * - `documented`: the first completer was killed -9 after its handler returned and before the
+ *   second run began (the window docs/reliability.md names: at-least-once);
+ * - else a Redis outage that was on when the first run ended: the completion could not be
+ *   recorded, the lock expired meanwhile, and the stalled check gave the job out again;
+ * - else the last fault before the second run (a guess, marked so).
+ */
+export function duplicateCause(
+  faults: readonly FaultEvent[],
+  first: Run,
+  second: Run,
+): { documented: boolean; fault?: FaultEvent; why?: string } {
+  const endedAt = first.endAt ?? first.startAt
+  const killed = faults.find(
+    (f) =>
+      f.pid === first.pid && f.kind.endsWith('kill9') && f.at >= endedAt && f.at <= second.startAt,
+  )
+  if (killed)
+    return {
+      documented: true,
+      fault: killed,
+      why: 'first completer killed -9 before BullMQ recorded it',
+    }
+  const outage = faults.find(
+    (f) => f.kind === 'redis-kill9' && f.at <= endedAt && (f.healedAt ?? Infinity) >= endedAt,
+  )
+  if (outage)
+    return { documented: false, fault: outage, why: 'first run ended while Redis was down' }
+  const before = faultBefore(faults, second.startAt, [first, second], first.startAt)
+  return { documented: false, fault: before, why: before && 'nearest fault before the second run' }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { describe, faultBefore, type ExpectedJob } from './checker.js'
+import { describe, duplicateCause, type ExpectedJob } from './checker.js'
 import type { FaultEvent } from './faults.js'
 import type { Run } from './record.js'
 
@@ -40,17 +40,14 @@ export function duplicates(
     const list = runs.get(job.id) ?? []
     const done = list.filter((r) => r.outcome === 'completed')
     if (done.length < 2) return []
-    const [first, second] = [done[0]!, done[1]!]
-    const killed = faults.find(
-      (f) =>
-        f.pid === first.pid &&
-        f.kind.endsWith('kill9') &&
-        f.at >= (first.endAt ?? 0) &&
-        f.at <= second.startAt,
-    )
-    const cause = killed ?? faultBefore(faults, second.startAt, list, first.endAt)
+    const cause = duplicateCause(faults, done[0]!, done[1]!)
     return [
-      { jobId: job.id, completions: done.length, documented: !!killed, cause: describe(cause) },
+      {
+        jobId: job.id,
+        completions: done.length,
+        documented: cause.documented,
+        cause: cause.fault && `${describe(cause.fault)}${cause.why ? `: ${cause.why}` : ''}`,
+      },
     ]
   })
 }
