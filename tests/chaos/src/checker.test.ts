@@ -180,7 +180,7 @@ describe('run-bound', () => {
     const results = check(
       input({
         expected: [echo('o')],
-        runs: new Map([['o', [run('o', 3, 90, 'completed'), run('o', 2, 300, 'completed')]]]),
+        runs: new Map([['o', [run('o', 3, 98, 'completed'), run('o', 2, 300, 'completed')]]]),
         faults: [outage],
       }),
     )

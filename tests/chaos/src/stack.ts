@@ -51,10 +51,10 @@ interface Started {
  * and one `--processes 2` pool, all serving `default` with the chaos registry.
  */
 export class Stack {
-  redis!: RedisServer
+  redis: RedisServer | undefined
   producer!: NodeProcess
   readonly workers: (NodeProcess | undefined)[] = []
-  pool!: NodeProcess
+  pool: NodeProcess | undefined
   readonly url: string
   private readonly started: Started[] = []
   private redisPort = 0
@@ -68,12 +68,17 @@ export class Stack {
 
   static async start(options: StackOptions): Promise<Stack> {
     const stack = new Stack(options, await freePort())
-    await stack.startRedis()
-    await stack.startProducer()
-    const booting = [...Array(options.workers).keys()].map((i) => stack.startWorker(i))
-    stack.pool = stack.spawnWorker('pool', ['--processes', '2'])
-    await Promise.all([...booting, stack.pool.waitFor(/worker taking jobs/, 30_000)])
-    return stack
+    try {
+      await stack.startRedis()
+      await stack.startProducer()
+      const booting = [...Array(options.workers).keys()].map((i) => stack.startWorker(i))
+      stack.pool = stack.spawnWorker('pool', ['--processes', '2'])
+      await Promise.all([...booting, stack.pool.waitFor(/worker taking jobs/, 30_000)])
+      return stack
+    } catch (err) {
+      await stack.stop() // leave no process behind a failed start
+      throw err
+    }
   }
 
   private get env(): Record<string, string> {
@@ -95,6 +100,7 @@ export class Stack {
 
   /** kill -9 of Redis; resolves once it is gone. */
   async killRedis(): Promise<number> {
+    if (!this.redis) throw new Error('Redis is not running')
     const { process: child } = this.redis
     const pid = child.pid ?? 0
     const gone = new Promise((resolve) => child.once('exit', resolve))
@@ -148,7 +154,7 @@ export class Stack {
 
   /** The pids of the pool's worker processes right now (its children, from /proc). */
   poolMembers(): number[] {
-    const pid = this.pool.child.pid
+    const pid = this.pool?.child.pid
     try {
       const text = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
       return text.split(' ').filter(Boolean).map(Number)
@@ -163,7 +169,7 @@ export class Stack {
     for (const pid of this.poolMembers()) signal(pid, 'SIGKILL')
     for (const { process } of this.started) process.kill()
     await Promise.all(this.started.map(({ process }) => process.exited))
-    await this.redis.stop()
+    await this.redis?.stop()
     for (const { label, process } of this.started) {
       writeFileSync(join(this.options.dir, `${label}-${process.child.pid}.log`), process.output())
     }
