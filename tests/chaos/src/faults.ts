@@ -39,6 +39,7 @@ export class FaultInjector {
   /** Restarts and stop watches still running; awaited by {@link heal}. */
   private readonly pending = new Set<Promise<unknown>>()
   private paused = false
+  private redisDown = false
 
   constructor(
     private readonly stack: Stack,
@@ -46,7 +47,11 @@ export class FaultInjector {
     private readonly print: (line: string) => void,
   ) {}
 
-  /** Runs one fault; returns once its blocking part (an outage, a pause) is over. */
+  /**
+   * Runs one fault. Outages and pauses go on in the background, so the next fault may land in
+   * one (a SIGTERM while Redis is down is exactly what kind 6 is about); a producer restart is
+   * awaited (the load has nowhere else to go meanwhile).
+   */
   async apply(fault: PlannedFault): Promise<void> {
     const event: FaultEvent = {
       seq: this.log.length + 1,
@@ -67,15 +72,10 @@ export class FaultInjector {
         this.hitPoolMember(event, fault)
         break
       case 'redis-kill9':
-        event.target = 'redis'
-        event.pid = await this.stack.killRedis()
-        await sleep(fault.downMs)
-        await this.stack.startRedis()
-        event.healedAt = Date.now()
-        event.detail = `down ${event.healedAt - event.at} ms`
+        await this.outage(event, fault.downMs)
         break
       case 'queue-pause':
-        await this.pause(event, fault.downMs)
+        this.pause(event, fault.downMs)
         break
       case 'producer-restart':
         await this.restartProducer(event, fault.signal)
@@ -148,14 +148,44 @@ export class FaultInjector {
     }
   }
 
-  private async pause(event: FaultEvent, ms: number): Promise<void> {
+  /** kill -9 of Redis now; restarted (same port, same AOF) `ms` later, in the background. */
+  private async outage(event: FaultEvent, ms: number): Promise<void> {
+    event.target = 'redis'
+    if (this.redisDown) {
+      event.detail = 'skipped: Redis is already down'
+      return
+    }
+    this.redisDown = true
+    event.pid = await this.stack.killRedis()
+    event.detail = `down for ${ms} ms, then restarted`
+    this.track(
+      (async () => {
+        await sleep(ms)
+        await this.stack.startRedis()
+        this.redisDown = false
+        event.healedAt = Date.now()
+      })(),
+    )
+  }
+
+  /** Pauses the queue now and resumes it `ms` later, in the background. */
+  private pause(event: FaultEvent, ms: number): void {
     event.target = 'queue default'
+    if (this.paused) {
+      event.detail = 'skipped: already paused'
+      return
+    }
     this.paused = true
-    const answer = await call(this.stack.url, 'POST', '/v1/queues/default/pause')
-    event.detail = `paused (HTTP ${answer.status}) for ${ms} ms`
-    await sleep(ms)
-    await this.resume()
-    event.healedAt = Date.now()
+    event.detail = `paused for ${ms} ms`
+    this.track(
+      (async () => {
+        const answer = await call(this.stack.url, 'POST', '/v1/queues/default/pause')
+        if (answer.status !== 200) event.detail += ` (pause answered HTTP ${answer.status})`
+        await sleep(ms)
+        await this.resume()
+        event.healedAt = Date.now()
+      })(),
+    )
   }
 
   /** Resumes the queue, retrying until the producer says so (it may be restarting). */

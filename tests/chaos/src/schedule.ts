@@ -34,7 +34,10 @@ export interface ScheduleOptions {
   warmupMs?: number
   /** No fault starts in the last stretch, so each one's own recovery is seen. @defaultValue 10000 */
   quietEndMs?: number
-  /** Gap between two faults, drawn uniformly from [min, max] ms. @defaultValue [3000, 9000] */
+  /**
+   * Gap between two faults, drawn uniformly from [min, max] ms; shorter than an outage (1–4 s)
+   * or a pause (0.5–5 s) at times, so faults overlap. @defaultValue [1000, 9000]
+   */
   gapMs?: readonly [number, number]
 }
 
@@ -47,7 +50,7 @@ export function planFaults(options: ScheduleOptions): PlannedFault[] {
   const { seed, durationMs, workers } = options
   const warmupMs = options.warmupMs ?? 5_000
   const quietEndMs = options.quietEndMs ?? 10_000
-  const [minGap, maxGap] = options.gapMs ?? [3_000, 9_000]
+  const [minGap, maxGap] = options.gapMs ?? [1_000, 9_000]
   const random = seeded(seed, 1_000)
   const plan: PlannedFault[] = []
   let round: FaultKind[] = []
