@@ -53,6 +53,12 @@ export class FaultInjector {
    * awaited (the load has nowhere else to go meanwhile).
    */
   async apply(fault: PlannedFault): Promise<void> {
+    if (fault.kind === 'outage-sigterm') {
+      // Two faults in the log: the outage, then the SIGTERM once the worker has noticed it.
+      await this.apply({ ...fault, kind: 'redis-kill9' })
+      await sleep(Math.min(500, fault.downMs / 2))
+      return this.apply({ ...fault, kind: 'worker-sigterm' })
+    }
     const event: FaultEvent = {
       seq: this.log.length + 1,
       kind: fault.kind,

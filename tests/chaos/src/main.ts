@@ -139,7 +139,8 @@ function figuresOf(
 ): ChaosFigures {
   const byKind: Record<string, number> = {}
   for (const job of load.acked.values()) byKind[job.kind] = (byKind[job.kind] ?? 0) + 1
-  const faults = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0]))
+  const logged = FAULT_KINDS.filter((kind) => kind !== 'outage-sigterm') // logged as its two parts
+  const faults = Object.fromEntries(logged.map((kind) => [kind, 0]))
   for (const fault of injector.log)
     if (fault.pid || fault.kind === 'queue-pause') faults[fault.kind]!++
   return {

@@ -1,4 +1,4 @@
-import { seeded } from './random.js'
+import { seeded, type Random } from './random.js'
 
 /** Every kind of fault the chaos run injects. */
 export const FAULT_KINDS = [
@@ -9,6 +9,8 @@ export const FAULT_KINDS = [
   'redis-kill9',
   'queue-pause',
   'producer-restart',
+  // kill -9 of Redis, and a worker's SIGTERM while it is down: a stop must end even then (kind 6)
+  'outage-sigterm',
 ] as const
 export type FaultKind = (typeof FAULT_KINDS)[number]
 
@@ -61,9 +63,19 @@ export function planFaults(options: ScheduleOptions): PlannedFault[] {
       atMs: at,
       kind,
       worker: random.int(0, workers - 1),
-      downMs: kind === 'redis-kill9' ? random.int(1_000, 4_000) : random.int(500, 5_000),
+      downMs: downMsOf(kind, random),
       signal: random.pick(['SIGKILL', 'SIGTERM'] as const),
     })
   }
   return plan
+}
+
+/**
+ * How long a fault keeps its target down. A SIGTERM during an outage gets an outage longer than
+ * the grace period plus the stop margin (1.5 + 10 s), so a stop that waits for Redis is caught.
+ */
+function downMsOf(kind: FaultKind, random: Random): number {
+  if (kind === 'outage-sigterm') return random.int(15_000, 20_000)
+  if (kind === 'redis-kill9') return random.int(1_000, 4_000)
+  return random.int(500, 5_000)
 }
