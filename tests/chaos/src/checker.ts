@@ -340,6 +340,11 @@ function stopsEnd({ stops }: CheckInput): InvariantResult {
     const where = `#${stop.seq} SIGTERM ${stop.target} pid ${stop.pid}`
     if (stop.exitedInMs === null) {
       violations.push({ detail: `${where}: still running ${stop.deadlineMs} ms later` })
+    } else if (typeof stop.code === 'string') {
+      // Killed by the signal itself: no handler was installed yet (a SIGTERM during boot).
+      violations.push({
+        detail: `${where}: died of ${stop.code} itself after ${stop.exitedInMs} ms (no handler yet), not a clean exit`,
+      })
     } else if (stop.code !== null && stop.code !== 0) {
       violations.push({ detail: `${where}: exited ${stop.code} after ${stop.exitedInMs} ms` })
     }

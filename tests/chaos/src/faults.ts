@@ -15,6 +15,8 @@ export interface FaultEvent {
   /** The process hit (0 for a queue pause). */
   pid: number
   detail: string
+  /** The planned fault found nothing to hit (its target was already down): not a fault. */
+  skipped?: true
 }
 
 /** A process told to stop (SIGTERM): did it end, how fast, and with which exit code. */
@@ -100,6 +102,7 @@ export class FaultInjector {
       .map((k) => (fault.worker + k) % workers.length)
       .find((i) => workers[i])
     if (index === undefined) {
+      event.skipped = true
       event.detail = 'skipped: every single worker is down'
       return
     }
@@ -130,6 +133,7 @@ export class FaultInjector {
     const members = this.stack.poolMembers()
     event.target = 'pool'
     if (members.length === 0) {
+      event.skipped = true
       event.detail = 'skipped: no pool member running'
       return
     }
@@ -158,6 +162,7 @@ export class FaultInjector {
   private async outage(event: FaultEvent, ms: number): Promise<void> {
     event.target = 'redis'
     if (this.redisDown) {
+      event.skipped = true
       event.detail = 'skipped: Redis is already down'
       return
     }
@@ -178,6 +183,7 @@ export class FaultInjector {
   private pause(event: FaultEvent, ms: number): void {
     event.target = 'queue default'
     if (this.paused) {
+      event.skipped = true
       event.detail = 'skipped: already paused'
       return
     }

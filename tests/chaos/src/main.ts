@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { parseChaosArgs, USAGE, type ChaosArgs } from './args.js'
 import { check, childrenOf, type ExpectedJob, type JobRead } from './checker.js'
 import { chaosEnv } from './env.js'
-import { FaultInjector } from './faults.js'
+import { FaultInjector, type FaultEvent } from './faults.js'
 import { cutRunsByCause, duplicates, recoveries } from './figures.js'
 import { call } from './http.js'
 import { runLoad, type LoadResult } from './load.js'
@@ -111,11 +111,13 @@ async function run(stack: Stack): Promise<boolean> {
   )
   const runs = parseRuns(readFileSync(record, 'utf8'))
 
+  // Planned faults that found their target already down hit nothing: they explain nothing.
+  const hits = injector.log.filter((fault) => !fault.skipped)
   const results = check({
     expected,
     reads,
     runs,
-    faults: injector.log,
+    faults: hits,
     stops: injector.stops,
     stranded,
     samples,
@@ -123,7 +125,7 @@ async function run(stack: Stack): Promise<boolean> {
     answers: load.answers,
     waitedS: Math.round((Date.now() - healedAt) / 1_000),
   })
-  const figures = figuresOf(load, expected, runs, injector, finalAt && finalAt - healedAt)
+  const figures = figuresOf(load, expected, runs, hits, finalAt && finalAt - healedAt)
   printReport(results, figures, print)
   writeFileSync(join(out, 'report.json'), JSON.stringify({ figures, results }, null, 2))
   addTotals(chaosEnv.totalsFile, results, print)
@@ -134,15 +136,14 @@ function figuresOf(
   load: LoadResult,
   expected: readonly ExpectedJob[],
   runs: ReturnType<typeof parseRuns>,
-  injector: FaultInjector,
+  hits: readonly FaultEvent[],
   finalStateMs: number | null,
 ): ChaosFigures {
   const byKind: Record<string, number> = {}
   for (const job of load.acked.values()) byKind[job.kind] = (byKind[job.kind] ?? 0) + 1
   const logged = FAULT_KINDS.filter((kind) => kind !== 'outage-sigterm') // logged as its two parts
   const faults = Object.fromEntries(logged.map((kind) => [kind, 0]))
-  for (const fault of injector.log)
-    if (fault.pid || fault.kind === 'queue-pause') faults[fault.kind]!++
+  for (const fault of hits) faults[fault.kind]!++
   return {
     seed: args.seed,
     minutes: args.minutes,
@@ -152,9 +153,9 @@ function figuresOf(
     answers: Object.fromEntries(load.answers),
     handlerRuns: [...runs.values()].reduce((sum, list) => sum + list.length, 0),
     faults,
-    cutRuns: cutRunsByCause(runs, injector.log),
-    duplicates: duplicates(expected, runs, injector.log),
-    recoveries: recoveries(runs, injector.log),
+    cutRuns: cutRunsByCause(runs, hits),
+    duplicates: duplicates(expected, runs, hits),
+    recoveries: recoveries(runs, hits),
     finalStateMs,
   }
 }
