@@ -162,7 +162,7 @@ function rightOutcome(input: CheckInput): InvariantResult {
 }
 
 function outcomeProblem(job: ExpectedJob, read: JobRead, runs: readonly Run[]): string | undefined {
-  const { failed, cut } = tally(runs)
+  const { completed, failed, cut } = tally(runs)
   const reason = JSON.stringify(read.failedReason)
   if (read.state === 'failed') {
     if (job.expect === 'failed') {
@@ -171,7 +171,8 @@ function outcomeProblem(job: ExpectedJob, read: JobRead, runs: readonly Run[]): 
     // A failure by crash counts only if every attempt it had was used up, one way or another.
     const used = failed.length + cut.length
     if (used >= job.attempts) return undefined
-    return `failed with attempts left: ${reason}, handler runs: ${failed.length} failed + ${cut.length} cut off of ${job.attempts} allowed (attemptsMade ${read.attemptsMade})`
+    const done = completed.length ? `, after its handler completed ${completed.length}×` : ''
+    return `failed with attempts left${done}: ${reason}, handler runs: ${failed.length} failed + ${cut.length} cut off of ${job.attempts} allowed (attemptsMade ${read.attemptsMade})`
   }
   if (job.expect === 'failed') return 'completed although its handler fails on every attempt'
   const expected = expectedResult(job)
