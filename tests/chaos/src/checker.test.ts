@@ -129,6 +129,23 @@ describe('right-outcome', () => {
     expect(verdict(results, 'right-outcome').violations.map((v) => v.jobId)).toEqual(['f'])
   })
 
+  it('names the outage behind a job failed after its handler completed', () => {
+    const results = check(
+      input({
+        expected: [sleepJob('c', 'x', 'completed')],
+        reads: new Map([['c', read('c', 'failed', { failedReason: 'stalled' })]]),
+        runs: new Map([['c', [run('c', 1, 98, 'completed'), run('c', 2, 300, 'completed')]]]),
+        faults: [
+          { ...fault(1, 'redis-kill9', 9, 100), healedAt: 200 },
+          fault(2, 'queue-pause', 0, 250),
+        ],
+      }),
+    )
+    const [found] = verdict(results, 'right-outcome').violations
+    expect(found!.detail).toContain('after its handler completed 2×')
+    expect(found!.fault).toContain('#1 redis-kill9')
+  })
+
   it('expects fan-out children by row, poisoned ones failed', () => {
     const rows: AckedJob = {
       id: 'p',

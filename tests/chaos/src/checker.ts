@@ -422,7 +422,8 @@ export function duplicateCause(
 
 /**
  * The fault that most likely cut a job's runs short: the last one that hit the process of one of
- * its cut-off runs, else the last one within 10 s after its last run began.
+ * its cut-off runs, else a Redis outage one of its runs ended in, else the last one within 10 s
+ * after its last run began.
  */
 export function faultOfRuns(
   faults: readonly FaultEvent[],
@@ -432,7 +433,16 @@ export function faultOfRuns(
     .filter((r) => r.outcome === undefined || r.outcome === 'aborted')
     .map((r) => faults.find((f) => f.pid === r.pid && f.at >= r.startAt))
     .filter((f) => f !== undefined)
-  return hits.at(-1) ?? faultBefore(faults, (runs.at(-1)?.startAt ?? Infinity) + 10_000)
+  // A run whose end fell in a Redis outage: its outcome was never recorded.
+  const outage = runs
+    .map((r) => r.endAt ?? Infinity)
+    .map((end) =>
+      faults.find(
+        (f) => f.kind === 'redis-kill9' && f.at <= end && (f.healedAt ?? Infinity) >= end,
+      ),
+    )
+    .findLast((f) => f !== undefined)
+  return hits.at(-1) ?? outage ?? faultBefore(faults, (runs.at(-1)?.startAt ?? Infinity) + 10_000)
 }
 
 /** `#seq kind target pid at`, how the report names a fault. */
