@@ -1,4 +1,5 @@
-import { describe, duplicateCause, type ExpectedJob } from './checker.js'
+import { describe, duplicateCause } from './attribution.js'
+import type { ExpectedJob } from './checker.js'
 import type { FaultEvent } from './faults.js'
 import type { Run } from './record.js'
 
