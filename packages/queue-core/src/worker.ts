@@ -11,7 +11,7 @@ import { PermanentJobError, UnknownQueueError } from './errors.js'
 import { RETENTION, type Retention } from './job-options.js'
 import { createFanOut, reportParentProgress } from './fan-out.js'
 import { loadHandlers, type ReadyHandler } from './handler-loader.js'
-import { startLockKeeper } from './lock-keeper.js'
+import { createLockKeeper } from './lock-keeper.js'
 import type { Logger } from './logger.js'
 import { registerWorker, type WorkerRecord } from './records.js'
 import type { AnyRegistry } from './registry.js'
@@ -186,6 +186,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       )
       worker.on('error', (err) => logger.error({ err: err.message, queue }, 'worker error'))
       worker.on('active', (job) => {
+        keeper?.ensureStarted()
         record.jobStarted(job.id ?? '')
         if (attemptsUsedUp(job)) history.refused(job)
         else history.started(job)
@@ -207,7 +208,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     const inProcess = workers.filter((worker) => !registry.queues[worker.name]?.sandbox)
     const keeper =
       options.lockKeeper !== false && inProcess.length
-        ? startLockKeeper({
+        ? createLockKeeper({
             connection,
             logger,
             lockMs: options.lockDurationMs ?? BULLMQ_LOCK_MS,

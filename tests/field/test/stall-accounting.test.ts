@@ -1,7 +1,8 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { AnyRegistry, AttemptEntry } from '@jobq/queue-core'
-import { testRedisUrl, useStack } from '@jobq/queue-core/testing'
+import { createProducer, createRedis, waitForReady } from '@jobq/queue-core'
+import { JobWaiter, startRedisServer, testRedisUrl, useStack } from '@jobq/queue-core/testing'
 import {
   attemptsRegistry,
   eventually,
@@ -165,5 +166,47 @@ describe('a stall never wastes the retry budget or fails a job that succeeded', 
     expect(view).toMatchObject({ state: 'completed', attemptsStarted: 1, stalledCount: 0 })
     expect(outcomes(view.history)).toEqual(['completed'])
     expect(busy.output()).not.toMatch(/Missing lock/)
+    // What kept the job: the worker's lock keeper, while the event loop was blocked.
+    await busy.waitFor(/the lock keeper renewed locks/)
+  })
+
+  it('keeps every lock of the blocked worker, on a Redis that needs a user and password', async () => {
+    const server = await startRedisServer({ args: ['--requirepass', 's3cret'] })
+    const url = server.url.replace('redis://', 'redis://default:s3cret@')
+    const redis = createRedis({ url, role: 'producer' })
+    const waiter = new JobWaiter(url, stack.prefix)
+    try {
+      await waitForReady(redis, 5_000)
+      const producer = createProducer({ registry, connection: redis, prefix: stack.prefix })
+      const e = { ...env(), REDIS_URL: url, JOBQ_LOCK_MS: '1500' }
+      // Two jobs at once on one worker: one waiting on a timer, and one that blocks the loop.
+      const busy = await startWorker(e, ['default', '--concurrency', '2'])
+      stack.processes.push(busy)
+      const sleeper = await producer.enqueue('demo.sleep', { ms: 2_000, message: 'behind' })
+      await waiter.active('default', sleeper.id)
+      const blocker = await producer.enqueue('field.busy', { ms: 5_000 })
+      await eventually(
+        () => recordOf(e.record, blocker.id),
+        (lines) => lines.length === 1,
+      )
+      const other = await startWorker(e)
+      stack.processes.push(other)
+      for (const { id } of [sleeper, blocker]) {
+        expect(await waiter.finished('default', id, 60_000)).toMatchObject({ state: 'completed' })
+        expect(recordOf(e.record, id).map((l) => `${l.kind} ${l.pid}`)).toEqual([
+          `start ${busy.child.pid}`,
+          `done ${busy.child.pid}`,
+        ])
+        const view = await producer.getJob(id)
+        expect(outcomes(view.history)).toEqual(['completed'])
+      }
+      // Both locks kept (the thread logs it once the loop is free again).
+      expect(await busy.waitFor(/the lock keeper renewed locks/)).toMatch(/"kept":2/)
+      await producer.close()
+    } finally {
+      await waiter.close()
+      redis.disconnect()
+      await server.stop()
+    }
   })
 })
