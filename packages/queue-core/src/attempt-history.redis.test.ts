@@ -65,13 +65,21 @@ describe('attempt history', () => {
     other.started(again)
     await Promise.all([writer.flush(), other.flush()])
     // The first worker's late end names its own start (token t1): it leaves entry 2 alone.
-    writer.ended(first, 'completed')
-    other.ended(again, 'completed')
+    writer.ended(first, 'failed', 'late')
+    other.ended(again, 'failed', 'boom')
     await Promise.all([writer.flush(), other.flush()])
     expect(await read()).toMatchObject([
       { attempt: 1, workerId: 'worker-a', outcome: 'interrupted', reason: INTERRUPTED_REASON },
-      { attempt: 2, workerId: 'worker-b', outcome: 'completed', reason: null },
+      { attempt: 2, workerId: 'worker-b', outcome: 'failed', reason: 'boom' },
     ])
+  })
+
+  it('writes nothing when an attempt completes (the view reads it from the job)', async () => {
+    const job = await jobWith('t1')
+    writer.started(job)
+    writer.ended(job, 'completed')
+    await writer.flush()
+    expect((await read()).map((e) => e.outcome)).toEqual(['running'])
   })
 
   it('a refused start closes the running entry and appends none', async () => {

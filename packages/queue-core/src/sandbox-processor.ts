@@ -41,7 +41,8 @@ export function createSandboxProcessor(
     try {
       // BullMQ's JSON copy may carry options still encoded; decode them like a Job would.
       const opts = typeof job.opts === 'string' ? Job.optsFromJSON(job.opts) : job.opts
-      const usedUp = attemptsUsedUp({ ...job, opts })
+      // The copy carries failedReason JSON-encoded (BullMQ's asJSON), like its opts.
+      const usedUp = attemptsUsedUp({ ...job, opts, failedReason: decoded(job.failedReason) })
       if (usedUp) throw new PermanentJobError(usedUp)
       const handler = (await handlersOf(job.queueName)).get(job.name)
       if (!handler) throw new PermanentJobError(new UnknownJobError(job.name).message)
@@ -72,4 +73,15 @@ function named(name: string, message: string): Error {
   const err = new Error(message)
   Object.defineProperty(err, 'name', { value: name, enumerable: true })
   return err
+}
+
+/** A JSON-encoded string field of BullMQ's job copy, decoded; undefined when unreadable. */
+function decoded(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined
+  try {
+    const parsed: unknown = JSON.parse(value)
+    return typeof parsed === 'string' ? parsed : undefined
+  } catch {
+    return value
+  }
 }
