@@ -90,7 +90,8 @@ type RecordingRedis = Redis & {
  * even when the handler then kills the process or blocks the event loop; the end of a failed or
  * handed-back attempt waits for the next start or the end of the event-loop turn and goes out
  * with it. A completed attempt writes nothing (see {@link AttemptHistoryWriter.ended}): the hot
- * path pays one script call per job, measured at about 8 µs of worker CPU.
+ * path pays one script call per job: +5 to +13 µs of worker CPU per no-op job (medians of an A/B
+ * drain of 20,000 jobs at concurrency 1/10/100, 3 rounds, on a loaded 2-core machine).
  */
 export class AttemptHistoryWriter {
   private pending = new Map<string, { keys: string[]; args: (string | number)[] }>()
