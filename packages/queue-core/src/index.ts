@@ -29,6 +29,7 @@ export type { EnqueueOptions } from './enqueue-options.js'
 export { JOB_STATES, toPublicState } from './job-state.js'
 export type { JobState } from './job-state.js'
 export type { JobView } from './job-view.js'
+export type { AttemptEntry, AttemptOutcome } from './attempt-history.js'
 export { keepingCompleted, RETENTION, type Retention } from './job-options.js'
 export { createProducer } from './producer.js'
 export type {

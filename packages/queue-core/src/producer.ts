@@ -11,6 +11,7 @@ import {
   UnknownQueueError,
 } from './errors.js'
 import { keepingCompleted, toBullOptions } from './job-options.js'
+import { readHistory } from './attempt-history.js'
 import { TolerantJob } from './tolerant-job.js'
 import { BULLMQ_TYPES, toPublicState, type JobState } from './job-state.js'
 import { readRecordedStats, type DurationHistogram } from './fleet-stats.js'
@@ -19,6 +20,7 @@ import { toJobView, type JobView } from './job-view.js'
 import {
   cleanQueue,
   emptyQueue,
+  FRESH_ATTEMPTS,
   retryFailed,
   summarizeQueue,
   type QueueSummary,
@@ -133,7 +135,7 @@ export interface Producer {
   /** Stops workers taking jobs of `queue` (active ones finish). */
   pause(queue: string): Promise<void>
   resume(queue: string): Promise<void>
-  /** Moves every failed job of `queue` back to waiting; resolves with how many. */
+  /** Moves every failed job of `queue` back to waiting, each with fresh attempts; resolves with how many. */
   retryFailed(queue: string): Promise<number>
   /** Removes every waiting and delayed job of `queue`; resolves with how many. */
   empty(queue: string): Promise<number>
@@ -277,7 +279,8 @@ export function createProducer({
 
     async getJob(id) {
       const { job, state } = await findJob(id)
-      return toJobView(job, state)
+      const history = await guard(() => readHistory(connection, job.queueQualifiedName + ':' + id))
+      return toJobView(job, state, history)
     },
 
     async cancel(id) {
@@ -309,7 +312,7 @@ export function createProducer({
           `job "${id}" is ${state}; only failed jobs can be retried`,
         )
       }
-      await guard(() => job.retry('failed'))
+      await guard(() => job.retry('failed', FRESH_ATTEMPTS))
       return { id, state: 'waiting' }
     },
 
@@ -341,7 +344,7 @@ export function createProducer({
     },
     pause: (name) => guard(() => queueOf(name).pause()),
     resume: (name) => guard(() => queueOf(name).resume()),
-    retryFailed: (name) => guard(() => retryFailed(queueOf(name))),
+    retryFailed: (name) => guard(() => retryFailed(queueOf(name), connection)),
     empty: (name) => guard(() => emptyQueue(queueOf(name))),
     clean: (name, state, olderThanMs) => guard(() => cleanQueue(queueOf(name), state, olderThanMs)),
 

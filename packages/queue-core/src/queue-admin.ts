@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq'
 import type { Redis } from './connection.js'
+import { TolerantJob } from './tolerant-job.js'
 import { BULLMQ_TYPES, JOB_STATES, type JobState } from './job-state.js'
 
 /** A queue at a glance: what `GET /v1/queues` and `jobq info` show. */
@@ -39,11 +40,58 @@ export async function summarizeQueue(
   return { name: queue.name, paused, counts, backlog: counts.waiting + Number(dueDelayed) }
 }
 
-/** Requeues failed jobs (all of them, in batches); resolves with how many were failed before. */
-export async function retryFailed(queue: Queue): Promise<number> {
-  const failed = await queue.getFailedCount()
-  await queue.retryJobs({ state: 'failed', count: 1_000 })
-  return failed
+/**
+ * What a retry by hand gives a failed job: a fresh set of attempts (`attemptsMade` and
+ * `attemptsStarted` back to 0), as the docs promise. Its attempt history stays.
+ */
+export const FRESH_ATTEMPTS = { resetAttemptsMade: true, resetAttemptsStarted: true } as const
+
+/** How many failed jobs one round of {@link retryFailed} reads and requeues. */
+const RETRY_CHUNK = 500
+
+/**
+ * Requeues every job that was failed when the call began, each with a fresh set of attempts
+ * (BullMQ's `retryJobs` keeps the spent ones, and pushes prioritized jobs onto the plain wait
+ * list), in chunks of {@link RETRY_CHUNK}. A job that fails while this runs stays failed (its
+ * score is later than the start), so a job that fails again at once is not retried twice and
+ * none is lost. Resolves with how many were requeued.
+ */
+export async function retryFailed(queue: Queue, client: Redis): Promise<number> {
+  const failedKey = queue.toKey('failed')
+  const startedAt = Date.now()
+  let requeued = 0
+  // Ids left in the set on purpose (no hash: nothing to retry); they stay at the set's front.
+  let orphans = 0
+  for (;;) {
+    const ids = await client.zrangebyscore(failedKey, 0, startedAt, 'LIMIT', orphans, RETRY_CHUNK)
+    if (!ids.length) return requeued
+    const outcomes = await Promise.all(ids.map((id) => retryOne(queue, client, failedKey, id)))
+    requeued += outcomes.filter((o) => o === 'requeued').length
+    orphans += outcomes.filter((o) => o === 'orphan').length
+  }
+}
+
+/**
+ * Requeues one failed job with fresh attempts. `gone` when it left the failed set meanwhile
+ * (removed, or retried by someone else); any other error is thrown, so the loop above, which
+ * reads the set again each round, can never spin on a job that stays.
+ */
+async function retryOne(
+  queue: Queue,
+  client: Redis,
+  failedKey: string,
+  id: string,
+): Promise<'requeued' | 'gone' | 'orphan'> {
+  // Tolerant: a job whose stored data is not JSON is still retried (its worker fails it then).
+  const job = await TolerantJob.fromId(queue, id)
+  if (!job) return 'orphan'
+  try {
+    await job.retry('failed', FRESH_ATTEMPTS)
+    return 'requeued'
+  } catch (err) {
+    if ((await client.zscore(failedKey, id)) === null) return 'gone'
+    throw err
+  }
 }
 
 /** Removes every waiting and delayed job (not active ones); resolves with how many there were. */

@@ -1,4 +1,5 @@
 import { Job } from 'bullmq'
+import { attemptsUsedUp } from './attempt-budget.js'
 import { PermanentJobError, UnknownJobError } from './errors.js'
 import { loadHandlers, type ReadyHandler } from './handler-loader.js'
 import { createLogger, type Logger } from './logger.js'
@@ -9,6 +10,8 @@ import { runJob, SHUTDOWN_SIGNAL_REASON, type RunnableJob } from './run-job.js'
 /** The job as BullMQ hands it to a sandboxed child: a JSON copy with a few methods proxied. */
 export interface SandboxJob extends Omit<RunnableJob, 'opts'> {
   opts?: object | string
+  attemptsStarted?: number
+  failedReason?: string
   moveToWait(token?: string): Promise<void>
 }
 
@@ -36,10 +39,13 @@ export function createSandboxProcessor(
 
   return async (job, token, signal) => {
     try {
-      const handler = (await handlersOf(job.queueName)).get(job.name)
-      if (!handler) throw new PermanentJobError(new UnknownJobError(job.name).message)
       // BullMQ's JSON copy may carry options still encoded; decode them like a Job would.
       const opts = typeof job.opts === 'string' ? Job.optsFromJSON(job.opts) : job.opts
+      // The copy carries failedReason JSON-encoded (BullMQ's asJSON), like its opts.
+      const usedUp = attemptsUsedUp({ ...job, opts, failedReason: decoded(job.failedReason) })
+      if (usedUp) throw new PermanentJobError(usedUp)
+      const handler = (await handlersOf(job.queueName)).get(job.name)
+      if (!handler) throw new PermanentJobError(new UnknownJobError(job.name).message)
       // The parent's cancel and shutdown arrive through BullMQ's signal.
       const abort = new RunAbort()
       if (signal?.aborted) abort.abort(signal.reason)
@@ -67,4 +73,15 @@ function named(name: string, message: string): Error {
   const err = new Error(message)
   Object.defineProperty(err, 'name', { value: name, enumerable: true })
   return err
+}
+
+/** A JSON-encoded string field of BullMQ's job copy, decoded; undefined when unreadable. */
+function decoded(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined
+  try {
+    const parsed: unknown = JSON.parse(value)
+    return typeof parsed === 'string' ? parsed : undefined
+  } catch {
+    return value
+  }
 }

@@ -58,7 +58,7 @@ describe('timeouts, cancellation and retries', () => {
     await expect(refused).rejects.toThrow(/already completed/)
   })
 
-  it('keeps a finally failed job with its reason and stack, and retries it on request', async () => {
+  it('keeps a finally failed job with its reason and stack, and retries it with fresh attempts', async () => {
     await h.start()
     // Fails attempts 1 and 2 (its attempts are used up), would succeed on attempt 3.
     const { id } = await h.producer.enqueue('test.flaky', { succeedOn: 3 }, { attempts: 2 })
@@ -72,10 +72,21 @@ describe('timeouts, cancellation and retries', () => {
     expect(failed?.stacktrace?.[0]).toMatch(/^Error: transient failure on attempt \d\n\s+at /)
 
     expect(await h.producer.retry(id)).toEqual({ id, state: 'waiting' })
+    // A fresh set of attempts: both run again (ctx.attempt counts from 1 again), so it fails the
+    // same way, after two more attempts.
     expect(await h.waiter.finished('fixtures', id)).toEqual({
-      state: 'completed',
-      result: { attempt: 3 },
+      state: 'failed',
+      reason: 'transient failure on attempt 2',
     })
-    await expect(h.producer.retry(id)).rejects.toThrow(/only failed jobs can be retried/)
+    expect(await h.producer.getJob(id)).toMatchObject({ attemptsMade: 2, attemptsStarted: 2 })
+    expect((await h.producer.getJob(id)).history?.map((entry) => entry.outcome)).toEqual([
+      'failed',
+      'failed',
+      'failed',
+      'failed',
+    ])
+    const { id: done } = await h.producer.enqueue('test.flaky', { succeedOn: 1 })
+    await h.waiter.finished('fixtures', done)
+    await expect(h.producer.retry(done)).rejects.toThrow(/only failed jobs can be retried/)
   })
 })

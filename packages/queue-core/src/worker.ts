@@ -2,6 +2,8 @@ import { hostname } from 'node:os'
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { type Job, Queue, Worker, WaitingError } from 'bullmq'
+import { attemptsUsedUp } from './attempt-budget.js'
+import { AttemptHistoryWriter } from './attempt-history.js'
 import { listenForCancels } from './cancel.js'
 import type { Redis } from './connection.js'
 import { FleetStatsRecorder } from './fleet-stats.js'
@@ -9,6 +11,7 @@ import { PermanentJobError, UnknownQueueError } from './errors.js'
 import { RETENTION, type Retention } from './job-options.js'
 import { createFanOut, reportParentProgress } from './fan-out.js'
 import { loadHandlers, type ReadyHandler } from './handler-loader.js'
+import { createLockKeeper } from './lock-keeper.js'
 import type { Logger } from './logger.js'
 import { registerWorker, type WorkerRecord } from './records.js'
 import type { AnyRegistry } from './registry.js'
@@ -16,6 +19,12 @@ import { RunAbort } from './run-abort.js'
 import { CANCEL_SIGNAL_REASON, runJob, SHUTDOWN_SIGNAL_REASON } from './run-job.js'
 import { syncSchedules } from './schedules.js'
 import { TolerantJob, unreadableReason } from './tolerant-job.js'
+
+/** BullMQ's default `lockDuration`, in ms. */
+const BULLMQ_LOCK_MS = 30_000
+
+/** `maxStalledCount` for BullMQ: no stall limit of its own (jobq's attempt budget applies). */
+const UNLIMITED_STALLS = Number.MAX_SAFE_INTEGER
 
 /** BullMQ's worker, reading jobs whose stored data is not JSON instead of stranding them. */
 class JobqWorker extends Worker {
@@ -58,6 +67,11 @@ export interface WorkerOptions {
    * enqueued with its own retention keeps that). @defaultValue {@link RETENTION}
    */
   retention?: Retention
+  /**
+   * Keep active jobs' locks alive from a thread while a handler blocks the event loop, so such
+   * a job neither runs twice nor fails after it succeeded (lock-keeper.ts). @defaultValue true
+   */
+  lockKeeper?: boolean
   /** Called after every attempt that completed or failed (metrics hook). */
   onJobFinished?: (event: JobFinishedEvent) => void
 }
@@ -131,6 +145,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     await syncSchedules(registry, new Map(queues.map((name) => [name, queueOf(name)])), logger)
 
     const fleetStats = new FleetStatsRecorder(connection, prefix)
+    const history = new AttemptHistoryWriter(connection, id, logger)
     const shutdown = new AbortController()
     // The runs in progress here, by job id: cancels and shutdowns abort them.
     const runs = new Map<string, RunAbort>()
@@ -159,19 +174,50 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
           ...(definition?.limiter && { limiter: definition.limiter }),
           ...(options.lockDurationMs && { lockDuration: options.lockDurationMs }),
           ...(options.stalledIntervalMs && { stalledInterval: options.stalledIntervalMs }),
+          // Out of the way on purpose: BullMQ counts stalls apart from attempts and, at its
+          // default of 1, failed a job after its second crash with attempts left ("job stalled
+          // more than allowable limit"). jobq counts every start as one attempt instead and
+          // refuses a start beyond `attempts` (attempt-budget.ts), so a job that crashes its
+          // worker every time still fails, after `attempts` starts, with a reason that says so.
+          maxStalledCount: UNLIMITED_STALLS,
           removeOnComplete: retention.completed,
           removeOnFail: retention.failed,
         },
       )
       worker.on('error', (err) => logger.error({ err: err.message, queue }, 'worker error'))
-      worker.on('active', (job) => record.jobStarted(job.id ?? ''))
-      worker.on('completed', (job) => finished(job, 'completed'))
+      worker.on('active', (job) => {
+        keeper?.ensureStarted()
+        record.jobStarted(job.id ?? '')
+        if (attemptsUsedUp(job)) history.refused(job)
+        else history.started(job)
+      })
+      worker.on('completed', (job) => {
+        history.ended(job, 'completed')
+        finished(job, 'completed')
+      })
       worker.on('failed', (job, err) => {
         logger.warn({ jobId: job?.id, jobName: job?.name, err: err.message }, 'job failed')
-        if (job) finished(job, 'failed')
+        if (!job) return
+        history.ended(job, 'failed', err.message)
+        finished(job, 'failed')
       })
       return worker
     })
+
+    // Only in-process queues: a sandboxed handler blocks its child, not this event loop.
+    const inProcess = workers.filter((worker) => !registry.queues[worker.name]?.sandbox)
+    const keeper =
+      options.lockKeeper !== false && inProcess.length
+        ? createLockKeeper({
+            connection,
+            logger,
+            lockMs: options.lockDurationMs ?? BULLMQ_LOCK_MS,
+            queues: inProcess.map((worker) => ({
+              base: `${prefix}:${worker.name}:`,
+              workerId: worker.id,
+            })),
+          })
+        : undefined
 
     const finished = (job: Job, outcome: 'completed' | 'failed') => {
       const durationMs = (job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now())
@@ -228,7 +274,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
           // Sandboxed jobs learn it through their signal; the child hands its job back.
           for (const worker of workers) worker.cancelAllJobs(SHUTDOWN_SIGNAL_REASON)
           await closing
+          history.handBackAll(`the worker shut down and its grace period of ${graceMs} ms ran out`)
         }
+        await history.flush()
+        await keeper?.stop()
         await unsubscribe()
         subscriber.disconnect()
         await fleetStats.close()
@@ -258,6 +307,8 @@ async function processJob(
   token: string | undefined,
   deps: ProcessDeps,
 ): Promise<unknown> {
+  const usedUp = attemptsUsedUp(job)
+  if (usedUp) throw new PermanentJobError(usedUp)
   const unreadable = unreadableReason(job)
   if (unreadable) throw new PermanentJobError(`invalid input: ${unreadable}`)
   const handler = deps.handlers.get(job.name)

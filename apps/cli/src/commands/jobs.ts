@@ -71,7 +71,7 @@ function describe(job: JobView): string {
     ['name', job.name],
     ['queue', job.queue],
     ['state', paintState(job.state)],
-    ['attempts', String(job.attemptsMade)],
+    ['attempts', `${job.attemptsMade} made, ${job.attemptsStarted} started`],
     ['worker', job.workerId ?? '-'],
     ['created', job.createdAt],
     ['started', job.startedAt ?? '-'],
@@ -81,6 +81,12 @@ function describe(job: JobView): string {
     job.failedReason
       ? ['reason', color.red(job.failedReason)]
       : ['result', JSON.stringify(job.result)],
+    // One line per start: what ended it, on which worker.
+    ...(job.history ?? []).map((entry, i): [string, string] => [
+      i === 0 ? 'history' : '',
+      `#${entry.attempt} ${entry.outcome} on ${entry.workerId} at ${entry.startedAt}` +
+        (entry.reason ? `: ${entry.reason}` : ''),
+    ]),
   ]
   return rows.map(([key, value]) => `${color.bold(key.padEnd(9))} ${value}`).join('\n')
 }

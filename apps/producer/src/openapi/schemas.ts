@@ -31,6 +31,26 @@ export const EnqueuedJob = z
 
 export const BulkEnqueued = z.object({ ids: z.array(z.string()) }).meta({ id: 'BulkEnqueued' })
 
+export const AttemptEntry = z
+  .object({
+    attempt: z
+      .number()
+      .int()
+      .min(1)
+      .describe('start sequence, 1-based; never reset, not by a retry'),
+    workerId: z.string(),
+    startedAt: z.iso.datetime(),
+    endedAt: z.iso.datetime().nullable(),
+    outcome: z
+      .enum(['running', 'completed', 'failed', 'interrupted', 'handed-back'])
+      .describe(
+        'interrupted: its worker stopped holding the lock (killed, crashed, lost Redis); ' +
+          'handed-back: a shutdown whose grace ran out gave it back to the queue',
+      ),
+    reason: z.string().nullable(),
+  })
+  .meta({ id: 'AttemptEntry' })
+
 export const JobView = z
   .object({
     id: z.string(),
@@ -45,7 +65,10 @@ export const JobView = z
     attemptsStarted: z
       .number()
       .int()
-      .describe('attempts a worker took up, including ones cut off by a crash'),
+      .describe(
+        'attempts a worker took up, including ones cut off by a crash, a lost lock or a ' +
+          'shutdown: every start counts against `attempts`',
+      ),
     stalledCount: z
       .number()
       .int()
@@ -53,7 +76,13 @@ export const JobView = z
     createdAt: z.iso.datetime(),
     startedAt: z.iso.datetime().nullable(),
     finishedAt: z.iso.datetime().nullable(),
-    workerId: z.string().nullable(),
+    workerId: z.string().nullable().describe('the worker that ran the last attempt'),
+    history: z
+      .array(AttemptEntry)
+      .optional()
+      .describe(
+        'every start of the job by a worker, oldest first, kept across retries (not in lists)',
+      ),
   })
   .meta({ id: 'Job' })
 

@@ -225,6 +225,9 @@ export function jobRoutes(docs: ApiDocs, options: JobRoutesOptions): Hono {
       path: '/v1/jobs/{id}/retry',
       tags: ['jobs'],
       summary: 'Retry a failed job: back to waiting, with a fresh set of attempts',
+      description:
+        'The job gets its full `attempts` again: `attemptsMade` and `attemptsStarted` go back ' +
+        'to 0, while `history` keeps the earlier attempts (their `attempt` numbers go on).',
       request: { params: JobIdParam },
       responses: {
         200: jsonResponse(

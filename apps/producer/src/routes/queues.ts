@@ -31,7 +31,7 @@ const ListQuery = z.strictObject({
 const ACTIONS = {
   pause: 'Pause: workers stop taking its jobs (active ones finish)',
   resume: 'Resume a paused queue',
-  retry: 'Move every failed job back to waiting',
+  retry: 'Move every failed job back to waiting, each with a fresh set of attempts',
   empty: 'Remove every waiting and delayed job (active ones run on)',
 } as const
 

@@ -1,0 +1,116 @@
+import { Job, Queue } from 'bullmq'
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
+import { AttemptHistoryWriter, INTERRUPTED_REASON, readHistory } from './attempt-history.js'
+import { createRedis, waitForReady, type Redis } from './connection.js'
+import { createLogger } from './logger.js'
+import { deletePrefix, uniquePrefix } from './testing/index.js'
+
+describe('attempt history', () => {
+  let redis: Redis
+  let queue: Queue
+  let prefix: string
+  let writer: AttemptHistoryWriter
+
+  beforeEach(async () => {
+    prefix = uniquePrefix()
+    redis = createRedis({ url: inject('redisUrl'), role: 'worker' })
+    await waitForReady(redis, 5_000)
+    queue = new Queue('history', { connection: redis, prefix })
+    writer = new AttemptHistoryWriter(redis, 'worker-a', createLogger({ level: 'silent' }))
+  })
+  afterEach(async () => {
+    await queue.close()
+    await deletePrefix(redis, prefix)
+    redis.disconnect()
+  })
+
+  /** A stored job, as a worker holding lock `token` sees it. */
+  async function jobWith(token: string, id = 'j1'): Promise<Job> {
+    await queue.add('x', {}, { jobId: id })
+    const job = (await Job.fromId(queue, id))!
+    job.token = token
+    return job
+  }
+  const read = (id = 'j1') => readHistory(redis, queue.toKey(id))
+
+  it('appends a running entry per start and closes it with its outcome', async () => {
+    const job = await jobWith('t1')
+    writer.started(job)
+    await writer.flush()
+    const [running, ...more] = await read()
+    expect(more).toEqual([])
+    expect(running).toEqual({
+      attempt: 1,
+      workerId: 'worker-a',
+      startedAt: running?.startedAt,
+      endedAt: null,
+      outcome: 'running',
+      reason: null,
+    })
+    expect(Date.parse(running!.startedAt)).toBeGreaterThan(Date.now() - 60_000)
+    writer.ended(job, 'failed', 'boom')
+    await writer.flush()
+    const [entry] = await read()
+    expect(entry).toMatchObject({ attempt: 1, outcome: 'failed', reason: 'boom' })
+    expect(Date.parse(entry!.endedAt!)).toBeGreaterThanOrEqual(Date.parse(entry!.startedAt))
+  })
+
+  it('closes an entry still running at the next start as interrupted, and numbers on', async () => {
+    const first = await jobWith('t1')
+    writer.started(first)
+    // Another worker starts it again (the first one died): its entry is number 2.
+    const other = new AttemptHistoryWriter(redis, 'worker-b', createLogger({ level: 'silent' }))
+    const again = (await Job.fromId(queue, 'j1'))!
+    again.token = 't2'
+    other.started(again)
+    await Promise.all([writer.flush(), other.flush()])
+    // The first worker's late end names its own start (token t1): it leaves entry 2 alone.
+    writer.ended(first, 'failed', 'late')
+    other.ended(again, 'failed', 'boom')
+    await Promise.all([writer.flush(), other.flush()])
+    expect(await read()).toMatchObject([
+      { attempt: 1, workerId: 'worker-a', outcome: 'interrupted', reason: INTERRUPTED_REASON },
+      { attempt: 2, workerId: 'worker-b', outcome: 'failed', reason: 'boom' },
+    ])
+  })
+
+  it('writes nothing when an attempt completes (the view reads it from the job)', async () => {
+    const job = await jobWith('t1')
+    writer.started(job)
+    writer.ended(job, 'completed')
+    await writer.flush()
+    expect((await read()).map((e) => e.outcome)).toEqual(['running'])
+  })
+
+  it('a refused start closes the running entry and appends none', async () => {
+    const job = await jobWith('t1')
+    writer.started(job)
+    const refused = (await Job.fromId(queue, 'j1'))!
+    refused.token = 't2'
+    writer.refused(refused)
+    await writer.flush()
+    expect((await read()).map((e) => e.outcome)).toEqual(['interrupted'])
+  })
+
+  it('hands back every attempt still open at shutdown', async () => {
+    writer.started(await jobWith('t1', 'a'))
+    writer.started(await jobWith('t2', 'b'))
+    writer.handBackAll('grace over')
+    await writer.flush()
+    for (const id of ['a', 'b']) {
+      expect(await read(id)).toMatchObject([{ outcome: 'handed-back', reason: 'grace over' }])
+    }
+  })
+
+  it('never recreates a job that was removed', async () => {
+    const job = await jobWith('t1')
+    writer.started(job)
+    await writer.flush()
+    await job.remove()
+    writer.ended(job, 'completed')
+    writer.started(job)
+    await writer.flush()
+    expect(await redis.exists(queue.toKey('j1'))).toBe(0)
+    expect(await read()).toEqual([])
+  })
+})
