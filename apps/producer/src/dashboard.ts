@@ -14,5 +14,28 @@ export function dashboard(producer: Producer, registry: AppRegistry): Hono {
     serverAdapter: adapter,
     options: { uiConfig: { boardTitle: 'jobq' } },
   })
-  return adapter.registerPlugin()
+  refusalsToApp(adapter, producer)
+  const plugin = adapter.registerPlugin()
+  // bull-board's Hono is the CommonJS build, whose default error handler is another function
+  // than ours: mounted as it is, it would answer 500 text/plain itself. Rethrow to the app's.
+  plugin.onError((err) => {
+    throw err
+  })
+  return plugin
+}
+
+type ErrorHandler = Parameters<HonoAdapter['setErrorHandler']>[0]
+
+/**
+ * bull-board answers every error of its API itself, as a 500. A Redis that is away or refuses
+ * (full, read-only, busy, …) is rethrown instead, so the app's one error handler answers it like
+ * every other route: the mapped problem (503, or 507 when full) with `Retry-After`.
+ */
+function refusalsToApp(adapter: HonoAdapter, producer: Producer): void {
+  const own = (adapter as unknown as { errorHandler: ErrorHandler }).errorHandler
+  adapter.setErrorHandler((err) => {
+    const backend = producer.explainBackendError(err)
+    if (backend) throw backend
+    return own(err)
+  })
 }

@@ -64,6 +64,7 @@ export { createLogger } from './logger.js'
 export type { Logger, LoggerOptions } from './logger.js'
 export {
   BackendUnavailableError,
+  toBackendError,
   CANCELLED_REASON,
   ConfigError,
   JobConflictError,
