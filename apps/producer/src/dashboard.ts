@@ -2,7 +2,7 @@ import { createBullBoard } from '@bull-board/api'
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter'
 import { HonoAdapter } from '@bull-board/hono'
 import { serveStatic } from '@hono/node-server/serve-static'
-import type { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import type { Producer } from '@jobq/queue-core'
 import type { AppRegistry } from '@jobq/jobs'
 
@@ -21,7 +21,21 @@ export function dashboard(producer: Producer, registry: AppRegistry): Hono {
   plugin.onError((err) => {
     throw err
   })
-  return plugin
+  return new Hono().use(withoutThirdPartyFonts).route('/', plugin)
+}
+
+/** bull-board's page links Google's web fonts; the page falls back to system fonts. */
+const FONT_LINK = /<link href="https:\/\/fonts\.googleapis\.com\/[^"]*" rel="stylesheet">/
+
+/**
+ * Takes the web-font link out of the dashboard's page: the CSP (security-headers.ts) loads
+ * nothing from other origins, and the dashboard must not tell Google who opens it.
+ */
+const withoutThirdPartyFonts: MiddlewareHandler = async (c, next) => {
+  await next()
+  if (!c.res.headers.get('content-type')?.startsWith('text/html')) return
+  const html = await c.res.text()
+  c.res = new Response(html.replace(FONT_LINK, ''), c.res)
 }
 
 type ErrorHandler = Parameters<HonoAdapter['setErrorHandler']>[0]
