@@ -60,6 +60,8 @@ export type {
 export { listSchedules, SCHEDULER_ID_PREFIX, schedulerIdOf, syncSchedules } from './schedules.js'
 export type { ScheduleView } from './schedules.js'
 export { JOBQ_VERSION } from './version.js'
+export { nextRuns } from './cron.js'
+export type { CronSchedule } from './cron.js'
 export { createLogger } from './logger.js'
 export type { Logger, LoggerOptions } from './logger.js'
 export {
