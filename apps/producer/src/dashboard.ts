@@ -3,14 +3,14 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter'
 import { HonoAdapter } from '@bull-board/hono'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono, type MiddlewareHandler } from 'hono'
-import type { Producer } from '@jobq/queue-core'
+import { isResultMarker, previewOf, type Producer } from '@jobq/queue-core'
 import type { AppRegistry } from '@jobq/jobs'
 
 /** GET /ui: bull-board over every registry queue (retry, promote, remove, clean from the page). */
 export function dashboard(producer: Producer, registry: AppRegistry): Hono {
   const adapter = new HonoAdapter(serveStatic).setBasePath('/ui')
   createBullBoard({
-    queues: registry.queueNames.map((name) => new BullMQAdapter(producer.queue(name))),
+    queues: registry.queueNames.map((name) => previewing(new BullMQAdapter(producer.queue(name)))),
     serverAdapter: adapter,
     options: { uiConfig: { boardTitle: 'jobq' } },
   })
@@ -52,4 +52,19 @@ function refusalsToApp(adapter: HonoAdapter, producer: Producer): void {
     if (backend) throw backend
     return own(err)
   })
+}
+
+/**
+ * The dashboard polls its queues every few seconds and renders each job's data and result: it
+ * gets previews (the first 1 KiB of JSON and a marker, `previewOf`), never whole payloads, so 20
+ * jobs of 3 MB are kilobytes per poll. The whole job stays on `GET /v1/jobs/:id`.
+ */
+function previewing(adapter: BullMQAdapter): BullMQAdapter {
+  adapter.setFormatter('data', (data) => previewOf(data, '<id>'))
+  adapter.setFormatter('returnValue', (value) =>
+    isResultMarker(value)
+      ? `[jobq: a result of ${value.$jobqResult.chars} characters, stored with the job; GET /v1/jobs/<id>]`
+      : previewOf(value, '<id>'),
+  )
+  return adapter
 }

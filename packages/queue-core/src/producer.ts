@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { Job, Queue } from 'bullmq'
 import { backendOf, probeWrite } from './backend.js'
 import { addAllOrNone } from './bulk-add.js'
+import { isResultMarker, resolveResult } from './big-result.js'
+import { previewJobView } from './preview.js'
 import type { Redis } from './connection.js'
 import { enqueueOptionsSchema, type EnqueueOptions } from './enqueue-options.js'
 import {
@@ -280,7 +282,11 @@ export function createProducer({
 
     async getJob(id) {
       const { job, state } = await findJob(id)
-      return toJobView(job, state)
+      const view = toJobView(job, state)
+      // A big result is stored aside (big-result.ts): read it back for the whole job.
+      if (!isResultMarker(view.result)) return view
+      const key = queueOf(view.queue).toKey(id)
+      return { ...view, result: await guard(() => resolveResult(connection, key, view.result)) }
     },
 
     async cancel(id) {
@@ -325,7 +331,8 @@ export function createProducer({
       const jobs = await guard(() =>
         queue.getJobs(BULLMQ_TYPES[state], offset, offset + limit - 1, false),
       )
-      return jobs.filter(Boolean).map((job) => toJobView(job, state))
+      // Previews, never whole payloads: a page of 3 MB jobs must not send 60 MB (preview.ts).
+      return jobs.filter(Boolean).map((job) => previewJobView(toJobView(job, state)))
     },
 
     queue: queueOf,
