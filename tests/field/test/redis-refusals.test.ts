@@ -1,6 +1,9 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { createRedis, type Redis } from '@jobq/queue-core'
 import { startRedisServer, until, type RedisServer } from '@jobq/queue-core/testing'
@@ -114,6 +117,19 @@ async function expectAnswered(stack: HttpStack, calls: Call[]) {
   }
 }
 
+const CLI = fileURLToPath(new URL('../../../apps/cli/dist/main.js', import.meta.url))
+
+/** Runs the built `jobq` against `url`; resolves with its exit code and stderr. */
+async function cli(url: string, prefix: string, ...args: string[]) {
+  const child = spawn(process.execPath, [CLI, '--redis-url', url, '--prefix', prefix, ...args], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
+  let stderr = ''
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const [code] = (await once(child, 'exit')) as [number]
+  return { code, stderr }
+}
+
 async function enqueue(stack: HttpStack): Promise<string> {
   const res = await call(stack, { method: 'POST', path: '/v1/jobs/demo.echo', body: { data: 1 } })
   expect(res.status).toBe(202)
@@ -170,6 +186,13 @@ describe('a Redis that refuses writes', () => {
     expect(notReady.status).toBe(503)
     expect(notReady.body).toMatchObject({ status: 'unavailable', reason: 'out-of-memory' })
     expect(await writableGauge(stack)).toBe('0')
+    // The CLI (built) says the same and exits 1; its reads still work.
+    const viaCli = await cli(server.url, stack.prefix, 'enqueue', 'demo.echo', '--data', '{"n":1}')
+    expect(viaCli).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/is full \(maxmemory reached\)/),
+    })
+    expect((await cli(server.url, stack.prefix, 'jobs', 'default')).code).toBe(0)
 
     // Recovery: emptying the queue (deletes are allowed when full) frees the memory.
     const emptied = await call(stack, { method: 'POST', path: '/v1/queues/default/empty' })
