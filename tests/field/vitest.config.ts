@@ -13,8 +13,6 @@ export default mergeConfig(
       testTimeout: 120_000,
       hookTimeout: 60_000,
       reporters: ['default', '../../scripts/summary-reporter.ts'],
-      // Until the first kind lands; removed with it.
-      passWithNoTests: true,
     },
   }),
 )
