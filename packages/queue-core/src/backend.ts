@@ -65,7 +65,7 @@ const PROBE_TTL_MS = 5_000
 const PROBE_SCRIPT = "return redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])"
 
 /**
- * Readiness to take jobs: writes one short-lived key, `<prefix>:probe:write`, and answers
+ * Readiness to take jobs: writes one short-lived key, `<prefix>:write-probe`, and answers
  * `undefined` when Redis took it, or the {@link BackendUnavailableError} saying why not.
  *
  * A real write, not `INFO memory` against `maxmemory`: it is one command (cheaper than parsing
@@ -84,7 +84,9 @@ export async function probeWrite(
   const timeout = new Promise<BackendUnavailableError>((resolve) => {
     timer = setTimeout(() => resolve(new BackendUnavailableError('unreachable')), timeoutMs)
   })
-  const key = `${prefix}:probe:write`
+  // Two segments: a queue's keys always have three (`<prefix>:<queue>:<id or type>`), so no
+  // queue name or job id can ever name this key (like `<prefix>:cancel`).
+  const key = `${prefix}:write-probe`
   const write = guard(() => connection.eval(PROBE_SCRIPT, 1, key, PROBE_TTL_MS)).then(
     () => undefined,
     (err: unknown) =>
