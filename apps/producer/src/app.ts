@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { trimTrailingSlash } from 'hono/trailing-slash'
 import type { Logger, Producer } from '@jobq/queue-core'
 import type { AppRegistry } from '@jobq/jobs'
 import pkg from '../package.json' with { type: 'json' }
@@ -7,10 +8,12 @@ import { bodyLimit } from './body-limit.js'
 import { dashboard } from './dashboard.js'
 import { docsPage } from './docs-page.js'
 import { handleError } from './errors.js'
+import { homePage } from './home-page.js'
 import { createMetrics } from './metrics.js'
 import { ApiDocs } from './openapi/document.js'
 import { problem } from './problem.js'
 import { requestId } from './request-id.js'
+import { securityHeaders } from './security-headers.js'
 import { healthRoutes } from './routes/health.js'
 import { jobRoutes } from './routes/jobs.js'
 import { queueRoutes } from './routes/queues.js'
@@ -41,6 +44,10 @@ export function createApp(deps: AppDeps) {
   const metrics = createMetrics(producer)
 
   app.use(requestId())
+  app.use(securityHeaders())
+  // `/ui/`, `/docs/`, `/ui/queue/default/`: the page without the slash (only when 404 with it).
+  app.use('/ui/*', trimTrailingSlash())
+  app.use('/docs/*', trimTrailingSlash())
   app.use(metrics.middleware)
   if (deps.apiTokens?.length) {
     const auth = bearerAuth(deps.apiTokens)
@@ -56,6 +63,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', workerRoutes(docs, producer))
   app.route('/ui', dashboard(producer, registry))
   app.route('/', docsPage())
+  app.route('/', homePage(pkg.version))
 
   const document = docs.document(pkg.version)
   app.get('/openapi.json', (c) => c.json(document))

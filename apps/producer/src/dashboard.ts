@@ -2,17 +2,69 @@ import { createBullBoard } from '@bull-board/api'
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter'
 import { HonoAdapter } from '@bull-board/hono'
 import { serveStatic } from '@hono/node-server/serve-static'
-import type { Hono } from 'hono'
-import type { Producer } from '@jobq/queue-core'
+import { Hono, type MiddlewareHandler } from 'hono'
+import { isResultMarker, previewOf, type Producer } from '@jobq/queue-core'
 import type { AppRegistry } from '@jobq/jobs'
 
 /** GET /ui: bull-board over every registry queue (retry, promote, remove, clean from the page). */
 export function dashboard(producer: Producer, registry: AppRegistry): Hono {
   const adapter = new HonoAdapter(serveStatic).setBasePath('/ui')
   createBullBoard({
-    queues: registry.queueNames.map((name) => new BullMQAdapter(producer.queue(name))),
+    queues: registry.queueNames.map((name) => previewing(new BullMQAdapter(producer.queue(name)))),
     serverAdapter: adapter,
     options: { uiConfig: { boardTitle: 'jobq' } },
   })
-  return adapter.registerPlugin()
+  refusalsToApp(adapter, producer)
+  const plugin = adapter.registerPlugin()
+  // bull-board's Hono is the CommonJS build, whose default error handler is another function
+  // than ours: mounted as it is, it would answer 500 text/plain itself. Rethrow to the app's.
+  plugin.onError((err) => {
+    throw err
+  })
+  return new Hono().use(withoutThirdPartyFonts).route('/', plugin)
+}
+
+/** bull-board's page links Google's web fonts; the page falls back to system fonts. */
+const FONT_LINK = /<link href="https:\/\/fonts\.googleapis\.com\/[^"]*" rel="stylesheet">/
+
+/**
+ * Takes the web-font link out of the dashboard's page: the CSP (security-headers.ts) loads
+ * nothing from other origins, and the dashboard must not tell Google who opens it.
+ */
+const withoutThirdPartyFonts: MiddlewareHandler = async (c, next) => {
+  await next()
+  if (!c.res.headers.get('content-type')?.startsWith('text/html')) return
+  const html = await c.res.text()
+  c.res = new Response(html.replace(FONT_LINK, ''), c.res)
+}
+
+type ErrorHandler = Parameters<HonoAdapter['setErrorHandler']>[0]
+
+/**
+ * bull-board answers every error of its API itself, as a 500. A Redis that is away or refuses
+ * (full, read-only, busy, …) is rethrown instead, so the app's one error handler answers it like
+ * every other route: the mapped problem (503, or 507 when full) with `Retry-After`.
+ */
+function refusalsToApp(adapter: HonoAdapter, producer: Producer): void {
+  const own = (adapter as unknown as { errorHandler: ErrorHandler }).errorHandler
+  adapter.setErrorHandler((err) => {
+    const backend = producer.explainBackendError(err)
+    if (backend) throw backend
+    return own(err)
+  })
+}
+
+/**
+ * The dashboard polls its queues every few seconds and renders each job's data and result: it
+ * gets previews (the first 1 KiB of JSON and a marker, `previewOf`), never whole payloads, so 20
+ * jobs of 3 MB are kilobytes per poll. The whole job stays on `GET /v1/jobs/:id`.
+ */
+function previewing(adapter: BullMQAdapter): BullMQAdapter {
+  adapter.setFormatter('data', (data) => previewOf(data, '<id>'))
+  adapter.setFormatter('returnValue', (value) =>
+    isResultMarker(value)
+      ? `[jobq: a result of ${value.$jobqResult.chars} characters, stored with the job; GET /v1/jobs/<id>]`
+      : previewOf(value, '<id>'),
+  )
+  return adapter
 }

@@ -1,7 +1,8 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import {
-  BackendUnavailableError,
+  toBackendError,
+  type BackendUnavailableError,
   JobConflictError,
   JobNotFoundError,
   JobValidationError,
@@ -33,14 +34,25 @@ export function handleError(logger: Logger) {
     if (err instanceof UnknownQueueError) return problem(c, 404, 'unknown-queue', err.message)
     if (err instanceof JobNotFoundError) return problem(c, 404, 'job-not-found', err.message)
     if (err instanceof JobConflictError) return problem(c, 409, 'job-conflict', err.message)
-    if (err instanceof BackendUnavailableError) {
-      c.header('Retry-After', '1')
-      return problem(c, 503, 'backend-unavailable', `${err.message}; retry shortly`)
-    }
+    const backend = toBackendError(err)
+    if (backend) return backendProblem(c, backend)
     if (err instanceof HTTPException && err.status < 500) {
       return problem(c, err.status, 'http', err.message || 'request refused')
     }
     logger.error({ err, requestId: c.get('requestId'), path: c.req.path }, 'request failed')
     return problem(c, 500, 'internal', 'an unexpected error occurred; see the producer log')
   }
+}
+
+/**
+ * Redis refused or is away: 503 with `Retry-After`, except a full Redis (maxmemory reached under
+ * `noeviction`), which answers 507 Insufficient Storage: retrying alone will not help until jobs
+ * are removed (retention, `empty`, `clean`) or Redis gets memory, and a distinct status lets an
+ * alert tell "full" from "down". Both carry `Retry-After`; Redis ran none of the refused command.
+ */
+export function backendProblem(c: Context, err: BackendUnavailableError): Response {
+  c.header('Retry-After', String(err.retryAfterSeconds))
+  return err.failure === 'out-of-memory'
+    ? problem(c, 507, 'backend-out-of-memory', `${err.message}; retry once jobs are removed`)
+    : problem(c, 503, 'backend-unavailable', `${err.message}; retry shortly`)
 }

@@ -20,12 +20,19 @@ export interface ProducerMetrics {
 /** How long one read of Redis is shared by the metrics of a scrape. */
 const SCRAPE_TTL_MS = 1_000
 
-function memo<T>(read: () => Promise<T>): () => Promise<T> {
+/**
+ * A read of Redis for a scrape; while Redis refuses it (credentials, a busy script) the gauges
+ * that need it show no samples, and the scrape still answers with `jobq_redis_writable 0`.
+ */
+function memo<T>(read: () => Promise<T>, fallback: T): () => Promise<T> {
   let cached: { at: number; value: Promise<T> } | undefined
   return () => {
     if (!cached || Date.now() - cached.at > SCRAPE_TTL_MS) {
-      cached = { at: Date.now(), value: read() }
-      cached.value.catch(() => (cached = undefined))
+      const value = read().catch(() => {
+        cached = undefined
+        return fallback
+      })
+      cached = { at: Date.now(), value }
     }
     return cached.value
   }
@@ -59,8 +66,8 @@ export function createMetrics(producer: Producer): ProducerMetrics {
   collectDefaultMetrics({ register: registry, prefix: 'jobq_producer_' })
 
   // Several gauges share one read of Redis per scrape.
-  const summaries = memo(() => producer.summarize())
-  const stats = memo(() => producer.stats())
+  const summaries = memo(() => producer.summarize(), [])
+  const stats = memo(() => producer.stats(), [])
 
   new Gauge({
     name: 'jobq_queue_jobs',
@@ -68,6 +75,7 @@ export function createMetrics(producer: Producer): ProducerMetrics {
     labelNames: ['queue', 'state'],
     registers: [registry],
     async collect() {
+      this.reset()
       for (const summary of await summaries()) {
         for (const state of JOB_STATES)
           this.set({ queue: summary.name, state }, summary.counts[state])
@@ -76,21 +84,31 @@ export function createMetrics(producer: Producer): ProducerMetrics {
   })
   new Gauge({
     name: 'jobq_queue_backlog',
-    help: 'Jobs that could run now: waiting + prioritized + delayed whose time has come (scale on this)',
+    help: 'Jobs that could run now: waiting + prioritized + delayed whose time has come; 0 while the queue is paused, whose jobs show in jobq_queue_jobs (scale on this)',
     labelNames: ['queue'],
     registers: [registry],
     async collect() {
+      this.reset()
       for (const summary of await summaries()) this.set({ queue: summary.name }, summary.backlog)
     },
   })
   new Gauge({
     name: 'jobq_queue_paused',
-    help: '1 when the queue is paused',
+    help: '1 when the queue is paused (its jobq_queue_backlog then reads 0: no worker may take its jobs)',
     labelNames: ['queue'],
     registers: [registry],
     async collect() {
+      this.reset()
       for (const summary of await summaries())
         this.set({ queue: summary.name }, summary.paused ? 1 : 0)
+    },
+  })
+  new Gauge({
+    name: 'jobq_redis_writable',
+    help: '1 when Redis takes writes (a short-lived key written at each scrape), 0 when it is away or refuses them (full, read-only, loading, busy, credentials): what /readyz reports',
+    registers: [registry],
+    async collect() {
+      this.set((await producer.probeWrite()) ? 0 : 1)
     },
   })
   for (const outcome of ['completed', 'failed'] as const) {

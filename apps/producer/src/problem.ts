@@ -22,6 +22,7 @@ const TITLES: Record<number, string> = {
   415: 'Unsupported Media Type',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
+  507: 'Insufficient Storage',
 }
 
 /** Longest text a problem repeats from a request (a name, a key, an id); the rest is cut. */

@@ -20,7 +20,10 @@ export const enqueueOptionsSchema = z.strictObject({
     .min(0)
     .max(MAX_PRIORITY)
     .optional()
-    .describe('lower runs first; 0 = none'),
+    .describe(
+      'lower runs first (1 is the highest); 0 or absent = none. A job without a priority runs ' +
+        'before every prioritised job of its queue (BullMQ since v4)',
+    ),
   attempts: z
     .number()
     .int()

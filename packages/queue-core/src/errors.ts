@@ -58,12 +58,108 @@ export class JobValidationError extends JobqError {
   }
 }
 
-/** Redis cannot be reached right now; the caller may retry later. */
+/**
+ * Why Redis cannot do what was asked: `unreachable` (no connection), or Redis answered and
+ * refused: `out-of-memory` (maxmemory reached under `noeviction`), `read-only` (a replica),
+ * `loading` (reading its dataset at start), `master-down` (a replica that lost its primary),
+ * `busy` (a script or function runs past the busy threshold), `auth` (NOAUTH, WRONGPASS),
+ * `permission` (NOPERM: an ACL forbids the command or key).
+ */
+export type BackendFailure =
+  | 'unreachable'
+  | 'out-of-memory'
+  | 'read-only'
+  | 'loading'
+  | 'master-down'
+  | 'busy'
+  | 'auth'
+  | 'permission'
+
+/** What each failure means for the caller, in the words every message uses. */
+const FAILURE_TEXT: Record<BackendFailure, string> = {
+  unreachable: 'the job store (Redis) is unreachable',
+  'out-of-memory': 'the job store (Redis) is full (maxmemory reached) and refuses writes',
+  'read-only': 'the job store (Redis) is a read-only replica and refuses writes',
+  loading: 'the job store (Redis) is loading its dataset',
+  'master-down': 'the job store (Redis) is a replica that lost its primary',
+  busy: 'the job store (Redis) is busy running a script',
+  auth: 'the job store (Redis) refuses our credentials',
+  permission: 'the job store (Redis) denies this command (ACL)',
+}
+
+/**
+ * Seconds a caller should wait before trying again (HTTP `Retry-After`). A full Redis frees
+ * memory only when jobs are removed (retention, `empty`, `clean`) or an operator acts, so it is
+ * asked to wait longer than a reconnect or a failover takes.
+ */
+const RETRY_AFTER_SECONDS: Record<BackendFailure, number> = {
+  unreachable: 1,
+  'out-of-memory': 30,
+  'read-only': 5,
+  loading: 5,
+  'master-down': 5,
+  busy: 5,
+  auth: 30,
+  permission: 30,
+}
+
+/**
+ * Redis cannot do what was asked right now (unreachable, or it refuses: see
+ * {@link BackendFailure}); nothing was changed by the refused command, and the caller may retry
+ * after {@link retryAfterSeconds}. The HTTP API answers 503 (507 for `out-of-memory`).
+ */
 export class BackendUnavailableError extends JobqError {
   override readonly name = 'BackendUnavailableError'
-  constructor(options?: { cause?: unknown }) {
-    super('the job store (Redis) is unreachable', options)
+  /** Seconds to wait before retrying. */
+  readonly retryAfterSeconds: number
+  constructor(
+    readonly failure: BackendFailure = 'unreachable',
+    options?: { cause?: unknown },
+  ) {
+    super(backendMessage(failure, options?.cause), options)
+    this.retryAfterSeconds = RETRY_AFTER_SECONDS[failure]
   }
+}
+
+/** The message: what it means, then Redis's own first line (never a password: Redis has none in it). */
+function backendMessage(failure: BackendFailure, cause: unknown): string {
+  const said = cause instanceof Error ? cause.message.split('\n')[0]!.slice(0, 200) : ''
+  return said ? `${FAILURE_TEXT[failure]} (redis: ${said})` : FAILURE_TEXT[failure]
+}
+
+/**
+ * Redis's refusals by the error code that starts its reply. A refusal inside a Lua script (every
+ * BullMQ write) keeps the code first and appends "script: <sha>, on @user_script:<line>", except
+ * an ACL refusal, which a script reports as "ERR The user executing the script can't run ...".
+ * @see https://redis.io/docs/latest/develop/reference/protocol-spec/#simple-errors
+ */
+const REFUSALS: [RegExp, BackendFailure][] = [
+  [/^OOM\b/, 'out-of-memory'],
+  [/^READONLY\b/, 'read-only'],
+  [/^LOADING\b/, 'loading'],
+  [/^MASTERDOWN\b/, 'master-down'],
+  [/^BUSY\b/, 'busy'],
+  [/^(NOAUTH|WRONGPASS)\b|^ERR (AUTH|invalid password)/, 'auth'],
+  [/^NOPERM\b|^ERR The user executing the script can't run/, 'permission'],
+  // No connection (ioredis's own messages) or a cluster without a slot owner for now.
+  [
+    /Connection is closed|Stream isn't writeable|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|max retries|^CLUSTERDOWN\b|^TRYAGAIN\b/i,
+    'unreachable',
+  ],
+]
+
+/**
+ * Maps an error from Redis (ioredis, or BullMQ around it) to a {@link BackendUnavailableError},
+ * or `undefined` when it is no refusal of Redis (a bug, a WRONGTYPE, a script's own error).
+ * The one mapping the producer, the CLI and the dashboard share.
+ */
+export function toBackendError(err: unknown): BackendUnavailableError | undefined {
+  if (err instanceof BackendUnavailableError) return err
+  const raw = err instanceof Error ? err.message : typeof err === 'string' ? err : ''
+  // ioredis reports a refusal of its connect-time check as "Ready check failed: NOAUTH …".
+  const message = raw.replace(/^Ready check failed: /, '')
+  const failure = REFUSALS.find(([pattern]) => pattern.test(message))?.[1]
+  return failure && new BackendUnavailableError(failure, { cause: err })
 }
 
 /**

@@ -1,4 +1,6 @@
 import { Job, WaitingChildrenError, type Queue } from 'bullmq'
+import { resolveResult } from './big-result.js'
+import type { Redis } from './connection.js'
 import type { ChildJob, ChildOutcome } from './define-job.js'
 import { PermanentJobError } from './errors.js'
 import { toBullOptions } from './job-options.js'
@@ -7,6 +9,8 @@ import { toIssues } from './validation.js'
 
 /** What a fan-out needs from its worker. */
 export interface FanOutDeps {
+  /** The worker's connection, to read children's results stored aside (big-result.ts). */
+  connection: Redis
   registry: AnyRegistry
   /** The BullMQ queue of a registry queue, to add children to. */
   queueOf(name: string): Queue
@@ -41,8 +45,10 @@ export function createFanOut(job: Job, token: string | undefined, deps: FanOutDe
       job.getIgnoredChildrenFailures(),
     ])
     const outcomes = new Map<number, ChildOutcome>()
-    for (const [key, result] of Object.entries(values)) {
+    for (const [key, value] of Object.entries(values)) {
       const index = indexOf(key)
+      // The key is the child's job key: a big result stored aside is read back from its hash.
+      const result = await resolveResult(deps.connection, key, value)
       if (index !== undefined) outcomes.set(index, { index, state: 'completed', result })
     }
     for (const [key, reason] of Object.entries(failures)) {

@@ -61,10 +61,16 @@ export type {
 export { listSchedules, SCHEDULER_ID_PREFIX, schedulerIdOf, syncSchedules } from './schedules.js'
 export type { ScheduleView } from './schedules.js'
 export { JOBQ_VERSION } from './version.js'
+export { nextRuns } from './cron.js'
+export { isResultMarker, RESULT_INLINE_MAX_CHARS } from './big-result.js'
+export type { StoredResultMarker } from './big-result.js'
+export { PREVIEW_MAX_CHARS, previewOf, previewJobView } from './preview.js'
+export type { CronSchedule } from './cron.js'
 export { createLogger } from './logger.js'
 export type { Logger, LoggerOptions } from './logger.js'
 export {
   BackendUnavailableError,
+  toBackendError,
   CANCELLED_REASON,
   ConfigError,
   JobConflictError,

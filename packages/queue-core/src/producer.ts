@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { Job, Queue } from 'bullmq'
+import { backendOf, probeWrite } from './backend.js'
+import { addAllOrNone } from './bulk-add.js'
+import { isResultMarker, resolveResult } from './big-result.js'
+import { previewJobView } from './preview.js'
 import type { Redis } from './connection.js'
 import { enqueueOptionsSchema, type EnqueueOptions } from './enqueue-options.js'
 import {
@@ -145,6 +149,16 @@ export interface Producer {
   stats(): Promise<QueueStats[]>
   /** True when Redis answers within `timeoutMs`. */
   ping(timeoutMs?: number): Promise<boolean>
+  /**
+   * Whether Redis takes writes now (one short-lived key written, see {@link probeWrite}):
+   * `undefined` when it does, else the error an enqueue would meet.
+   */
+  probeWrite(timeoutMs?: number): Promise<BackendUnavailableError | undefined>
+  /**
+   * The typed error for a Redis call that failed outside the producer (the dashboard's), or
+   * `undefined` when the error is no failure of Redis.
+   */
+  explainBackendError(err: unknown): BackendUnavailableError | undefined
   close(): Promise<void>
 }
 
@@ -181,18 +195,9 @@ export function createProducer({
     return queue
   }
 
-  /** Turns a failed Redis call into a 503-able error; other errors pass through. */
-  const guard = async <T>(call: () => Promise<T>): Promise<T> => {
-    if (connection.status !== 'ready') throw new BackendUnavailableError()
-    try {
-      return await call()
-    } catch (err) {
-      if (connection.status !== 'ready' || isConnectionError(err)) {
-        throw new BackendUnavailableError({ cause: err })
-      }
-      throw err
-    }
-  }
+  /** Turns a failed or refused Redis call into a 503-able error; other errors pass through. */
+  const backend = backendOf(connection)
+  const guard = backend.guard
 
   /** The job with this id and its public state, whichever queue holds it. */
   const findJob = async (id: string): Promise<{ job: Job; state: JobState }> => {
@@ -260,8 +265,8 @@ export function createProducer({
         data,
         opts: toBullOptions(definition, options, options.jobId ?? randomUUID(), retention),
       }))
-      // addBulk runs as one MULTI: every job is added, or (on error) none.
-      await guard(() => queueOf(definition.queue).addBulk(jobs))
+      // Every job is added, or (on error) none: see addAllOrNone.
+      await guard(() => addAllOrNone(queueOf(definition.queue), connection, jobs))
       return jobs.map((job) => job.opts.jobId!)
     },
 
@@ -279,8 +284,12 @@ export function createProducer({
 
     async getJob(id) {
       const { job, state } = await findJob(id)
-      const history = await guard(() => readHistory(connection, job.queueQualifiedName + ':' + id))
-      return toJobView(job, state, history)
+      const key = queueOf(job.queueName).toKey(id)
+      const history = await guard(() => readHistory(connection, key))
+      const view = toJobView(job, state, history)
+      // A big result is stored aside (big-result.ts): read it back for the whole job.
+      if (!isResultMarker(view.result)) return view
+      return { ...view, result: await guard(() => resolveResult(connection, key, view.result)) }
     },
 
     async cancel(id) {
@@ -325,7 +334,8 @@ export function createProducer({
       const jobs = await guard(() =>
         queue.getJobs(BULLMQ_TYPES[state], offset, offset + limit - 1, false),
       )
-      return jobs.filter(Boolean).map((job) => toJobView(job, state))
+      // Previews, never whole payloads: a page of 3 MB jobs must not send 60 MB (preview.ts).
+      return jobs.filter(Boolean).map((job) => previewJobView(toJobView(job, state)))
     },
 
     queue: queueOf,
@@ -364,6 +374,9 @@ export function createProducer({
       )
       return Promise.race([pong, timeout])
     },
+
+    probeWrite: (timeoutMs) => probeWrite(connection, guard, prefix, timeoutMs),
+    explainBackendError: (err) => backend.explain(err),
 
     async close() {
       await events?.close()
@@ -405,11 +418,4 @@ function validate(
     throw new JobValidationError(`invalid input for job "${definition.name}"`, issues)
   }
   return valid
-}
-
-function isConnectionError(err: unknown): boolean {
-  const message = err instanceof Error ? err.message : ''
-  return /Connection is closed|Stream isn't writeable|ECONNREFUSED|ETIMEDOUT|max retries/i.test(
-    message,
-  )
 }

@@ -9,8 +9,10 @@ export interface QueueSummary {
   paused: boolean
   counts: Record<JobState, number>
   /**
-   * Jobs that could run now: waiting + prioritized + delayed whose time has come. What an
-   * autoscaler should read; the wait list alone misses prioritized jobs.
+   * Jobs that could run now: waiting + prioritized + delayed whose time has come; 0 while the
+   * queue is paused (no worker may take them, so an autoscaler must not add workers for them;
+   * `counts` and `paused` still show them). What an autoscaler should read; the wait list alone
+   * misses prioritized jobs.
    */
   backlog: number
   /** Live worker processes that serve this queue. */
@@ -37,7 +39,8 @@ export async function summarizeQueue(
       BULLMQ_TYPES[state].reduce((sum, type) => sum + (raw[type] ?? 0), 0),
     ]),
   ) as Record<JobState, number>
-  return { name: queue.name, paused, counts, backlog: counts.waiting + Number(dueDelayed) }
+  const backlog = paused ? 0 : counts.waiting + Number(dueDelayed)
+  return { name: queue.name, paused, counts, backlog }
 }
 
 /**

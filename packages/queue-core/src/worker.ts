@@ -17,6 +17,7 @@ import { registerWorker, type WorkerRecord } from './records.js'
 import type { AnyRegistry } from './registry.js'
 import { RunAbort } from './run-abort.js'
 import { CANCEL_SIGNAL_REASON, runJob, SHUTDOWN_SIGNAL_REASON } from './run-job.js'
+import { storeBigResult } from './big-result.js'
 import { syncSchedules } from './schedules.js'
 import { TolerantJob, unreadableReason } from './tolerant-job.js'
 
@@ -150,6 +151,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     // The runs in progress here, by job id: cancels and shutdowns abort them.
     const runs = new Map<string, RunAbort>()
     const deps: ProcessDeps = {
+      connection,
       handlers,
       runs,
       shutdown: shutdown.signal,
@@ -293,6 +295,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
 }
 
 interface ProcessDeps {
+  connection: Redis
   handlers: Map<string, ReadyHandler>
   runs: Map<string, RunAbort>
   shutdown: AbortSignal
@@ -319,7 +322,8 @@ async function processJob(
   const id = job.id ?? ''
   deps.runs.set(id, abort)
   try {
-    return await runJob(job, handler, abort, deps.logger, createFanOut(job, token, deps))
+    const result = await runJob(job, handler, abort, deps.logger, createFanOut(job, token, deps))
+    return await storeBigResult(deps.connection, deps.queueOf(job.queueName), job, result)
   } catch (err) {
     if (deps.shutdown.aborted) {
       // Cut off by shutdown: hand the job back untouched so another worker runs it.

@@ -91,7 +91,13 @@ export const QueueSummary = z
     name: z.string(),
     paused: z.boolean(),
     counts: z.record(JobState, z.number().int()),
-    backlog: z.number().int().describe('waiting + prioritized + delayed whose time has come'),
+    backlog: z
+      .number()
+      .int()
+      .describe(
+        'jobs that could run now: waiting + prioritized + delayed whose time has come; ' +
+          '0 while the queue is paused (its jobs still show in `counts`)',
+      ),
     workers: z.number().int().describe('live worker processes serving this queue'),
   })
   .meta({ id: 'QueueSummary' })
@@ -106,7 +112,16 @@ export const QueueParam = z.object({ queue: z.string().meta({ example: 'default'
 export const commonErrors = {
   400: problemResponse('the request is invalid; `errors` names each issue'),
   401: problemResponse('missing or wrong bearer token (when JOBQ_API_TOKENS is set)'),
-  503: problemResponse('Redis is unreachable; retry after `Retry-After` seconds'),
+  503: problemResponse(
+    'Redis is unreachable or refuses the command (read-only replica, loading, replica without ' +
+      'its primary, busy script, credentials or ACL): `type` is `/problems/backend-unavailable`, ' +
+      '`detail` names the cause; retry after `Retry-After` seconds',
+  ),
+  507: problemResponse(
+    'Redis is full (maxmemory reached with `noeviction`) and refuses writes: ' +
+      '`/problems/backend-out-of-memory`; reads still work. Retry after `Retry-After` seconds, ' +
+      'once retention or `POST /v1/queues/{queue}/empty` has freed memory',
+  ),
 }
 
 export function problemResponse(description: string) {

@@ -1,13 +1,22 @@
 import { Hono } from 'hono'
 import type { Producer } from '@jobq/queue-core'
 
-/** Liveness (the process answers) and readiness (Redis answers too); both stay unauthenticated. */
+/**
+ * Liveness (the process answers) and readiness (Redis takes writes: a short-lived key is
+ * written, see `Producer.probeWrite`); both stay unauthenticated. A Redis that answers but refuses
+ * writes (full, read-only, loading, busy, credentials) makes the producer not ready, so a load
+ * balancer stops sending it enqueues it could not take.
+ */
 export function healthRoutes(producer: Producer) {
   return new Hono()
     .get('/healthz', (c) => c.json({ status: 'ok' }))
-    .get('/readyz', async (c) =>
-      (await producer.ping())
-        ? c.json({ status: 'ready' })
-        : c.json({ status: 'unavailable', detail: 'redis does not answer' }, 503),
-    )
+    .get('/readyz', async (c) => {
+      const refused = await producer.probeWrite()
+      if (!refused) return c.json({ status: 'ready' })
+      c.header('Retry-After', String(refused.retryAfterSeconds))
+      return c.json(
+        { status: 'unavailable', reason: refused.failure, detail: refused.message },
+        503,
+      )
+    })
 }

@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { streamSSE } from 'hono/streaming'
-import type { JobEvent, JobView, Producer } from '@jobq/queue-core'
+import { isResultMarker, type JobEvent, type JobView, type Producer } from '@jobq/queue-core'
 
 const KEEPALIVE_MS = 15_000
 
@@ -43,6 +43,11 @@ export async function streamJobEvents(c: Context, producer: Producer, id: string
               await send('retrying', { reason: event.reason, attemptsMade: job.attemptsMade })
               continue
             }
+          }
+          // A big result travels as a marker (big-result.ts): send the whole one.
+          if (event.type === 'completed' && isResultMarker(event.result)) {
+            await send(event.type, { ...event, result: (await producer.getJob(id)).result })
+            return
           }
           await send(event.type, event)
           if (event.type !== 'progress') return

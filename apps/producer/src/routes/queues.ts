@@ -63,6 +63,11 @@ export function queueRoutes(docs: ApiDocs, producer: Producer): Hono {
       path: '/v1/queues/{queue}/jobs',
       tags: ['queues'],
       summary: 'A queue’s jobs in one state, newest first (state=active: what runs now)',
+      description:
+        'Lists carry previews, never whole payloads: a `data` or `result` whose JSON is longer ' +
+        'than 1,024 characters is answered as a string of its first 1,024 characters followed by ' +
+        '`… [jobq preview: 1024 of N characters; GET /v1/jobs/<id> for the whole job]`. ' +
+        '`GET /v1/jobs/{id}` answers the whole job.',
       request: { params: QueueParam, query: ListQuery },
       responses: {
         200: jsonResponse(

@@ -60,6 +60,11 @@ export function workerRoutes(docs: ApiDocs, producer: Producer): Hono {
       path: '/v1/schedules',
       tags: ['workers'],
       summary: 'The job schedules (cron) of every queue, soonest next run first',
+      description:
+        'A pattern runs in its `tz` (`UTC` never shifts). Daylight saving time: on a ' +
+        'spring-forward day a time that does not exist runs an hour later (02:30 → 03:30); on ' +
+        'a fall-back day a time that occurs twice runs once, at the first; a sub-hourly pattern ' +
+        'runs through the repeated hour in real time.',
       responses: {
         200: jsonResponse('the schedules', z.object({ schedules: z.array(Schedule) })),
         ...commonErrors,

@@ -1,0 +1,45 @@
+import type { JobsOptions, Queue } from 'bullmq'
+import type { Redis } from './connection.js'
+
+/** One job of {@link addAllOrNone}; its `opts.jobId` must be set (jobq always chooses it). */
+export interface BulkJob {
+  name: string
+  data: unknown
+  opts: JobsOptions
+}
+
+/**
+ * `queue.addBulk`, all or nothing. BullMQ 6.7 sends a bulk as a pipeline of one script per job,
+ * not a transaction: when Redis refuses part-way (it fills up, a failover makes it read-only),
+ * the jobs before the refusal stay. Each job of the bulk carries one timestamp; on a failure the
+ * jobs with it (this bulk's, never an older job answered for the same `jobId`) are removed again,
+ * and the error is thrown. Removing is allowed even by a full Redis. A job a worker has already
+ * started stays (it is locked) and runs; that is the only exception.
+ */
+export async function addAllOrNone(
+  queue: Queue,
+  connection: Redis,
+  jobs: readonly BulkJob[],
+): Promise<void> {
+  const timestamp = Date.now()
+  const stamped = jobs.map((job) => ({ ...job, opts: { ...job.opts, timestamp } }))
+  try {
+    await queue.addBulk(stamped)
+  } catch (err) {
+    await removeAdded(queue, connection, stamped, timestamp).catch(() => undefined)
+    throw err
+  }
+}
+
+async function removeAdded(
+  queue: Queue,
+  connection: Redis,
+  jobs: readonly BulkJob[],
+  timestamp: number,
+) {
+  const pipeline = connection.pipeline()
+  for (const job of jobs) pipeline.hget(queue.toKey(job.opts.jobId ?? ''), 'timestamp')
+  const stored = (await pipeline.exec()) ?? []
+  const added = jobs.filter((_, i) => stored[i]?.[1] === String(timestamp))
+  await Promise.allSettled(added.map((job) => queue.remove(job.opts.jobId ?? '')))
+}
