@@ -1,9 +1,10 @@
 import { hostname } from 'node:os'
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { type Job, Queue, Worker, WaitingError } from 'bullmq'
+import { type Job, Queue, type Span, Worker, WaitingError } from 'bullmq'
 import { listenForCancels } from './cancel.js'
 import type { Redis } from './connection.js'
+import { STACK_TRACE_LIMIT, toJobError } from './failure-reason.js'
 import { FleetStatsRecorder } from './fleet-stats.js'
 import { PermanentJobError, UnknownQueueError } from './errors.js'
 import { RETENTION, type Retention } from './job-options.js'
@@ -14,13 +15,31 @@ import { registerWorker, type WorkerRecord } from './records.js'
 import type { AnyRegistry } from './registry.js'
 import { RunAbort } from './run-abort.js'
 import { CANCEL_SIGNAL_REASON, runJob, SHUTDOWN_SIGNAL_REASON } from './run-job.js'
+import { sandboxProcessorUrl } from './sandbox-processor.js'
 import { syncSchedules } from './schedules.js'
 import { TolerantJob, unreadableReason } from './tolerant-job.js'
 
-/** BullMQ's worker, reading jobs whose stored data is not JSON instead of stranding them. */
+/**
+ * BullMQ's worker, reading jobs whose stored data is not JSON instead of stranding them, and
+ * storing whatever an attempt threw as a bounded, readable reason (see `failure-reason.ts`).
+ */
 class JobqWorker extends Worker {
   protected override get Job(): typeof Job {
     return TolerantJob as typeof Job
+  }
+
+  // Every failed attempt passes here, in process and sandboxed: BullMQ reads `err.message` at
+  // once (a thrown `null` would crash it and strand the job) and stores message and stack whole.
+  protected override handleFailed(
+    err: Error,
+    job: Job,
+    token: string,
+    next?: () => boolean,
+    span?: Span,
+  ) {
+    // Keep the last few attempts' traces, whoever enqueued the job (see STACK_TRACE_LIMIT).
+    job.opts.stackTraceLimit ??= STACK_TRACE_LIMIT
+    return super.handleFailed(toJobError(err), job, token, next, span)
   }
 }
 
@@ -37,9 +56,10 @@ export interface WorkerOptions {
   concurrency?: number
   logger: Logger
   /**
-   * The module a sandboxed queue's child processes run: it must default-export
-   * `createSandboxProcessor(registry)` for the same registry. Required when a served queue has
-   * `sandbox: true`.
+   * The module a sandboxed queue's child processes run (a path or a file URL): it must
+   * default-export `await createSandboxProcessor(registry, { moduleUrl: import.meta.url })` for
+   * the same registry. Each queue's children import it with `?queue=<name>` added. Required when
+   * a served queue has `sandbox: true`.
    */
   sandboxProcessor?: string | URL
   /** How often the worker record is refreshed. @defaultValue 5000 */
@@ -71,6 +91,13 @@ export interface JobFinishedEvent {
   durationMs: number
 }
 
+/**
+ * How long {@link RunningWorker.close} waits, after the grace period, for active jobs to be handed
+ * back and the worker's record removed. Both are a few Redis round trips (milliseconds); 2 s
+ * leaves room for a loaded Redis while keeping a stop that Redis cannot confirm short.
+ */
+export const HAND_BACK_MS = 2_000
+
 /** A worker process's view of itself once it takes jobs. */
 export interface RunningWorker {
   /** Unique per process start; jobs record it as `workerId`, and so does its worker record. */
@@ -82,9 +109,13 @@ export interface RunningWorker {
   ping(timeoutMs?: number): Promise<boolean>
   /**
    * Stops taking jobs and waits up to `graceMs` for active ones. Jobs still running then are
-   * aborted and handed back to their queue (not failed), so another worker runs them.
+   * aborted and handed back to their queue (not failed), so another worker runs them. Resolves
+   * within `graceMs + handBackMs` whatever Redis does: `drained` says the active jobs finished in
+   * the grace period, `clean` that everything (hand-back, record removal) was done in time; when
+   * it was not (Redis unreachable), a job not handed back stays locked until the stalled check
+   * of a live worker returns it to its queue.
    */
-  close(graceMs?: number): Promise<{ drained: boolean }>
+  close(graceMs?: number, handBackMs?: number): Promise<{ drained: boolean; clean: boolean }>
 }
 
 /**
@@ -148,7 +179,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       const worker = new JobqWorker(
         queue,
         definition?.sandbox
-          ? options.sandboxProcessor!
+          ? sandboxProcessorUrl(options.sandboxProcessor!, queue)
           : // Two parameters: BullMQ then makes no AbortController per job (a RunAbort does).
             (job: Job, token?: string) => processJob(job, token, deps),
         {
@@ -214,8 +245,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         )
         return Promise.race([pong, sleep(timeoutMs, false, { ref: false })])
       },
-      async close(graceMs = 30_000) {
-        void record.setState('stopping')
+      async close(graceMs = 30_000, handBackMs = HAND_BACK_MS) {
+        void record.setState('stopping').catch(() => undefined)
         const closing = Promise.all(workers.map((worker) => worker.close()))
         const drained = await Promise.race([
           closing.then(() => true),
@@ -227,14 +258,26 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
           for (const run of runs.values()) run.abort(SHUTDOWN_SIGNAL_REASON)
           // Sandboxed jobs learn it through their signal; the child hands its job back.
           for (const worker of workers) worker.cancelAllJobs(SHUTDOWN_SIGNAL_REASON)
-          await closing
         }
-        await unsubscribe()
-        subscriber.disconnect()
-        await fleetStats.close()
-        await Promise.all([...queueHandles.values()].map((queue) => queue.close()))
-        await record.remove().catch(() => undefined)
-        return { drained }
+        // Every step below waits on Redis; bounded, so a Redis that does not answer cannot keep
+        // the process alive (it used to, for good, retrying every few seconds).
+        const clean = await Promise.race([
+          (async () => {
+            await closing
+            await unsubscribe()
+            subscriber.disconnect()
+            await fleetStats.close()
+            await Promise.all([...queueHandles.values()].map((queue) => queue.close()))
+            await record.remove()
+            return true
+          })().catch(() => false),
+          sleep(handBackMs, false, { ref: false }),
+        ])
+        if (!clean) {
+          subscriber.disconnect()
+          logger.warn({ handBackMs }, 'stop not confirmed by Redis: unfinished jobs stay locked')
+        }
+        return { drained, clean }
       },
     }
   } catch (err) {
