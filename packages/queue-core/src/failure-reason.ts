@@ -157,7 +157,7 @@ function json(value: object): string {
           seen.add(v)
         }
         return v
-      }) ?? String(value)
+      }) ?? '(no JSON form)'
     )
   } catch {
     // A toJSON (or getter) that throws: name the keys, which is what a person looks for first.

@@ -69,10 +69,10 @@ export async function createSandboxProcessor(
   // BullMQ 6.7's Child drops its own 'close' listener when the child exits, so a child that exits
   // while it starts leaves the job waiting for it pending for good: turn an exit while loading
   // into a load error, which BullMQ handles.
-  const exit = process.exit
-  process.exit = ((code?: number | string | null) => {
+  const exit = process.exit.bind(process)
+  process.exit = (code?: number | string | null) => {
     throw new Error(`process.exit(${code ?? ''}) called while loading the handlers`)
-  }) as typeof process.exit
+  }
   try {
     handlers = await loadHandlers(queues.flatMap((name) => registry.jobsOf(name)))
   } catch (err) {
