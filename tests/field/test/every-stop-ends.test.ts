@@ -149,6 +149,14 @@ describe('6. every stop ends', () => {
     expect(proc.output()).not.toMatch(/worker taking jobs/)
   })
 
+  it('during a setup() that finishes soon: the started worker is stopped cleanly, exit 0', async () => {
+    const proc = worker(['slow'], { FIELD_SETUP_MS: '500' })
+    await proc.waitFor(/field setup started/)
+    const { code } = await stopWithin(proc, 'SIGTERM', MARGIN_MS)
+    expect(code).toBe(CLEAN)
+    expect(proc.output()).toMatch(/worker stopped/)
+  })
+
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`connected and idle, ${signal}: exit 0 without waiting for the grace period`, async () => {
       // A long grace: an idle worker has nothing to wait for, so it must not use it.
