@@ -6,7 +6,16 @@ Runs the jobs of the given queues (default: JOBQ_QUEUES, else every queue).
   --concurrency N   jobs at once per queue (env JOBQ_CONCURRENCY; default: the queue's own)
   --processes N     keep N worker processes alive, restarting any that dies (env JOBQ_PROCESSES)
   --grace-ms MS     on SIGTERM, wait this long for active jobs (env JOBQ_GRACE_MS; default 30000)
-  -h, --help        show this help`
+  -h, --help        show this help
+
+SIGTERM or SIGINT stops it: no new jobs, active ones get the grace period, then go back to their
+queue. The process ends within the grace period plus 3 s, whatever Redis does. Exit codes:
+  0  stopped cleanly: every job it took finished or went back to its queue
+  1  could not start (configuration, registry, a setup() that threw)
+  2  usage error
+  3  stopped, but not cleanly: Redis did not confirm in time (unreachable), the stop came while
+     it was starting, or a pool process had to be killed; unfinished jobs return to their queue
+     through the stalled check once their lock expires`
 
 /** What the command line asks for; `undefined` means "not given, use the environment". */
 export interface WorkerArgs {

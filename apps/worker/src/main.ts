@@ -42,6 +42,7 @@ if (processes > 1) {
     envOf: (index) =>
       childEnv({ JOBQ_PROCESSES: '1', ...(port && { WORKER_HTTP_PORT: String(port + index) }) }),
     logger: createLogger({ level: env.LOG_LEVEL, name: 'worker-pool' }),
+    graceMs: args.graceMs ?? env.JOBQ_GRACE_MS,
   })
   process.exit(code)
 } else {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import type { Logger } from '@jobq/queue-core'
+import { EXIT, STOP_MARGIN_MS } from './exit-codes.js'
 
 /** Options of {@link runPool}. */
 export interface PoolOptions {
@@ -16,6 +17,12 @@ export interface PoolOptions {
   maxRestartDelayMs?: number
   /** Stops the pool like SIGTERM does; given, the pool does not listen to process signals. */
   stopSignal?: AbortSignal
+  /**
+   * The grace period each process was given: after a stop, a process still alive once it and
+   * the processes' own margin (`STOP_MARGIN_MS`) have passed, plus 1 s, is killed (SIGKILL), so
+   * the pool too ends in bounded time. @defaultValue 30000
+   */
+  graceMs?: number
 }
 
 /** A process that lived this long died of something else than a crash loop: restart it at once. */
@@ -24,9 +31,10 @@ const HEALTHY_AFTER_MS = 10_000
 /**
  * Keeps `processes` worker processes alive: a process that dies is started again, after a delay
  * that doubles while processes keep dying young (a crash loop must not spin the CPU or flood the
- * logs). SIGTERM and SIGINT are passed on to every process; resolves with 0 once all have exited
- * cleanly after such a signal (1 if any did not). Each process runs its own setup() and takes
- * jobs on its own, so a crash costs one process's jobs, which BullMQ's stalled check returns.
+ * logs). SIGTERM and SIGINT are passed on to every process; resolves with `EXIT.clean` once all
+ * have exited cleanly after such a signal, `EXIT.forced` if any did not (or had to be killed
+ * because it outlived its own stop deadline). Each process runs its own setup() and takes jobs on
+ * its own, so a crash costs one process's jobs, which BullMQ's stalled check returns.
  */
 export function runPool(options: PoolOptions): Promise<number> {
   const { logger } = options
@@ -56,7 +64,7 @@ export function runPool(options: PoolOptions): Promise<number> {
         if (stopping) {
           if (code !== 0) failedStop = true
           logger.info({ index, pid: child.pid, code, signal }, 'worker process stopped')
-          if (children.size === 0) resolve(failedStop ? 1 : 0)
+          if (children.size === 0) resolve(failedStop ? EXIT.forced : EXIT.clean)
           return
         }
         const quick = Date.now() - startedAt < HEALTHY_AFTER_MS
@@ -81,10 +89,20 @@ export function runPool(options: PoolOptions): Promise<number> {
       logger.info({ signal, processes: children.size }, 'pool stopping: passing the signal on')
       for (const timer of timers) clearTimeout(timer)
       timers.clear()
-      if (children.size === 0) resolve(0)
+      if (children.size === 0) resolve(EXIT.clean)
       // SIGTERM to each even on Ctrl-C: the terminal already sent SIGINT to the whole group, and
       // a second SIGINT-driven stop in the child is harmless (stop is idempotent there).
       for (const child of children.values()) child.kill('SIGTERM')
+      // Each process ends itself by its own deadline; one that does not (frozen, or stopped
+      // before it listened for signals) is killed, its jobs left to the stalled check.
+      const killAt = (options.graceMs ?? 30_000) + STOP_MARGIN_MS + 1_000
+      setTimeout(() => {
+        for (const [index, child] of children) {
+          logger.error({ index, pid: child.pid }, 'worker process did not stop in time: killing it')
+          failedStop = true
+          child.kill('SIGKILL')
+        }
+      }, killAt).unref()
     }
     if (options.stopSignal) {
       options.stopSignal.addEventListener('abort', () => stop('SIGTERM'), { once: true })

@@ -12,14 +12,16 @@ import {
 import type { WorkerArgs } from './args.js'
 import type { WorkerEnv } from './env.js'
 import { createHealthApp, listenHealth } from './health-server.js'
+import { EXIT } from './exit-codes.js'
 import { createMetrics } from './metrics.js'
+import { listenForStop } from './stop.js'
 
 // Built, this file sits beside dist/sandbox-processor.js; under tsx (dev) beside the .ts source.
 const sandboxProcessor = fileURLToPath(
   new URL(`./sandbox-processor${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
 )
 
-/** Runs one worker process until SIGTERM/SIGINT; exits the process (0 after a clean stop). */
+/** Runs one worker process until SIGTERM/SIGINT; exits the process with an {@link EXIT} code. */
 export async function runWorker(args: WorkerArgs, env: WorkerEnv, registry: AnyRegistry) {
   const logger = createLogger({ level: env.LOG_LEVEL, name: 'worker' })
   const redis = createRedis({
@@ -31,34 +33,24 @@ export async function runWorker(args: WorkerArgs, env: WorkerEnv, registry: AnyR
   const graceMs = args.graceMs ?? env.JOBQ_GRACE_MS
   const metrics = createMetrics()
   let worker: RunningWorker | undefined
-  let stopping: Promise<void> | undefined
+
+  const stop = listenForStop({
+    logger,
+    graceMs,
+    exit: (code) => {
+      redis.disconnect()
+      process.exit(code)
+    },
+  })
 
   if (env.WORKER_HTTP_PORT) {
     const app = createHealthApp(
-      { ready: async () => !!worker && !stopping && (await worker.ping()) },
+      { ready: async () => !!worker && !stop.requested && (await worker.ping()) },
       metrics,
     )
     await listenHealth(app, env.WORKER_HTTP_PORT, env.WORKER_HTTP_HOST)
     logger.info({ port: env.WORKER_HTTP_PORT }, 'health server listening')
   }
-
-  // Signals that arrive while setup() still runs must not be lost: remember and act once started.
-  let stopRequested: string | undefined
-  const stop = (signal: string) => {
-    stopping ??= (async () => {
-      logger.info({ signal, graceMs }, 'worker stopping: no new jobs, finishing active ones')
-      const { drained } = await worker!.close(graceMs)
-      logger.info({ drained }, 'worker stopped')
-      redis.disconnect()
-      process.exit(0)
-    })()
-  }
-  const onSignal = (signal: string) => {
-    stopRequested ??= signal
-    if (worker) stop(signal)
-  }
-  process.on('SIGTERM', onSignal)
-  process.on('SIGINT', onSignal)
 
   try {
     worker = await startWorker({
@@ -78,10 +70,10 @@ export async function runWorker(args: WorkerArgs, env: WorkerEnv, registry: AnyR
   } catch (err) {
     if (err instanceof UnknownQueueError) {
       console.error(`jobq worker: ${err.message}`)
-      process.exit(2)
+      process.exit(EXIT.usage)
     }
     logger.fatal({ err }, 'worker failed to start')
-    process.exit(1)
+    process.exit(EXIT.startFailed)
   }
-  if (stopRequested) stop(stopRequested)
+  await stop.started(worker)
 }

@@ -47,10 +47,16 @@ export { DURATION_BUCKETS_MS } from './fleet-stats.js'
 export type { DurationHistogram } from './fleet-stats.js'
 export type { QueueSummary } from './queue-admin.js'
 export { cancelChannel, listenForCancels, requestCancel } from './cancel.js'
-export { startWorker } from './worker.js'
+export { HAND_BACK_MS, startWorker } from './worker.js'
 export type { JobFinishedEvent, RunningWorker, WorkerOptions } from './worker.js'
-export { createSandboxProcessor } from './sandbox-processor.js'
-export type { SandboxJob } from './sandbox-processor.js'
+export { createSandboxProcessor, sandboxProcessorUrl } from './sandbox-processor.js'
+export type { SandboxJob, SandboxProcessor, SandboxProcessorOptions } from './sandbox-processor.js'
+export {
+  MAX_FAILURE_REASON_BYTES,
+  STACK_TRACE_LIMIT,
+  toFailureReason,
+  toJobError,
+} from './failure-reason.js'
 export { listWorkers, registerWorker, workerKey, workersKey } from './records.js'
 export type {
   WorkerRecord,

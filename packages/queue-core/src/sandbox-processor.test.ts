@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { fixtureRegistry } from '../test/fixtures/registry.js'
 import { createLogger } from './logger.js'
-import { createSandboxProcessor, type SandboxJob } from './sandbox-processor.js'
+import {
+  createSandboxProcessor,
+  sandboxProcessorUrl,
+  type SandboxJob,
+} from './sandbox-processor.js'
 
-const processor = createSandboxProcessor(fixtureRegistry, {
+const processor = await createSandboxProcessor(fixtureRegistry, {
+  moduleUrl: sandboxProcessorUrl('/srv/processor.js', 'fixtures').href,
   logger: createLogger({ level: 'silent' }),
 })
 
@@ -34,5 +39,16 @@ describe('sandboxed attempts', () => {
       message:
         'all 2 attempt(s) used: started 2 time(s), interrupted 1 time(s) (crash, lost lock or shutdown); last error: boom',
     })
+  })
+})
+
+describe('sandboxProcessorUrl', () => {
+  it('names the queue on the processor file URL, from a path or a URL', () => {
+    expect(sandboxProcessorUrl('/srv/my app/processor.js', 'big_file').href).toBe(
+      'file:///srv/my%20app/processor.js?queue=big_file',
+    )
+    const url = new URL('file:///srv/processor.js')
+    expect(sandboxProcessorUrl(url, 'default').href).toBe('file:///srv/processor.js?queue=default')
+    expect(url.search).toBe('') // the caller's URL is left alone
   })
 })

@@ -180,7 +180,7 @@ describe('worker', () => {
     const worker = await start()
     const { id } = await producer.enqueue('test.hang', {})
     await waiter.active('fixtures', id)
-    expect(await worker.close(200)).toEqual({ drained: false })
+    expect(await worker.close(200)).toEqual({ drained: false, clean: true })
     const job = await producer.getJob(id)
     expect(job).toMatchObject({ state: 'waiting', attemptsMade: 0, failedReason: null })
   })

@@ -1,11 +1,12 @@
 import { hostname } from 'node:os'
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { type Job, Queue, Worker, WaitingError } from 'bullmq'
+import { type Job, Queue, type Span, Worker, WaitingError } from 'bullmq'
 import { attemptsUsedUp } from './attempt-budget.js'
 import { AttemptHistoryWriter } from './attempt-history.js'
 import { listenForCancels } from './cancel.js'
 import type { Redis } from './connection.js'
+import { STACK_TRACE_LIMIT, toJobError } from './failure-reason.js'
 import { FleetStatsRecorder } from './fleet-stats.js'
 import { PermanentJobError, UnknownQueueError } from './errors.js'
 import { RETENTION, type Retention } from './job-options.js'
@@ -18,6 +19,7 @@ import type { AnyRegistry } from './registry.js'
 import { RunAbort } from './run-abort.js'
 import { CANCEL_SIGNAL_REASON, runJob, SHUTDOWN_SIGNAL_REASON } from './run-job.js'
 import { storeBigResult } from './big-result.js'
+import { sandboxProcessorUrl } from './sandbox-processor.js'
 import { syncSchedules } from './schedules.js'
 import { TolerantJob, unreadableReason } from './tolerant-job.js'
 
@@ -27,10 +29,27 @@ const BULLMQ_LOCK_MS = 30_000
 /** `maxStalledCount` for BullMQ: no stall limit of its own (jobq's attempt budget applies). */
 const UNLIMITED_STALLS = Number.MAX_SAFE_INTEGER
 
-/** BullMQ's worker, reading jobs whose stored data is not JSON instead of stranding them. */
+/**
+ * BullMQ's worker, reading jobs whose stored data is not JSON instead of stranding them, and
+ * storing whatever an attempt threw as a bounded, readable reason (see `failure-reason.ts`).
+ */
 class JobqWorker extends Worker {
   protected override get Job(): typeof Job {
     return TolerantJob as typeof Job
+  }
+
+  // Every failed attempt passes here, in process and sandboxed: BullMQ reads `err.message` at
+  // once (a thrown `null` would crash it and strand the job) and stores message and stack whole.
+  protected override handleFailed(
+    err: Error,
+    job: Job,
+    token: string,
+    next?: () => boolean,
+    span?: Span,
+  ) {
+    // Keep the last few attempts' traces, whoever enqueued the job (see STACK_TRACE_LIMIT).
+    job.opts.stackTraceLimit ??= STACK_TRACE_LIMIT
+    return super.handleFailed(toJobError(err), job, token, next, span)
   }
 }
 
@@ -47,9 +66,10 @@ export interface WorkerOptions {
   concurrency?: number
   logger: Logger
   /**
-   * The module a sandboxed queue's child processes run: it must default-export
-   * `createSandboxProcessor(registry)` for the same registry. Required when a served queue has
-   * `sandbox: true`.
+   * The module a sandboxed queue's child processes run (a path or a file URL): it must
+   * default-export `await createSandboxProcessor(registry, { moduleUrl: import.meta.url })` for
+   * the same registry. Each queue's children import it with `?queue=<name>` added. Required when
+   * a served queue has `sandbox: true`.
    */
   sandboxProcessor?: string | URL
   /** How often the worker record is refreshed. @defaultValue 5000 */
@@ -86,6 +106,13 @@ export interface JobFinishedEvent {
   durationMs: number
 }
 
+/**
+ * How long {@link RunningWorker.close} waits, after the grace period, for active jobs to be handed
+ * back and the worker's record removed. Both are a few Redis round trips (milliseconds); 2 s
+ * leaves room for a loaded Redis while keeping a stop that Redis cannot confirm short.
+ */
+export const HAND_BACK_MS = 2_000
+
 /** A worker process's view of itself once it takes jobs. */
 export interface RunningWorker {
   /** Unique per process start; jobs record it as `workerId`, and so does its worker record. */
@@ -97,9 +124,13 @@ export interface RunningWorker {
   ping(timeoutMs?: number): Promise<boolean>
   /**
    * Stops taking jobs and waits up to `graceMs` for active ones. Jobs still running then are
-   * aborted and handed back to their queue (not failed), so another worker runs them.
+   * aborted and handed back to their queue (not failed), so another worker runs them. Resolves
+   * within `graceMs + handBackMs` whatever Redis does: `drained` says the active jobs finished in
+   * the grace period, `clean` that everything (hand-back, record removal) was done in time; when
+   * it was not (Redis unreachable), a job not handed back stays locked until the stalled check
+   * of a live worker returns it to its queue.
    */
-  close(graceMs?: number): Promise<{ drained: boolean }>
+  close(graceMs?: number, handBackMs?: number): Promise<{ drained: boolean; clean: boolean }>
 }
 
 /**
@@ -165,7 +196,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       const worker = new JobqWorker(
         queue,
         definition?.sandbox
-          ? options.sandboxProcessor!
+          ? sandboxProcessorUrl(options.sandboxProcessor!, queue)
           : // Two parameters: BullMQ then makes no AbortController per job (a RunAbort does).
             (job: Job, token?: string) => processJob(job, token, deps),
         {
@@ -262,8 +293,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         )
         return Promise.race([pong, sleep(timeoutMs, false, { ref: false })])
       },
-      async close(graceMs = 30_000) {
-        void record.setState('stopping')
+      async close(graceMs = 30_000, handBackMs = HAND_BACK_MS) {
+        void record.setState('stopping').catch(() => undefined)
         const closing = Promise.all(workers.map((worker) => worker.close()))
         const drained = await Promise.race([
           closing.then(() => true),
@@ -275,17 +306,33 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
           for (const run of runs.values()) run.abort(SHUTDOWN_SIGNAL_REASON)
           // Sandboxed jobs learn it through their signal; the child hands its job back.
           for (const worker of workers) worker.cancelAllJobs(SHUTDOWN_SIGNAL_REASON)
-          await closing
-          history.handBackAll(`the worker shut down and its grace period of ${graceMs} ms ran out`)
         }
-        await history.flush()
+        // Every step below waits on Redis; bounded, so a Redis that does not answer cannot keep
+        // the process alive (it used to, for good, retrying every few seconds).
+        const clean = await Promise.race([
+          (async () => {
+            await closing
+            if (!drained) {
+              history.handBackAll(
+                `the worker shut down and its grace period of ${graceMs} ms ran out`,
+              )
+            }
+            await history.flush()
+            await unsubscribe()
+            subscriber.disconnect()
+            await fleetStats.close()
+            await Promise.all([...queueHandles.values()].map((queue) => queue.close()))
+            await record.remove()
+            return true
+          })().catch(() => false),
+          sleep(handBackMs, false, { ref: false }),
+        ])
         await keeper?.stop()
-        await unsubscribe()
-        subscriber.disconnect()
-        await fleetStats.close()
-        await Promise.all([...queueHandles.values()].map((queue) => queue.close()))
-        await record.remove().catch(() => undefined)
-        return { drained }
+        if (!clean) {
+          subscriber.disconnect()
+          logger.warn({ handBackMs }, 'stop not confirmed by Redis: unfinished jobs stay locked')
+        }
+        return { drained, clean }
       },
     }
   } catch (err) {

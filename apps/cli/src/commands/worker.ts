@@ -16,7 +16,17 @@ export function registerWorker(program: Command): void {
     .option('-c, --concurrency <n>', 'jobs at once per queue')
     .option('-p, --processes <n>', 'keep this many worker processes alive')
     .option('--grace-ms <ms>', 'on SIGTERM, how long active jobs may finish')
-    .addHelpText('after', `\nExamples:\n  $ jobq worker\n  $ jobq worker big_file --processes 4`)
+    .addHelpText(
+      'after',
+      `\nSIGTERM/SIGINT stops it within the grace period plus 3 s, whatever Redis does.` +
+        `\nExit codes (those of apps/worker; README, "Worker"):` +
+        `\n  0  stopped cleanly: every job it took finished or went back to its queue` +
+        `\n  1  could not start (environment, registry, a setup() that threw)` +
+        `\n  2  usage error` +
+        `\n  3  stopped, not cleanly (Redis unreachable, stopped while starting): unfinished` +
+        `\n     jobs go back to their queue through the stalled check` +
+        `\n\nExamples:\n  $ jobq worker\n  $ jobq worker big_file --processes 4`,
+    )
     .action(
       async (queues: string[], options: Record<string, string | undefined>, command: Command) => {
         const main = join(

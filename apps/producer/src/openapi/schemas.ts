@@ -60,7 +60,14 @@ export const JobView = z
     data: z.unknown(),
     progress: z.union([z.number(), z.string(), z.boolean(), z.record(z.string(), z.unknown())]),
     result: z.unknown().describe('the job’s output: see `<job name>.result` in the registry'),
-    failedReason: z.string().nullable(),
+    failedReason: z
+      .string()
+      .nullable()
+      .describe(
+        'why the last attempt failed, as readable text whatever the handler threw; at most 8 KiB ' +
+          'of UTF-8 (a longer one ends "… [truncated: N more bytes]"); the SSE `failed` event ' +
+          'carries the same',
+      ),
     attemptsMade: z.number().int(),
     attemptsStarted: z
       .number()

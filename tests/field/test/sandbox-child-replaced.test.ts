@@ -1,0 +1,104 @@
+// Kind 4: a sandbox child whose handler module or setup() failed to load is discarded; at most
+// the job that hit it fails, with the load error as its reason, and later jobs run in a fresh
+// child.
+import { join } from 'node:path'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import {
+  createProducer,
+  createRedis,
+  waitForReady,
+  type AnyRegistry,
+  type Producer,
+  type Redis,
+} from '@jobq/queue-core'
+import {
+  deletePrefix,
+  JobWaiter,
+  spawnNode,
+  testRedisUrl,
+  uniquePrefix,
+  type JobOutcome,
+  type NodeProcess,
+} from '@jobq/queue-core/testing'
+import { fixture, workerMain } from './support.js'
+
+const registryFile = fixture('fragile-registry.mjs')
+const { registry } = (await import(registryFile)) as { registry: AnyRegistry }
+const JOBS = 20
+
+/** How each way of failing to load shows in the reason of the job that hit it. */
+const FAILURES = {
+  import: /sandbox child could not load its handlers: handler module failed to load in pid \d+/,
+  setup: /sandbox child could not load its handlers: setup failed in pid \d+/,
+  exit: /sandbox child could not load its handlers: process\.exit\(3\) called while loading/,
+} as const
+
+describe('4. a sandbox child that failed to start is replaced', () => {
+  let prefix: string
+  let redis: Redis
+  let producer: Producer
+  let waiter: JobWaiter
+  let dir: string
+  let worker: NodeProcess | undefined
+
+  beforeEach(async () => {
+    prefix = uniquePrefix('fragile')
+    redis = createRedis({ url: testRedisUrl(), role: 'producer' })
+    await waitForReady(redis, 5_000)
+    producer = createProducer({ registry, connection: redis, prefix })
+    waiter = new JobWaiter(testRedisUrl(), prefix)
+    dir = mkdtempSync(join(tmpdir(), 'jobq-fragile-'))
+  })
+
+  afterEach(async () => {
+    worker?.kill()
+    await worker?.exited
+    await producer.close()
+    await waiter.close()
+    await deletePrefix(redis, prefix)
+    redis.disconnect()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  for (const [mode, reasonPattern] of Object.entries(FAILURES)) {
+    for (const concurrency of [1, 3]) {
+      it(`${mode} fails once, concurrency ${concurrency}: one job fails, the rest run`, async () => {
+        const marker = join(dir, 'marker')
+        worker = spawnNode(workerMain, ['fragile', '--concurrency', String(concurrency)], {
+          env: {
+            REDIS_URL: testRedisUrl(),
+            JOBQ_PREFIX: prefix,
+            JOBQ_REGISTRY: registryFile,
+            FIELD_FAIL: mode,
+            FIELD_MARKER: marker,
+            LOG_LEVEL: 'info',
+          },
+        })
+        await worker.waitFor(/worker taking jobs/)
+        const ids = await producer.enqueueBulk(
+          'field.fragile',
+          Array.from({ length: JOBS }, (_, n) => ({ data: { n } })),
+        )
+        const outcomes: JobOutcome[] = await Promise.all(
+          ids.map((id) => waiter.finished('fragile', id, 30_000)),
+        )
+        const failed = outcomes.filter((o) => o.state === 'failed')
+        const completed = outcomes.flatMap((o) =>
+          o.state === 'completed' ? [o.result as { pid: number; setupPid: number }] : [],
+        )
+        // At most the job that hit the failed child fails, with the load error as its reason.
+        expect(failed.map((o) => o.state === 'failed' && o.reason)).toEqual([
+          expect.stringMatching(reasonPattern),
+        ])
+        expect(completed).toHaveLength(JOBS - 1)
+        // Later jobs ran in fresh children: none in the one whose load failed.
+        const failedPid = Number(readFileSync(marker, 'utf8'))
+        expect(completed.map((r) => r.pid)).not.toContain(failedPid)
+        // Each child ran its own setup() and took jobs only after it.
+        for (const result of completed) expect(result.setupPid).toBe(result.pid)
+      })
+    }
+  }
+})
