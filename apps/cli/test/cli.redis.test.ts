@@ -132,7 +132,9 @@ describe('the jobq command line (built, as a subprocess, against real Redis)', (
     expect(ok.code, ok.out).toBe(0)
     expect(JSON.parse(ok.out)).toEqual({ sleptMs: 50, message: 'done' })
 
-    const broken = await waiter.queue('default').add('demo.sleep', { ms: 'x' }, { jobId: 'broken-1' })
+    const broken = await waiter
+      .queue('default')
+      .add('demo.sleep', { ms: 'x' }, { jobId: 'broken-1' })
     expect((await waiter.finished('default', 'broken-1')).state).toBe('failed')
     // An idempotency key that made that job: --wait follows the key's job, which failed.
     const redis = await waiter.queue('default').getBackend().client

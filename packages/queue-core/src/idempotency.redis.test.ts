@@ -67,7 +67,9 @@ describe('addKeyed', () => {
     const claim = await redis.get(keyOf('lost'))
     expect(claim).toMatch(/^p:/)
     expect(await queue.count()).toBe(0)
-    const retries = await Promise.all([1, 2, 3].map((n) => addKeyed(queue, scope, [job('lost', n)])))
+    const retries = await Promise.all(
+      [1, 2, 3].map((n) => addKeyed(queue, scope, [job('lost', n)])),
+    )
     expect(retries.map(([r]) => r!.id)).toEqual(Array(3).fill(claim!.slice(2)))
     expect(retries.filter(([r]) => r!.created)).toHaveLength(1)
     expect(await queue.count()).toBe(1)

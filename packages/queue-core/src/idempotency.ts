@@ -92,15 +92,13 @@ export async function addKeyed(
   const fresh = jobs.map(() => randomUUID())
   // Claims in order (one pipelined batch), so a key twice in one bulk is claimed by the first
   // item and the second finds that claim.
-  const held = await Promise.all(
-    jobs.map((job, i) =>
-      job.key === undefined
-        ? null
-        : (scope.redis.eval(CLAIM, 1, keyOf(job), `p:${fresh[i]}`, scope.ttlMs) as Promise<
-            string | null
-          >),
-    ),
-  )
+  const claim = (job: KeyedJob, i: number): Promise<string | null> =>
+    job.key === undefined
+      ? Promise.resolve(null)
+      : (scope.redis.eval(CLAIM, 1, keyOf(job), `p:${fresh[i]}`, scope.ttlMs) as Promise<
+          string | null
+        >)
+  const held = await Promise.all(jobs.map(claim))
   const results = held.map((value, i): KeyedResult & { known?: boolean } =>
     value === null ? { id: fresh[i]!, created: true } : parseHeld(value),
   )

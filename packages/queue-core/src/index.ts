@@ -32,11 +32,7 @@ export type { JobState } from './job-state.js'
 export type { JobView } from './job-view.js'
 export { keepingCompleted, RETENTION, type Retention } from './job-options.js'
 export { createProducer } from './producer.js'
-export {
-  DEFAULT_IDEMPOTENCY_TTL_MS,
-  idempotencyEnvShape,
-  idempotencyKeyOf,
-} from './idempotency.js'
+export { DEFAULT_IDEMPOTENCY_TTL_MS, idempotencyEnvShape, idempotencyKeyOf } from './idempotency.js'
 export type {
   BulkEnqueued,
   BulkItem,

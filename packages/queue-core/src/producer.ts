@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { Job, Queue } from 'bullmq'
+import { Queue, type Job } from 'bullmq'
 import type { Redis } from './connection.js'
 import { enqueueOptionsSchema, type EnqueueOptions } from './enqueue-options.js'
 import {

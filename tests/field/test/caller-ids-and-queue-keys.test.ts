@@ -31,14 +31,22 @@ async function exerciseEveryFeature(): Promise<void> {
     expect(r.status, `${what}: ${JSON.stringify(r.body)}`).toBeLessThan(300)
   const plain = await stack.post('/v1/jobs/demo.echo', { data: 'plain' })
   ok(plain, 'enqueue')
-  ok(await stack.post('/v1/jobs/demo.sleep', { data: { ms: 1 }, options: { delay: 600_000 } }), 'delayed')
+  ok(
+    await stack.post('/v1/jobs/demo.sleep', { data: { ms: 1 }, options: { delay: 600_000 } }),
+    'delayed',
+  )
   const delayed = await stack.post('/v1/jobs/demo.echo', { data: 'x', options: { delay: 600_000 } })
   ok(await stack.request('DELETE', `/v1/jobs/${delayed.body.id}`), 'cancel')
   ok(await stack.post('/v1/jobs/demo.echo', { data: 'p', options: { priority: 5 } }), 'priority')
-  ok(await stack.post('/v1/jobs/demo.echo', { data: 'keyed', options: { jobId: 'keyed-1' } }), 'key')
+  ok(
+    await stack.post('/v1/jobs/demo.echo', { data: 'keyed', options: { jobId: 'keyed-1' } }),
+    'key',
+  )
   ok(await stack.post('/v1/jobs/demo.echo/bulk', { count: 5, data: 'bulk' }), 'bulk')
   // A fan-out whose poisoned row fails its attempts: a failed child to retry.
-  const rows = await stack.post('/v1/jobs/demo.rows', { data: { rows: [{ a: 1 }, { poison: true }] } })
+  const rows = await stack.post('/v1/jobs/demo.rows', {
+    data: { rows: [{ a: 1 }, { poison: true }] },
+  })
   ok(rows, 'fan-out')
   const poisoned = `${rows.body.id}.c1`
   await stack.until(poisoned, ['failed'])
@@ -50,7 +58,15 @@ async function exerciseEveryFeature(): Promise<void> {
   ok(await stack.get(`/v1/jobs/${plain.body.id}/events`), 'events')
   ok(await stack.get('/metrics'), 'metrics')
   ok(await stack.get('/v1/schedules'), 'schedules')
-  const clean = await stack.cli('clean', 'default', '--state', 'failed', '--older-than', '0', '--yes')
+  const clean = await stack.cli(
+    'clean',
+    'default',
+    '--state',
+    'failed',
+    '--older-than',
+    '0',
+    '--yes',
+  )
   expect(clean.code, clean.out).toBe(0)
 }
 
@@ -98,7 +114,7 @@ describe('caller ids and the queue keys', () => {
     await stack.until(after.body.id, ['completed'])
     const late = await stack.startWorker()
     const last = await stack.post('/v1/jobs/demo.echo/bulk', { count: 20, data: 'last' })
-    for (const id of last.body.ids as string[]) await stack.until(id, ['completed'])
+    for (const id of last.body.ids) await stack.until(id, ['completed'])
     expect(worker.child.exitCode).toBeNull()
     expect(late.child.exitCode).toBeNull()
     // And none of the keys the callers named changed type: `active` is still BullMQ's list.

@@ -111,7 +111,15 @@ describe('idempotency keys', () => {
     await removed(first.body.id)
     await removed(second.body.id)
     // Retention removed both; `jobq clean` runs over what is left.
-    const clean = await stack.cli('clean', 'default', '--state', 'completed', '--older-than', '0', '--yes')
+    const clean = await stack.cli(
+      'clean',
+      'default',
+      '--state',
+      'completed',
+      '--older-than',
+      '0',
+      '--yes',
+    )
     expect(clean.code, clean.out).toBe(0)
     await removed(first.body.id)
     await removed(second.body.id)
@@ -136,12 +144,28 @@ describe('idempotency keys', () => {
     const body = { data: 'kept', options: { jobId: 'kept-1' } }
     const first = await stack.post('/v1/jobs/demo.echo', body)
     await stack.until(first.body.id, ['completed'])
-    const clean = await stack.cli('clean', 'default', '--state', 'completed', '--older-than', '0', '--yes')
+    const clean = await stack.cli(
+      'clean',
+      'default',
+      '--state',
+      'completed',
+      '--older-than',
+      '0',
+      '--yes',
+    )
     expect(clean.out).toMatch(/removed 1 completed/)
     const again = await stack.post('/v1/jobs/demo.echo', body)
     expect(again.body).toMatchObject({ id: first.body.id, created: false, state: 'removed' })
     // The CLI's --job-id is the same key.
-    const cli = await stack.cli('enqueue', 'demo.echo', '--data', '"kept"', '--job-id', 'kept-1', '--json')
+    const cli = await stack.cli(
+      'enqueue',
+      'demo.echo',
+      '--data',
+      '"kept"',
+      '--job-id',
+      'kept-1',
+      '--json',
+    )
     expect(cli.code, cli.out).toBe(0)
     expect(JSON.parse(cli.out)).toMatchObject({ id: first.body.id, created: false })
     await drained()
@@ -188,7 +212,10 @@ describe('idempotency keys', () => {
     expect(retries.map((r) => r.body.id)).toEqual([id, id, id])
     expect(retries.filter((r) => r.body.created === true)).toHaveLength(1)
     expect(await jobsInDefault()).toBe(1)
-    const later = await stack.post('/v1/jobs/demo.echo', { data: 'lost', options: { jobId: 'lost-1' } })
+    const later = await stack.post('/v1/jobs/demo.echo', {
+      data: 'lost',
+      options: { jobId: 'lost-1' },
+    })
     expect(later.body).toMatchObject({ id, created: false, state: 'waiting' })
   })
 })

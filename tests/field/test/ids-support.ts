@@ -7,7 +7,6 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { Redis } from 'ioredis'
 import {
   deletePrefix,
   freePort,
@@ -16,6 +15,7 @@ import {
   uniquePrefix,
   type NodeProcess,
 } from '@jobq/queue-core/testing'
+import { createRedis } from '@jobq/queue-core'
 
 const built = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url))
 const workerMain = built('apps/worker/dist/main.js')
@@ -23,8 +23,22 @@ const producerMain = built('apps/producer/dist/main.js')
 const cliMain = built('apps/cli/dist/main.js')
 const idsRegistry = fileURLToPath(new URL('../fixtures/ids-registry.mjs', import.meta.url))
 
+/** The fields the id tests read from the API's answers (each is on some of them). */
+export interface ApiBody {
+  id: string
+  ids: string[]
+  /** A boolean on enqueue, one per item on bulk. */
+  created: unknown
+  state: string
+  data: unknown
+  outcome: string
+  failedReason: string | null
+  type: string
+  detail: string
+}
+
 /** A JSON response: status and parsed body. */
-export interface Reply<T = any> {
+export interface Reply<T = ApiBody> {
   status: number
   body: T
 }
@@ -32,7 +46,7 @@ export interface Reply<T = any> {
 /** One test's stack: a prefix, a producer process, workers on demand, a record of attempts. */
 export class IdsStack {
   readonly prefix = uniquePrefix('ids')
-  readonly redis = new Redis(testRedisUrl())
+  readonly redis = createRedis({ url: testRedisUrl(), role: 'worker' })
   readonly dir = mkdtempSync(join(tmpdir(), 'jobq-ids-'))
   readonly record = join(this.dir, 'attempts.log')
   readonly processes: NodeProcess[] = []
@@ -94,7 +108,7 @@ export class IdsStack {
   }
 
   /** Sends one request; the body is parsed as JSON when it is JSON. */
-  async request<T = any>(method: string, path: string, body?: unknown): Promise<Reply<T>> {
+  async request<T = ApiBody>(method: string, path: string, body?: unknown): Promise<Reply<T>> {
     const res = await fetch(this.url + path, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -110,8 +124,8 @@ export class IdsStack {
     return { status: res.status, body: parsed as T }
   }
 
-  get = <T = any>(path: string) => this.request<T>('GET', path)
-  post = <T = any>(path: string, body: unknown) => this.request<T>('POST', path, body)
+  get = <T = ApiBody>(path: string) => this.request<T>('GET', path)
+  post = <T = ApiBody>(path: string, body: unknown) => this.request<T>('POST', path, body)
 
   /** The attempts the handlers recorded: `{ id, job, data }` per start. */
   attempts(): { id: string; job: string; data: string }[] {

@@ -166,7 +166,7 @@ export function jobRoutes(docs: ApiDocs, options: JobRoutesOptions): Hono {
       tags: ['jobs'],
       summary: 'One job, by the id enqueue returned, whatever its queue',
       description:
-        'Takes every id jobq and BullMQ make: the UUIDs enqueue returns, a schedule\'s runs ' +
+        "Takes every id jobq and BullMQ make: the UUIDs enqueue returns, a schedule's runs " +
         '(`repeat:<scheduler>:<millis>`), fan-out children (`<parent id>.c<n>`), numeric ids. ' +
         'An idempotency key (`options.jobId`) is not an id: use the id its enqueue answered.',
       request: { params: JobIdParam },
