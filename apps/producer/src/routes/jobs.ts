@@ -223,7 +223,9 @@ export function jobRoutes(docs: ApiDocs, options: JobRoutesOptions): Hono {
           z.object({ id: z.string(), outcome: z.enum(['removed', 'cancelling']) }),
         ),
         404: problemResponse('no such job'),
-        409: problemResponse('the job has already finished'),
+        409: problemResponse(
+          'the job has already finished, or it is the next run of a schedule (its schedule owns it)',
+        ),
         ...commonErrors,
       },
     },
