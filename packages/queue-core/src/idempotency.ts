@@ -127,7 +127,9 @@ export async function addKeyed(
     result.enqueuedAt = bullJob.timestamp
   }
   if (replies > 0) {
-    const exec = (await multi.exec()) ?? []
+    // Null only when a WATCH fails (none here); an error queued in it aborts the whole MULTI.
+    const exec = await multi.exec()
+    if (!exec) throw new Error('the MULTI adding the jobs was aborted; nothing was added')
     const failure = exec.find(([err]) => err)?.[0]
     if (failure) throw failure
     existsAt.forEach((at, i) => {
