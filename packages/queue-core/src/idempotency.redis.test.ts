@@ -2,7 +2,7 @@ import { Queue } from 'bullmq'
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
 import { createRedis, waitForReady, type Redis } from './connection.js'
 import { addKeyed, idempotencyKeyOf, type IdempotencyScope } from './idempotency.js'
-import { deletePrefix, uniquePrefix } from './testing/index.js'
+import { deletePrefix, startRedisServer, uniquePrefix } from './testing/index.js'
 
 describe('addKeyed', () => {
   let redis: Redis
@@ -73,5 +73,32 @@ describe('addKeyed', () => {
     expect(retries.map(([r]) => r!.id)).toEqual(Array(3).fill(claim!.slice(2)))
     expect(retries.filter(([r]) => r!.created)).toHaveLength(1)
     expect(await queue.count()).toBe(1)
+  })
+
+  it('adds after Redis lost BullMQ scripts the connection thinks it sent (no NOSCRIPT)', async () => {
+    // A private server: SCRIPT FLUSH there touches no other test.
+    const server = await startRedisServer()
+    const own = createRedis({ url: server.url, role: 'producer' })
+    const ownQueue = new Queue('keyed', { connection: own, prefix: scope.prefix })
+    try {
+      await waitForReady(own, 5_000)
+      const ownScope = { ...scope, redis: own }
+      const before = await addKeyed(ownQueue, ownScope, [job('before', 1), job(undefined, 2)])
+      expect(before.map((r) => r.created)).toEqual([true, true])
+      await own.script('FLUSH')
+      const after = await addKeyed(ownQueue, ownScope, [
+        job('after', 3),
+        job('after', 4),
+        job('late', 5, { delay: 60_000 }),
+        job('before', 6),
+      ])
+      expect(after.map((r) => r.created)).toEqual([true, false, true, false])
+      expect(await ownQueue.count()).toBe(4)
+      expect(await ownQueue.getDelayedCount()).toBe(1)
+    } finally {
+      await ownQueue.close()
+      own.disconnect()
+      await server.stop()
+    }
   })
 })

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { Job, type IRedisTransaction, type JobsOptions, type Queue } from 'bullmq'
-import type { ChainableCommander } from 'ioredis'
+import { Cluster, type ChainableCommander } from 'ioredis'
 import { intEnv } from './config.js'
 import type { Redis } from './connection.js'
 
@@ -67,6 +67,9 @@ export interface KeyedResult {
   enqueuedAt?: number
 }
 
+/** A job's result while it is added: `known` when its key's job was made before. */
+type Claimed = KeyedResult & { known?: boolean }
+
 /** Where the keys live and how long they last. */
 export interface IdempotencyScope {
   redis: Redis
@@ -76,7 +79,8 @@ export interface IdempotencyScope {
 }
 
 /**
- * Adds `jobs` to `queue` in one MULTI (all or none), each keyed job at most once per window.
+ * Adds `jobs` to `queue` in one MULTI (all or none; a job whose add met NOSCRIPT, which changed
+ * nothing, is added again in a second one), each keyed job at most once per window.
  * Race-free on a shared, auto-pipelined connection (no WATCH, which is per connection): each key
  * is first claimed by a script; a key already confirmed answers its job without adding anything;
  * a claimed one (ours, a concurrent caller's, or one whose add never ran) is added under the
@@ -99,48 +103,97 @@ export async function addKeyed(
           string | null
         >)
   const held = await Promise.all(jobs.map(claim))
-  const results = held.map((value, i): KeyedResult & { known?: boolean } =>
+  const results = held.map((value, i): Claimed =>
     value === null ? { id: fresh[i]!, created: true } : parseHeld(value),
   )
 
-  // BullMQ's client wraps ioredis: its MULTI is ioredis's, with BullMQ's scripts on it.
-  const multi = (await queue.getBackend().client).multi() as IRedisTransaction & ChainableCommander
-  const existsAt: number[] = [] // per job, the MULTI reply of its EXISTS (-1: none)
-  let replies = 0
-  for (const [i, job] of jobs.entries()) {
-    const result = results[i]!
-    existsAt.push(-1)
-    if (result.known) continue // the key's job was made before: nothing to add
-    const bullJob = new Job(queue, job.name, job.data, { ...job.opts, jobId: result.id }, result.id)
-    const jobKey = queue.toKey(result.id)
-    if (job.key !== undefined) {
-      multi.exists(jobKey)
-      existsAt[i] = replies++
-    }
-    // Queues BullMQ's own add script on the MULTI (what Queue.addBulk does for each job).
-    await bullJob.addJob(multi)
-    replies++
-    if (job.key !== undefined) {
-      multi.eval(CONFIRM, 2, keyOf(job), jobKey, `c:${bullJob.timestamp}:${result.id}`)
-      replies++
-    }
-    result.enqueuedAt = bullJob.timestamp
-  }
-  if (replies > 0) {
-    // Null only when a WATCH fails (none here); an error queued in it aborts the whole MULTI.
-    const exec = await multi.exec()
-    if (!exec) throw new Error('the MULTI adding the jobs was aborted; nothing was added')
-    const failure = exec.find(([err]) => err)?.[0]
-    if (failure) throw failure
-    existsAt.forEach((at, i) => {
-      if (at >= 0) results[i]!.created = exec[at]?.[1] === 0
-    })
+  let pending = jobs.flatMap((job, i) => (results[i]!.known ? [] : [i]))
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    const { unloaded, scripts } = await addInMulti(queue, jobs, results, pending, keyOf)
+    if (unloaded.length === 0) break
+    if (attempt > 0) throw new Error(`Redis lost BullMQ's scripts twice: ${scripts.join(', ')}`)
+    await loadScripts(scope.redis, scripts)
+    pending = unloaded
   }
   return results.map(({ id, created, enqueuedAt }) => ({ id, created, enqueuedAt }))
 }
 
+/**
+ * One MULTI adding `jobs[i]` for each `i` of `pending`: per job `EXISTS` (so `created` says
+ * whether it was absent), BullMQ's own add script (what `Queue.addBulk` queues per job), and the
+ * confirmation of its key. Answers the jobs whose add met NOSCRIPT, and those scripts' names.
+ */
+async function addInMulti(
+  queue: Queue,
+  jobs: readonly KeyedJob[],
+  results: Claimed[],
+  pending: readonly number[],
+  keyOf: (job: KeyedJob) => string,
+): Promise<{ unloaded: number[]; scripts: string[] }> {
+  // BullMQ's client wraps ioredis: its MULTI is ioredis's, with BullMQ's scripts on it.
+  const multi = (await queue.getBackend().client).multi() as IRedisTransaction & ChainableCommander
+  let script = ''
+  // What BullMQ's add calls (only runCommand), noting which of its scripts it queued.
+  const recorder = {
+    runCommand(name: string, args: unknown[]) {
+      script = name
+      multi.runCommand(name, args)
+      return recorder
+    },
+  } as unknown as IRedisTransaction
+  const replies: { i: number; exists: number; add: number; script: string }[] = []
+  let at = 0
+  for (const i of pending) {
+    const job = jobs[i]!
+    const result = results[i]!
+    const bullJob = new Job(queue, job.name, job.data, { ...job.opts, jobId: result.id }, result.id)
+    const jobKey = queue.toKey(result.id)
+    const exists = job.key === undefined ? -1 : at++
+    if (job.key !== undefined) multi.exists(jobKey)
+    await bullJob.addJob(recorder)
+    replies.push({ i, exists, add: at++, script })
+    if (job.key !== undefined) {
+      multi.eval(CONFIRM, 2, keyOf(job), jobKey, `c:${bullJob.timestamp}:${result.id}`)
+      at++
+    }
+    result.enqueuedAt = bullJob.timestamp
+  }
+  // Null only when a WATCH fails (none here); an error queued in it aborts the whole MULTI.
+  const exec = await multi.exec()
+  if (!exec) throw new Error('the MULTI adding the jobs was aborted; nothing was added')
+  const unloaded = replies.filter(({ add }) => isNoScript(exec[add]?.[0]))
+  const failure = exec.find(([err]) => err && !isNoScript(err))?.[0]
+  if (failure) throw failure
+  for (const { i, exists } of replies) {
+    if (exists >= 0) results[i]!.created = exec[exists]?.[1] === 0
+  }
+  return {
+    unloaded: unloaded.map((r) => r.i),
+    scripts: [...new Set(unloaded.map((r) => r.script))],
+  }
+}
+
+const isNoScript = (err: Error | null | undefined) => !!err?.message.startsWith('NOSCRIPT')
+
+/**
+ * Loads BullMQ's scripts `names` into Redis (every master of a cluster). Needed when Redis lost
+ * them while the connection stayed up (SCRIPT FLUSH), or when the first MULTI that sent one on
+ * this connection was discarded (EXECABORT): ioredis then takes it for loaded and sends only its
+ * SHA, and inside a MULTI it cannot fall back to the script itself. A job whose add met NOSCRIPT
+ * changed nothing (its key is confirmed only if the job exists), so it is added again after this.
+ */
+async function loadScripts(redis: Redis, names: readonly string[]): Promise<void> {
+  const known = redis.scriptsSet as Record<string, { lua: string } | undefined>
+  const nodes = redis instanceof Cluster ? redis.nodes('master') : [redis]
+  for (const name of names) {
+    const lua = known[name]?.lua
+    if (!lua) throw new Error(`BullMQ script ${name} is not defined on this connection`)
+    await Promise.all(nodes.map((node) => node.script('LOAD', lua)))
+  }
+}
+
 /** A key's value: a confirmed job (`known`, not created again) or a claim to add under. */
-function parseHeld(value: string): KeyedResult & { known?: boolean } {
+function parseHeld(value: string): Claimed {
   if (value.startsWith('c:')) {
     const at = value.indexOf(':', 2)
     const enqueuedAt = Number(value.slice(2, at))

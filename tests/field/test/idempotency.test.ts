@@ -3,7 +3,8 @@
 // key answers the job it first made, exactly one caller is told `created: true`, and neither
 // `jobq clean` nor retention removing that job lets the key make a second one.
 import { randomUUID } from 'node:crypto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
+import { startRedisServer } from '@jobq/queue-core/testing'
 import { eventually, IdsStack } from './ids-support.js'
 
 let stack: IdsStack
@@ -217,5 +218,30 @@ describe('idempotency keys', () => {
       options: { jobId: 'lost-1' },
     })
     expect(later.body).toMatchObject({ id, created: false, state: 'waiting' })
+  })
+
+  it('Redis refusing the add after the claim: the retry makes the job, once', async () => {
+    // A private server: its ACL is changed so that the MULTI adding the job is refused (its
+    // EXISTS is not allowed: EXECABORT, nothing applied) while the claim before it goes through.
+    const server = await startRedisServer()
+    onTestFinished(() => server.stop()) // after afterEach has closed the stack on it
+    stack = new IdsStack(server.url)
+    await stack.startProducer()
+    const body = { data: 'refused', options: { jobId: 'refused-1' } }
+    await stack.redis.call('ACL', 'SETUSER', 'default', '-exists')
+    const refused = await stack.post('/v1/jobs/demo.echo', body)
+    await stack.redis.call('ACL', 'SETUSER', 'default', '+exists')
+    expect(refused.status, JSON.stringify(refused.body)).toBeGreaterThanOrEqual(500)
+    expect(await jobsInDefault()).toBe(0)
+    const retries = [
+      await stack.post('/v1/jobs/demo.echo', body),
+      await stack.post('/v1/jobs/demo.echo', body),
+    ]
+    expect(retries.map((r) => [r.status, r.body.created])).toEqual([
+      [202, true],
+      [200, false],
+    ])
+    expect(retries[1]!.body.id).toBe(retries[0]!.body.id)
+    expect(await jobsInDefault()).toBe(1)
   })
 })

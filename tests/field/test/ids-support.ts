@@ -46,18 +46,23 @@ export interface Reply<T = ApiBody> {
 /** One test's stack: a prefix, a producer process, workers on demand, a record of attempts. */
 export class IdsStack {
   readonly prefix = uniquePrefix('ids')
-  readonly redis = createRedis({ url: testRedisUrl(), role: 'worker' })
+  readonly redis: ReturnType<typeof createRedis>
   readonly dir = mkdtempSync(join(tmpdir(), 'jobq-ids-'))
   readonly record = join(this.dir, 'attempts.log')
   readonly processes: NodeProcess[] = []
   url = ''
+
+  /** On the suite's Redis, or on `redisUrl` (a private server a test may break). */
+  constructor(readonly redisUrl = testRedisUrl()) {
+    this.redis = createRedis({ url: redisUrl, role: 'worker' })
+  }
 
   /** Starts the built producer (demo registry) with `env`; resolves once it listens. */
   async startProducer(env: Record<string, string> = {}): Promise<NodeProcess> {
     const port = await freePort()
     const producer = spawnNode(producerMain, [], {
       env: {
-        REDIS_URL: testRedisUrl(),
+        REDIS_URL: this.redisUrl,
         JOBQ_PREFIX: this.prefix,
         HOST: '127.0.0.1',
         PORT: String(port),
@@ -80,7 +85,7 @@ export class IdsStack {
   async startWorker(env: Record<string, string> = {}): Promise<NodeProcess> {
     const worker = spawnNode(workerMain, ['default'], {
       env: {
-        REDIS_URL: testRedisUrl(),
+        REDIS_URL: this.redisUrl,
         JOBQ_PREFIX: this.prefix,
         JOBQ_REGISTRY: idsRegistry,
         JOBQ_TEST_RECORD: this.record,
@@ -95,7 +100,7 @@ export class IdsStack {
 
   /** Runs the built CLI; resolves with its exit code and output. */
   async cli(...args: string[]): Promise<{ code: number; out: string }> {
-    const env = { ...process.env, REDIS_URL: testRedisUrl(), JOBQ_PREFIX: this.prefix }
+    const env = { ...process.env, REDIS_URL: this.redisUrl, JOBQ_PREFIX: this.prefix }
     try {
       const { stdout, stderr } = await promisify(execFile)(process.execPath, [cliMain, ...args], {
         env,
