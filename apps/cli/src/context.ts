@@ -43,6 +43,7 @@ export async function openContext(
     registry,
     connection: redis,
     prefix: env.JOBQ_PREFIX,
+    idempotencyTtlMs: env.JOBQ_IDEMPOTENCY_TTL_MS,
     ...(events && { eventsConnection: events }),
   })
   return {

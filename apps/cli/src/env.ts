@@ -1,4 +1,7 @@
-import { baseEnvShape, parseEnv } from '@jobq/queue-core'
+import { baseEnvShape, idempotencyEnvShape, parseEnv } from '@jobq/queue-core'
+
+/** What the CLI reads: the connection, and the idempotency window `jobq enqueue --job-id` uses. */
+const cliEnvShape = { ...baseEnvShape, ...idempotencyEnvShape }
 
 /** Global options that stand in for environment variables. */
 export interface ConnectionFlags {
@@ -11,7 +14,7 @@ export interface ConnectionFlags {
  * throws `ConfigError` naming it.
  */
 export function loadEnv(flags: ConnectionFlags, source = process.env) {
-  return parseEnv(baseEnvShape, {
+  return parseEnv(cliEnvShape, {
     ...source,
     ...(flags.redisUrl && { REDIS_URL: flags.redisUrl }),
     ...(flags.prefix && { JOBQ_PREFIX: flags.prefix }),

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { idempotencyKeyOf } from '@jobq/queue-core'
 import {
   JobWaiter,
   spawnNode,
@@ -131,15 +132,21 @@ describe('the jobq command line (built, as a subprocess, against real Redis)', (
     expect(ok.code, ok.out).toBe(0)
     expect(JSON.parse(ok.out)).toEqual({ sleptMs: 50, message: 'done' })
 
-    await waiter.queue('default').add('demo.sleep', { ms: 'x' }, { jobId: 'broken-1' })
+    const broken = await waiter
+      .queue('default')
+      .add('demo.sleep', { ms: 'x' }, { jobId: 'broken-1' })
     expect((await waiter.finished('default', 'broken-1')).state).toBe('failed')
+    // An idempotency key that made that job: --wait follows the key's job, which failed.
+    const redis = await waiter.queue('default').getBackend().client
+    const key = idempotencyKeyOf(prefix, 'default', 'demo.echo', 'broken-key')
+    await redis.set(key, `c:${broken.timestamp}:broken-1`, { PX: 60_000 })
     const failed = await jobq(
       'enqueue',
       'demo.echo',
       '--data',
       '1',
       '--job-id',
-      'broken-1',
+      'broken-key',
       '--wait',
     )
     expect(failed.code).toBe(1)

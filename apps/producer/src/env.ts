@@ -1,6 +1,7 @@
 import {
   baseEnvShape,
   ConfigError,
+  idempotencyEnvShape,
   intEnv,
   listEnv,
   optionalIntEnv,
@@ -11,6 +12,8 @@ import { z } from 'zod'
 
 const producerEnvShape = {
   ...baseEnvShape,
+  /** How long an idempotency key (`options.jobId`) is remembered, in ms (default 24 h). */
+  ...idempotencyEnvShape,
   NODE_ENV: z.string().default('development'),
   PORT: intEnv(1, 65_535, 3_000),
   HOST: z.string().min(1).default('0.0.0.0'),

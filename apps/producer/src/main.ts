@@ -32,6 +32,7 @@ const producer = createProducer({
   prefix: env.JOBQ_PREFIX,
   logger,
   keepCompleted: env.JOBQ_KEEP_COMPLETED,
+  idempotencyTtlMs: env.JOBQ_IDEMPOTENCY_TTL_MS,
 })
 const app = createApp({
   producer,

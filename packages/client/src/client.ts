@@ -1,6 +1,7 @@
 import { JobFailedError, JobqApiError, JobWaitTimeoutError, type Problem } from './errors.js'
 import { readEventStream } from './sse.js'
 import type {
+  BulkEnqueued,
   ClientJobEvent,
   EnqueuedHandle,
   EnqueueOptions,
@@ -29,17 +30,20 @@ export interface WaitOptions {
 
 /** The typed client; job names and payloads are checked against the registry at compile time. */
 export interface JobqClient {
-  /** Enqueues one job; answers its id (an existing job's, if `options.jobId` was used before). */
+  /**
+   * Enqueues one job; answers its id. With `options.jobId` (an idempotency key), a key already
+   * used for this job within its window answers that job, `created: false`.
+   */
   enqueue<N extends JobName>(
     name: N,
     data: JobInput<N>,
     options?: EnqueueOptions,
   ): Promise<EnqueuedHandle<N>>
-  /** Enqueues many jobs of one kind, all or none. */
+  /** Enqueues many jobs of one kind, all or none; `created[i]` is false for a known key. */
   enqueueMany<N extends JobName>(
     name: N,
     items: readonly { data: JobInput<N>; options?: EnqueueOptions }[],
-  ): Promise<{ ids: string[] }>
+  ): Promise<BulkEnqueued>
   /** One job by id. */
   get<N extends JobName = JobName>(id: string): Promise<Job<N>>
   /** The job's events until it completes or fails for good. */

@@ -3,6 +3,7 @@ export type { ClientOptions, JobqClient, WaitOptions } from './client.js'
 export { JobFailedError, JobqApiError, JobWaitTimeoutError } from './errors.js'
 export type { Problem } from './errors.js'
 export type {
+  BulkEnqueued,
   ClientJobEvent,
   EnqueuedHandle,
   EnqueueOptions,

@@ -1,5 +1,6 @@
 import type {
   AppRegistry,
+  BulkEnqueued,
   EnqueuedJob,
   EnqueueOptions,
   InputOf,
@@ -18,8 +19,14 @@ export type JobInput<N extends JobName> = InputOf<Jobs[N]>
 /** What a finished job `N` returns. */
 export type JobResult<N extends JobName> = OutputOf<Jobs[N]>
 
-/** Per-enqueue options: delay, priority, attempts, jobId. */
+/**
+ * Per-enqueue options: delay, priority, attempts, timeoutMs, jobId (an idempotency key, not the
+ * job's id).
+ */
 export type { EnqueueOptions }
+
+/** What a bulk enqueue answers: per item, its job id and whether it was made now. */
+export type { BulkEnqueued }
 
 /** What enqueue answers, typed by the job's name. */
 export type EnqueuedHandle<N extends JobName = JobName> = EnqueuedJob & { name: N }

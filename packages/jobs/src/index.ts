@@ -23,6 +23,7 @@ export { bigFileQueue, defaultQueue, reportsQueue }
 
 // The shapes the HTTP API answers, for @jobq/client (which may import types from here only).
 export type {
+  BulkEnqueued,
   EnqueuedJob,
   EnqueueOptions,
   InputOf,

@@ -1,10 +1,21 @@
 import { z } from 'zod'
 
 /**
- * Ids a caller may choose (idempotency keys). BullMQ refuses `:` and all-digit ids; we also keep
- * them URL-safe so `GET /v1/jobs/:id` never needs escaping.
+ * The ids jobq and BullMQ give jobs, which every route taking a job id accepts: jobq's UUIDs,
+ * BullMQ's numeric ids, ids callers chose before jobq 0.2 (letters, digits, `. _ ~ -`), a job
+ * scheduler's runs (`repeat:<scheduler id>:<millis>`), and fan-out children (`<parent id>.c<n>`,
+ * any depth). At most 256 characters. Anything else (control characters, spaces, `/`, other
+ * `:` shapes) is answered 400 without touching Redis.
  */
-export const JOB_ID_PATTERN = /^(?!\d+$)[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/
+export const JOB_ID_PATTERN =
+  /^(?=.{1,256}$)(?:[A-Za-z0-9][A-Za-z0-9._~-]*|repeat:[A-Za-z0-9._~-]+:\d{1,16}(?:\.c\d{1,9})*)$/
+
+/**
+ * Idempotency keys a caller may send as `options.jobId`: 1-255 visible ASCII characters (no
+ * spaces or control characters). A key is never part of a job id or of any of BullMQ's keys
+ * (see `idempotencyKeyOf`), so `:`, `/` or a BullMQ key name like `active` are harmless.
+ */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/
 
 /** BullMQ's highest priority value. */
 export const MAX_PRIORITY = 2_097_152
@@ -41,15 +52,19 @@ export const enqueueOptionsSchema = z.strictObject({
   jobId: z
     .string()
     .regex(
-      JOB_ID_PATTERN,
-      'must be 1-128 letters, digits, . _ ~ - (not only digits, starting with a letter or digit)',
+      IDEMPOTENCY_KEY_PATTERN,
+      'must be 1-255 visible ASCII characters (no spaces or control characters)',
     )
     .optional()
-    .describe('idempotency key: the same jobId never makes a second job'),
+    .describe(
+      'idempotency key, not the job id: within the idempotency window (24 h by default) the ' +
+        'same key of the same job answers the job it made (created: false), even after that ' +
+        'job was removed; the id is always made by jobq',
+    ),
 })
 export type EnqueueOptions = z.infer<typeof enqueueOptionsSchema>
 
-/** True when `id` could name a job; anything else is answered 400 without touching Redis. */
+/** True when `id` could name a job ({@link JOB_ID_PATTERN}); else answer 400, touch no Redis. */
 export function isValidJobId(id: string): boolean {
   return JOB_ID_PATTERN.test(id)
 }

@@ -21,6 +21,7 @@ export { createRegistry } from './registry.js'
 export type { AnyRegistry, JobsByName, Registry } from './registry.js'
 export {
   enqueueOptionsSchema,
+  IDEMPOTENCY_KEY_PATTERN,
   isValidJobId,
   JOB_ID_PATTERN,
   MAX_PRIORITY,
@@ -32,7 +33,9 @@ export type { JobView } from './job-view.js'
 export type { AttemptEntry, AttemptOutcome } from './attempt-history.js'
 export { keepingCompleted, RETENTION, type Retention } from './job-options.js'
 export { createProducer } from './producer.js'
+export { DEFAULT_IDEMPOTENCY_TTL_MS, idempotencyEnvShape, idempotencyKeyOf } from './idempotency.js'
 export type {
+  BulkEnqueued,
   BulkItem,
   CancelOutcome,
   EnqueuedJob,

@@ -16,6 +16,7 @@ import {
 } from './errors.js'
 import { keepingCompleted, toBullOptions } from './job-options.js'
 import { readHistory } from './attempt-history.js'
+import { addKeyed, DEFAULT_IDEMPOTENCY_TTL_MS, type IdempotencyScope } from './idempotency.js'
 import { TolerantJob } from './tolerant-job.js'
 import { BULLMQ_TYPES, toPublicState, type JobState } from './job-state.js'
 import { readRecordedStats, type DurationHistogram } from './fleet-stats.js'
@@ -57,17 +58,32 @@ export interface ProducerOptions {
    * Unset (the default), jobs carry no retention and stay smaller.
    */
   keepCompleted?: number
+  /**
+   * How long, in ms, an idempotency key (`options.jobId`) is remembered: within it the same key
+   * of the same job answers the job it made, however long that job itself is kept.
+   * @defaultValue {@link DEFAULT_IDEMPOTENCY_TTL_MS} (24 h)
+   */
+  idempotencyTtlMs?: number
 }
 
 /** What enqueue answers. */
 export interface EnqueuedJob {
+  /** The job's id, made by jobq (a UUID); never the caller's `jobId`, which is a key. */
   id: string
   name: string
   queue: string
-  state: JobState
+  /** `removed`: the key's job was made, then removed (retention, clean, cancel). */
+  state: JobState | 'removed'
   enqueuedAt: string
-  /** False when a job with the same `jobId` already existed: that job is answered instead. */
+  /** False when the idempotency key (`jobId`) had already made a job: that job is answered. */
   created: boolean
+}
+
+/** What a bulk enqueue answers: per item, in order, its job id and whether it was made now. */
+export interface BulkEnqueued {
+  ids: string[]
+  /** False for an item whose key had made a job before (or earlier in the same bulk). */
+  created: boolean[]
 }
 
 /** One item of a bulk enqueue. */
@@ -110,7 +126,7 @@ export interface Producer {
   /** Validates `data` against the job's input schema, then enqueues it. */
   enqueue(name: string, data: unknown, options?: unknown): Promise<EnqueuedJob>
   /** Validates every item first; enqueues all of them in one transaction, or none. */
-  enqueueBulk(name: string, items: readonly BulkItem[]): Promise<string[]>
+  enqueueBulk(name: string, items: readonly BulkItem[]): Promise<BulkEnqueued>
   /**
    * Reads job `id` and calls `onEvent` for its progress and its end. Subscribes before reading,
    * so an event between the two is never missed.
@@ -170,7 +186,9 @@ export function createProducer({
   eventsConnection,
   logger,
   keepCompleted,
+  idempotencyTtlMs = DEFAULT_IDEMPOTENCY_TTL_MS,
 }: ProducerOptions): Producer {
+  const keys: IdempotencyScope = { redis: connection, prefix, ttlMs: idempotencyTtlMs }
   const retention = keepCompleted === undefined ? undefined : keepingCompleted(keepCompleted)
   const queues = new Map<string, Queue>()
   for (const name of registry.queueNames) {
@@ -230,44 +248,58 @@ export function createProducer({
     async enqueue(name, data, rawOptions) {
       const definition = jobOf(name)
       const { data: input, options } = validate(definition, [{ data, options: rawOptions }])[0]!
-      const id = options.jobId ?? randomUUID()
       const queue = queueOf(definition.queue)
-      const job = await guard(() =>
-        queue.add(name, input, toBullOptions(definition, options, id, retention)),
-      )
-      const enqueued: EnqueuedJob = {
+      const enqueued = (id: string, at: number): EnqueuedJob => ({
         id,
         name,
         queue: definition.queue,
         state: options.delay ? 'delayed' : 'waiting',
-        enqueuedAt: new Date(job.timestamp).toISOString(),
+        enqueuedAt: new Date(at).toISOString(),
         created: true,
+      })
+      if (options.jobId === undefined) {
+        // The hot path: no key, so no claim; jobq makes the id.
+        const id = randomUUID()
+        const job = await guard(() =>
+          queue.add(name, input, toBullOptions(definition, options, id, retention)),
+        )
+        return enqueued(id, job.timestamp)
       }
-      if (!options.jobId) return enqueued
-      // With a caller's jobId, BullMQ answers an existing job instead of adding one: tell which.
-      const stored = await guard(() => Job.fromId(queue, id))
-      if (!stored || stored.timestamp === job.timestamp) return enqueued
-      const state = toPublicState(await guard(() => stored.getState())) ?? 'waiting'
-      return {
-        ...enqueued,
-        name: stored.name,
-        state,
-        enqueuedAt: new Date(stored.timestamp).toISOString(),
-        created: false,
-      }
+      const opts = toBullOptions(definition, options, '', retention)
+      const [added] = await guard(() =>
+        addKeyed(queue, keys, [{ name, data: input, opts, key: options.jobId }]),
+      )
+      const { id, created, enqueuedAt = Date.now() } = added!
+      if (created) return enqueued(id, enqueuedAt)
+      // The key's job: as it is now, or gone (retention, clean or cancel removed it).
+      const state = await guard(() => queue.getJobState(id))
+      return { ...enqueued(id, enqueuedAt), state: toPublicState(state) ?? 'removed', created }
     },
 
     async enqueueBulk(name, items) {
       const definition = jobOf(name)
+      const queue = queueOf(definition.queue)
       const valid = validate(definition, items)
+      if (valid.every(({ options }) => options.jobId === undefined)) {
+        // No keys (the usual bulk): nothing claimed. BullMQ 6.7 sends addBulk as a pipeline, not
+        // a MULTI; addAllOrNone removes this bulk's jobs again when Redis refuses part-way.
+        const jobs = valid.map(({ data, options }) => ({
+          name,
+          data,
+          opts: toBullOptions(definition, options, randomUUID(), retention),
+        }))
+        await guard(() => addAllOrNone(queue, connection, jobs))
+        return { ids: jobs.map((job) => job.opts.jobId!), created: jobs.map(() => true) }
+      }
       const jobs = valid.map(({ data, options }) => ({
         name,
         data,
-        opts: toBullOptions(definition, options, options.jobId ?? randomUUID(), retention),
+        opts: toBullOptions(definition, options, '', retention),
+        ...(options.jobId !== undefined && { key: options.jobId }),
       }))
-      // Every job is added, or (on error) none: see addAllOrNone.
-      await guard(() => addAllOrNone(queueOf(definition.queue), connection, jobs))
-      return jobs.map((job) => job.opts.jobId!)
+      // One MULTI: every job is added, or (on error) none.
+      const added = await guard(() => addKeyed(queue, keys, jobs))
+      return { ids: added.map((job) => job.id), created: added.map((job) => job.created) }
     },
 
     async watch(id, onEvent) {
@@ -306,6 +338,16 @@ export function createProducer({
           await guard(() => job.remove())
           return { id, outcome: 'removed' }
         } catch (err) {
+          // BullMQ keeps a schedule's next run (its scheduler re-plans from it): not ours to drop.
+          if (err instanceof Error && /belongs to a job scheduler/.test(err.message)) {
+            throw new JobConflictError(
+              id,
+              state,
+              `job "${id}" is the next run of schedule "${job.repeatJobKey}": it cannot be ` +
+                'cancelled before it starts (the schedule comes from its job definition); once ' +
+                'it runs, DELETE aborts it',
+            )
+          }
           // A worker took it between our read and the remove (it is locked): look again.
           if (tries >= 2 || err instanceof BackendUnavailableError) throw err
         }

@@ -28,4 +28,14 @@ export async function exerciseStack({ producer, waiter, worker }: Stack) {
   })
 
   expect((await producer.listWorkers()).map((w) => w.id)).toContain(worker.id)
+
+  // An idempotency key: its claim, the MULTI that adds the job and its confirmation all share
+  // the prefix's hash tag, so they run on a cluster too (CROSSSLOT otherwise).
+  const keyed = await producer.enqueue('test.add', { a: 1, b: 1 }, { jobId: 'topology-key' })
+  const bulk = await producer.enqueueBulk('test.add', [
+    { data: { a: 1, b: 1 }, options: { jobId: 'topology-key' } },
+    { data: { a: 1, b: 2 }, options: { jobId: 'other-key' } },
+  ])
+  expect(bulk.ids[0]).toBe(keyed.id)
+  expect(bulk.created).toEqual([false, true])
 }

@@ -230,7 +230,7 @@ describe('6. every stop ends', () => {
       () => producer.listWorkers(),
       (list) => list.length === 2 && list.every((w) => w.state === 'idle'),
     )
-    const ids = await producer.enqueueBulk('field.sleep', [
+    const { ids } = await producer.enqueueBulk('field.sleep', [
       { data: { ms: 5_000 } },
       { data: { ms: 5_000 } },
     ])

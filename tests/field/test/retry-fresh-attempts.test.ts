@@ -120,7 +120,7 @@ describe('retry means what it says: a fresh set of attempts', () => {
   })
 
   it('POST /v1/queues/:queue/retry, over more failed jobs than one chunk', async () => {
-    const ids = await stack.producer.enqueueBulk(
+    const { ids } = await stack.producer.enqueueBulk(
       'field.fail',
       Array.from({ length: 1_100 }, () => ({ data: {} })),
     )

@@ -77,7 +77,7 @@ describe('4. a sandbox child that failed to start is replaced', () => {
           },
         })
         await worker.waitFor(/worker taking jobs/)
-        const ids = await producer.enqueueBulk(
+        const { ids } = await producer.enqueueBulk(
           'field.fragile',
           Array.from({ length: JOBS }, (_, n) => ({ data: { n } })),
         )

@@ -33,7 +33,7 @@ describe('2. graceful stop under load (SIGTERM to a pool)', () => {
     )
     const poolPids = (await producer.listWorkers()).map((w) => w.pid)
 
-    const ids = await producer.enqueueBulk(
+    const { ids } = await producer.enqueueBulk(
       'demo.sleep',
       Array.from({ length: JOBS }, (_, i) => ({ data: { ms: 20, message: String(i) } })),
     )

@@ -31,7 +31,10 @@ export function registerEnqueue(program: Command): void {
     .option('-n, --count <n>', 'enqueue this many copies (progress bar)', parse.int(1), 1)
     .option('--delay <ms>', 'run no sooner than this many ms from now', parse.int(0))
     .option('--priority <n>', 'lower runs first', parse.int(1))
-    .option('--job-id <id>', 'idempotency key: the same id never makes a second job')
+    .option(
+      '--job-id <key>',
+      'idempotency key: within JOBQ_IDEMPOTENCY_TTL_MS (24 h) the same key never makes a second job',
+    )
     .option('-w, --wait', 'show progress and print the result; exit 1 if the job fails')
     .option('--timeout <ms>', 'with --wait: give up after this long', parse.int(1), 600_000)
     .option('--json', 'print JSON for scripts')
@@ -113,19 +116,25 @@ async function enqueueMany(
     : undefined
   // Every chunk carries the same payload, so a bad one fails the first chunk: nothing is enqueued.
   const ids: string[] = []
+  let made = 0
   bar?.start(count, 0)
   try {
     for (let done = 0; done < count; done += CHUNK) {
       const size = Math.min(CHUNK, count - done)
       const items = Array.from({ length: size }, () => ({ data, options }))
-      ids.push(...(await ctx.producer.enqueueBulk(name, items)))
+      const enqueued = await ctx.producer.enqueueBulk(name, items)
+      ids.push(...enqueued.ids)
+      made += enqueued.created.filter(Boolean).length
       bar?.update(ids.length)
     }
   } finally {
     bar?.stop()
   }
-  if (json) return printJson({ ids })
-  console.log(`enqueued ${ids.length} × ${name}`)
+  if (json) return printJson({ ids, created: made })
+  // With --job-id every copy names the same key: one job, the others answered by it.
+  const existing = ids.length - made
+  const note = existing ? color.yellow(` (${existing} answered by an existing job)`) : ''
+  console.log(`enqueued ${made} × ${name}${note}`)
 }
 
 async function waitFor(ctx: CliContext, id: string, { timeout, json }: EnqueueOptions) {

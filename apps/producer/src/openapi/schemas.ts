@@ -20,16 +20,29 @@ export const EnqueueOptions = enqueueOptionsSchema
 
 export const EnqueuedJob = z
   .object({
-    id: z.string(),
+    id: z.string().describe('the job id, made by jobq (never the idempotency key)'),
     name: z.string(),
     queue: z.string(),
-    state: JobState,
+    state: z
+      .union([JobState, z.literal('removed')])
+      .describe('`removed`: the key made this job, which has since been removed'),
     enqueuedAt: z.iso.datetime(),
-    created: z.boolean().describe('false when a job with this jobId already existed'),
+    created: z
+      .boolean()
+      .describe('false when this idempotency key (jobId) had made a job within its window'),
   })
   .meta({ id: 'EnqueuedJob' })
 
-export const BulkEnqueued = z.object({ ids: z.array(z.string()) }).meta({ id: 'BulkEnqueued' })
+export const BulkEnqueued = z
+  .object({
+    ids: z.array(z.string()).describe('the job id of each item, in order'),
+    created: z
+      .array(z.boolean())
+      .describe(
+        'per item: false when its idempotency key had made a job before (or earlier in this bulk)',
+      ),
+  })
+  .meta({ id: 'BulkEnqueued' })
 
 export const AttemptEntry = z
   .object({
@@ -110,7 +123,13 @@ export const QueueSummary = z
   .meta({ id: 'QueueSummary' })
 
 export const JobIdParam = z.object({
-  id: z.string().meta({ example: '5b0c2f1e-4f1a-4f7e-9d51-1f0e4a2b3c4d' }),
+  id: z
+    .string()
+    .describe(
+      'a job id as enqueue or a list answered: a UUID, `repeat:<scheduler>:<millis>` (a ' +
+        "schedule's run), `<parent id>.c<n>` (a fan-out child), or numeric",
+    )
+    .meta({ example: '5b0c2f1e-4f1a-4f7e-9d51-1f0e4a2b3c4d' }),
 })
 
 export const QueueParam = z.object({ queue: z.string().meta({ example: 'default' }) })

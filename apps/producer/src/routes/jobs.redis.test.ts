@@ -51,7 +51,7 @@ describe('POST /v1/jobs/:name and GET /v1/jobs/:id', () => {
   })
 
   it('answers 400 for bad options, naming them', async () => {
-    const res = await h.post('/v1/jobs/demo.echo', { data: 1, options: { jobId: 'a:b' } })
+    const res = await h.post('/v1/jobs/demo.echo', { data: 1, options: { jobId: 'a b' } })
     expect(res.status).toBe(400)
     const body = (await res.json()) as { errors: { path: string }[] }
     expect(body.errors.map((e) => e.path)).toEqual(['options.jobId'])
@@ -81,24 +81,19 @@ describe('POST /v1/jobs/:name and GET /v1/jobs/:id', () => {
     expect(await h.jobCount('default')).toBe(0)
   })
 
-  it('honours delay and jobId: the same jobId answers the existing job (200), never a second', async () => {
+  it('honours delay and jobId: the same key answers the job it made (200), never a second', async () => {
     const body = { data: { ms: 1 }, options: { delay: 60_000, jobId: 'report-2026-11' } }
     const first = await h.post('/v1/jobs/demo.sleep', body)
     expect(first.status).toBe(202)
-    expect(await first.json()).toMatchObject({
-      id: 'report-2026-11',
-      state: 'delayed',
-      created: true,
-    })
+    const made = (await first.json()) as { id: string }
+    // The id is jobq's, never the key.
+    expect(made).toMatchObject({ state: 'delayed', created: true })
+    expect(made.id).not.toBe('report-2026-11')
     const again = await h.post('/v1/jobs/demo.sleep', { ...body, data: { ms: 2 } })
     expect(again.status).toBe(200)
-    expect(await again.json()).toMatchObject({
-      id: 'report-2026-11',
-      state: 'delayed',
-      created: false,
-    })
+    expect(await again.json()).toMatchObject({ id: made.id, state: 'delayed', created: false })
     expect(await h.jobCount('default')).toBe(1)
-    const stored = (await (await h.app.request('/v1/jobs/report-2026-11')).json()) as {
+    const stored = (await (await h.app.request(`/v1/jobs/${made.id}`)).json()) as {
       data: unknown
     }
     expect(stored.data).toEqual({ ms: 1, message: '' })
@@ -108,9 +103,13 @@ describe('POST /v1/jobs/:name and GET /v1/jobs/:id', () => {
     const unknown = await h.app.request('/v1/jobs/no-such-job')
     expect(unknown.status).toBe(404)
     expect(unknown.headers.get('content-type')).toBe(PROBLEM)
-    for (const bad of ['..%2F..%2Fetc', '%20', 'a:b', '12345', 'x'.repeat(200)]) {
+    for (const bad of ['..%2F..%2Fetc', '%20', 'a:b', 'repeat:a:b', 'x'.repeat(257)]) {
       const res = await h.app.request(`/v1/jobs/${bad}`)
       expect(res.status, bad).toBe(400)
+    }
+    // Shapes BullMQ and jobq make (numeric, a schedule's run, a fan-out child): looked up.
+    for (const absent of ['12345', 'repeat:jobq.demo.sleep:1796044830000', 'x.c0.c1']) {
+      expect((await h.app.request(`/v1/jobs/${absent}`)).status, absent).toBe(404)
     }
   })
 

@@ -64,9 +64,10 @@ export function jobRoutes(docs: ApiDocs, options: JobRoutesOptions): Hono {
       throw new BadRequestError(413, 'too-many-items', `at most ${bulkMax} items per request`)
     }
     const items = 'items' in body ? body.items : Array.from({ length: count }, () => ({ ...body }))
-    const ids = await producer.enqueueBulk(name, items)
-    onEnqueued?.(name, registry.job(name)!.queue, ids.length)
-    return c.json({ ids }, 202)
+    const enqueued = await producer.enqueueBulk(name, items)
+    const made = enqueued.created.reduce((n, created) => (created ? n + 1 : n), 0)
+    if (made) onEnqueued?.(name, registry.job(name)!.queue, made)
+    return c.json(enqueued, 202)
   }
 
   for (const definition of registry.all()) {
@@ -89,7 +90,11 @@ export function jobRoutes(docs: ApiDocs, options: JobRoutesOptions): Hono {
         request: { body: { required: true, content: { 'application/json': { schema: body } } } },
         responses: {
           202: jsonResponse('enqueued', EnqueuedJob),
-          200: jsonResponse('a job with this jobId already existed; here it is', EnqueuedJob),
+          200: jsonResponse(
+            'this idempotency key (jobId) made a job before, within its window: that job, ' +
+              'created: false (state "removed" if it no longer exists); no second job is made',
+            EnqueuedJob,
+          ),
           ...commonErrors,
           413: problemResponse('the body is over the size limit'),
           415: problemResponse('the body is not application/json'),
@@ -123,7 +128,11 @@ export function jobRoutes(docs: ApiDocs, options: JobRoutesOptions): Hono {
           },
         },
         responses: {
-          202: jsonResponse('every item enqueued', BulkEnqueued),
+          202: jsonResponse(
+            'every item enqueued, or answered with the job its idempotency key made before ' +
+              '(created[i] false)',
+            BulkEnqueued,
+          ),
           ...commonErrors,
           413: problemResponse(`more than ${bulkMax} items, or the body is too large`),
         },
@@ -156,6 +165,10 @@ export function jobRoutes(docs: ApiDocs, options: JobRoutesOptions): Hono {
       path: '/v1/jobs/{id}',
       tags: ['jobs'],
       summary: 'One job, by the id enqueue returned, whatever its queue',
+      description:
+        "Takes every id jobq and BullMQ make: the UUIDs enqueue returns, a schedule's runs " +
+        '(`repeat:<scheduler>:<millis>`), fan-out children (`<parent id>.c<n>`), numeric ids. ' +
+        'An idempotency key (`options.jobId`) is not an id: use the id its enqueue answered.',
       request: { params: JobIdParam },
       responses: {
         200: jsonResponse('the job', JobView),
@@ -210,7 +223,9 @@ export function jobRoutes(docs: ApiDocs, options: JobRoutesOptions): Hono {
           z.object({ id: z.string(), outcome: z.enum(['removed', 'cancelling']) }),
         ),
         404: problemResponse('no such job'),
-        409: problemResponse('the job has already finished'),
+        409: problemResponse(
+          'the job has already finished, or it is the next run of a schedule (its schedule owns it)',
+        ),
         ...commonErrors,
       },
     },

@@ -77,10 +77,12 @@ describe('demo.rows fans out one demo.row per row', () => {
 
   it('reports progress on the parent as its rows finish', async () => {
     const rows = Array.from({ length: 20 }, (_, i) => ({ i }))
-    // A job id chosen up front, so progress is recorded from the very first event.
-    const progress = await waiter.recordProgress('default', 'rows-progress')
-    await producer.enqueue('demo.rows', { rows }, { jobId: 'rows-progress' })
-    expect(await waiter.finished('default', 'rows-progress', 30_000)).toMatchObject({
+    // Enqueued while the queue is paused, so progress is recorded from the very first event.
+    await producer.pause('default')
+    const { id } = await producer.enqueue('demo.rows', { rows })
+    const progress = await waiter.recordProgress('default', id)
+    await producer.resume('default')
+    expect(await waiter.finished('default', id, 30_000)).toMatchObject({
       state: 'completed',
       result: { processed: 20, failed: [] },
     })
