@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { Job, Queue } from 'bullmq'
+import { Queue, type Job } from 'bullmq'
 import { backendOf, probeWrite } from './backend.js'
 import { addAllOrNone } from './bulk-add.js'
 import { isResultMarker, resolveResult } from './big-result.js'
