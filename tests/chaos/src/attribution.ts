@@ -1,5 +1,6 @@
 import type { FaultEvent } from './faults.js'
 import type { Run } from './record.js'
+import { WORKER_SETTINGS } from './stack.js'
 
 // Which fault explains what the checker found: read from the fault log's timeline and the pids
 // the handlers recorded. The log is in time order, so `findLast` is the latest.
@@ -22,14 +23,17 @@ export function faultBefore(
  * Why a job's handler completed a second time (`second`) after its first completion (`first`):
  * - `documented`: the first completer was killed -9 after its handler returned and before the
  *   second run began (the window docs/reliability.md names: at-least-once);
- * - else a Redis outage that was on when the first run ended: the completion could not be
- *   recorded, the lock expired meanwhile, and the stalled check gave the job out again;
+ * - `documented` too: a Redis outage longer than the lock that was on when the first run ended:
+ *   the completion could not be recorded, the lock expired meanwhile, and the stalled check gave
+ *   the job out again (docs/reliability.md names this window too). A shorter outage explains
+ *   nothing: the worker writes the outcome once Redis is back, before the lock runs out;
  * - else the last fault before the second run (a guess, marked so).
  */
 export function duplicateCause(
   faults: readonly FaultEvent[],
   first: Run,
   second: Run,
+  lockMs = WORKER_SETTINGS.lockMs,
 ): { documented: boolean; fault?: FaultEvent; why?: string } {
   const endedAt = first.endAt ?? first.startAt
   const killed = faults.find(
@@ -45,8 +49,12 @@ export function duplicateCause(
   const outage = faults.find(
     (f) => f.kind === 'redis-kill9' && f.at <= endedAt && (f.healedAt ?? Infinity) >= endedAt,
   )
-  if (outage)
-    return { documented: false, fault: outage, why: 'first run ended while Redis was down' }
+  if (outage && (outage.healedAt ?? Infinity) - outage.at > lockMs)
+    return {
+      documented: true,
+      fault: outage,
+      why: 'first run ended while Redis was down longer than the lock',
+    }
   const before = faultBefore(faults, second.startAt, [first, second], first.startAt)
   return { documented: false, fault: before, why: before && 'nearest fault before the second run' }
 }

@@ -192,17 +192,17 @@ describe('run-bound', () => {
     expect(found[0]!.fault).toContain('#2 redis-kill9')
   })
 
-  it('names a Redis outage that was on when the first run ended', () => {
-    const outage = { ...fault(1, 'redis-kill9', 9, 100), healedAt: 200 }
-    const results = check(
-      input({
-        expected: [echo('o')],
-        runs: new Map([['o', [run('o', 3, 98, 'completed'), run('o', 2, 300, 'completed')]]]),
-        faults: [outage],
-      }),
-    )
-    const [found] = verdict(results, 'run-bound').violations
-    expect(found!.detail).toContain('(first run ended while Redis was down)')
+  it('allows a second completion after an outage longer than the lock, not after a shorter one', () => {
+    const runs = new Map([['o', [run('o', 3, 98, 'completed'), run('o', 2, 9_000, 'completed')]]])
+    const long = { ...fault(1, 'redis-kill9', 9, 100), healedAt: 100 + 5_000 }
+    const allowed = check(input({ expected: [echo('o')], runs, faults: [long] }))
+    expect(verdict(allowed, 'run-bound').violations).toEqual([])
+    const short = { ...fault(1, 'redis-kill9', 9, 100), healedAt: 200 }
+    const [found] = verdict(
+      check(input({ expected: [echo('o')], runs, faults: [short] })),
+      'run-bound',
+    ).violations
+    expect(found!.jobId).toBe('o')
     expect(found!.fault).toContain('#1 redis-kill9')
   })
 
