@@ -1,8 +1,14 @@
+import type { Redis } from './connection.js'
+
 /**
  * jobq's one rule for what counts as an attempt: every start of a job by a worker counts once
  * (BullMQ's `attemptsStarted`), whatever ended it: the handler's own success or error, a crash
  * or `kill -9`, a lost lock, a shutdown whose grace ran out. A job may be started at most
  * `attempts` times; a start beyond that fails the job for good, before its handler runs.
+ *
+ * One exception: a run that parks its job until its children finish (`ctx.fanOut`, BullMQ's
+ * `waiting-children`) gives its start back ({@link giveBackStart}): the handler runs again when
+ * the children are done, and that second run is the same attempt, not a new one.
  *
  * BullMQ's own stall limit (`maxStalledCount`) is set out of the way (see worker.ts): it counts
  * stalls apart from attempts and, at its default of 1, failed a job after two crashes although
@@ -40,4 +46,20 @@ export function attemptsUsedUp(job: BudgetedJob): string | undefined {
     `all ${attempts} attempt(s) used: started ${earlier} time(s), ` +
     `interrupted ${interrupted} time(s) (crash, lost lock or shutdown)${last}`
   )
+}
+
+/** Adds ARGV[1] to a job's `attemptsStarted` (BullMQ's `ats` field); never recreates a removed job. */
+const ADD_STARTS_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
+return redis.call('HINCRBY', KEYS[1], 'ats', ARGV[1])
+`
+
+/**
+ * Gives the current start of job `jobKey` (BullMQ's `queue.toKey(id)`) back before the job is
+ * parked in `waiting-children`, so the run after its children is not counted again; `delta` 1
+ * takes it back when the park did not happen (the children were already done). Called by the
+ * lock holder while the job is active, so no other start can interleave.
+ */
+export async function giveBackStart(redis: Redis, jobKey: string, delta: -1 | 1 = -1) {
+  await redis.eval(ADD_STARTS_LUA, 1, jobKey, delta)
 }

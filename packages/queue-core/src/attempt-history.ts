@@ -3,7 +3,9 @@ import type { Redis } from './connection.js'
 import type { Logger } from './logger.js'
 
 /** How one start of a job by a worker ended; `running` while it has not. */
-export type AttemptOutcome = 'running' | 'completed' | 'failed' | 'interrupted' | 'handed-back'
+/** `waiting-children`: the run parked its job until its fan-out children finished (not an attempt). */
+export type AttemptOutcome =
+  'running' | 'completed' | 'failed' | 'interrupted' | 'handed-back' | 'waiting-children'
 
 /** One start of a job by a worker, as `GET /v1/jobs/:id` shows it in `history`. */
 export interface AttemptEntry {

@@ -1,4 +1,5 @@
 import { Job, WaitingChildrenError, type Queue } from 'bullmq'
+import { giveBackStart } from './attempt-budget.js'
 import { resolveResult } from './big-result.js'
 import type { Redis } from './connection.js'
 import type { ChildJob, ChildOutcome } from './define-job.js'
@@ -14,8 +15,8 @@ export interface FanOutDeps {
   registry: AnyRegistry
   /** The BullMQ queue of a registry queue, to add children to. */
   queueOf(name: string): Queue
-  /** Called right before the parent is parked in `waiting-children`. */
-  onParked(jobId: string): void
+  /** Called once the parent is parked in `waiting-children`. */
+  onParked(job: Job): void
 }
 
 // Children get ids derived from the parent's, so a retried parent never adds a second set and
@@ -36,10 +37,15 @@ export function createFanOut(job: Job, token: string | undefined, deps: FanOutDe
     const counts = await job.getDependenciesCount()
     const known = Object.values(counts).reduce((sum, n) => sum + (n ?? 0), 0)
     if (known === 0) await addChildren(job, parentId, children, deps)
+    // The run after the children is the same attempt (attempt-budget.ts): give this start back
+    // first, and take it again if the children turn out to be done already.
+    const jobKey = `${job.queueQualifiedName}:${parentId}`
+    await giveBackStart(deps.connection, jobKey)
     if (await job.moveToWaitingChildren(token ?? '')) {
-      deps.onParked(parentId)
+      deps.onParked(job)
       throw new WaitingChildrenError()
     }
+    await giveBackStart(deps.connection, jobKey, 1)
     const [values, failures] = await Promise.all([
       job.getChildrenValues(),
       job.getIgnoredChildrenFailures(),

@@ -189,7 +189,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       logger,
       registry,
       queueOf,
-      onParked: (jobId) => record.jobReleased(jobId),
+      onParked: (job) => {
+        record.jobReleased(job.id ?? '')
+        history.ended(job, 'waiting-children')
+      },
     }
     const workers = queues.map((queue) => {
       const definition = registry.queues[queue]
@@ -349,7 +352,7 @@ interface ProcessDeps {
   logger: Logger
   registry: AnyRegistry
   queueOf(name: string): Queue
-  onParked(jobId: string): void
+  onParked(job: Job): void
 }
 
 async function processJob(

@@ -100,9 +100,13 @@ describe('the priority rule the docs state', () => {
       ['p1-b', 1],
       ['none-b', undefined],
     ]
-    for (const [jobId, priority] of enqueued) {
-      const options = { jobId, ...(priority && { priority }) }
-      expect((await post('/v1/jobs/demo.sleep', { data: { ms: 5 }, options })).status).toBe(202)
+    // The name each job was enqueued under → the id enqueue answered.
+    const ids = new Map<string, string>()
+    for (const [label, priority] of enqueued) {
+      const options = priority ? { priority } : {}
+      const answer = await post('/v1/jobs/demo.sleep', { data: { ms: 5, message: label }, options })
+      expect(answer.status).toBe(202)
+      ids.set(label, ((await answer.json()) as { id: string }).id)
     }
     worker = await startWorker({
       registry,
@@ -112,17 +116,17 @@ describe('the priority rule the docs state', () => {
       concurrency: 1,
       logger: createLogger({ level: 'silent' }),
     })
-    for (const [jobId] of enqueued)
-      expect((await waiter.finished('default', jobId)).state).toBe('completed')
+    for (const id of ids.values())
+      expect((await waiter.finished('default', id)).state).toBe('completed')
     const started = await Promise.all(
-      enqueued.map(async ([jobId]) => {
-        const job = (await (await stack.app.request(`/v1/jobs/${jobId}`)).json()) as {
+      [...ids].map(async ([label, id]) => {
+        const job = (await (await stack.app.request(`/v1/jobs/${id}`)).json()) as {
           startedAt: string
         }
-        return [jobId, Date.parse(job.startedAt)] as const
+        return [label, Date.parse(job.startedAt)] as const
       }),
     )
-    const order = started.sort((a, b) => a[1] - b[1]).map(([jobId]) => jobId)
+    const order = started.sort((a, b) => a[1] - b[1]).map(([label]) => label)
     expect(order).toEqual(['none-a', 'none-b', 'p1', 'p1-b', 'p5'])
   })
 })

@@ -55,10 +55,12 @@ export const AttemptEntry = z
     startedAt: z.iso.datetime(),
     endedAt: z.iso.datetime().nullable(),
     outcome: z
-      .enum(['running', 'completed', 'failed', 'interrupted', 'handed-back'])
+      .enum(['running', 'completed', 'failed', 'interrupted', 'handed-back', 'waiting-children'])
       .describe(
         'interrupted: its worker stopped holding the lock (killed, crashed, lost Redis); ' +
-          'handed-back: a shutdown whose grace ran out gave it back to the queue',
+          'handed-back: a shutdown whose grace ran out gave it back to the queue; ' +
+          'waiting-children: the run parked the job until its fan-out children finished ' +
+          '(the run after them is the same attempt)',
       ),
     reason: z.string().nullable(),
   })
