@@ -225,7 +225,11 @@ describe('hostile input on every route of the OpenAPI document', () => {
           fc.pre(!QUEUES.has(segment) && !QUEUES.has(decodeSafe(segment)))
           const value = encode ? encodeURIComponent(segment) : segment
           const path = op.path.replace(/\{(id|queue)\}/, value)
-          fc.pre(!QUEUES.has(new URL(path, 'http://x').pathname.split('/')[3] ?? ''))
+          const resolved = new URL(path, 'http://x').pathname
+          fc.pre(!QUEUES.has(resolved.split('/')[3] ?? ''))
+          // A traversal that leaves /v1 (`/v1/jobs/../..` is `/`) asks for another page, which
+          // may answer 200 (GET / points to /ui and /docs): not this route's parameter.
+          fc.pre(resolved.startsWith('/v1/'))
           await expectRefused(
             await request(op.method, path, { body: '{}', query }),
             `${op.method} ${path.slice(0, 120)}`,
