@@ -1,6 +1,7 @@
 import { ConfigError, createLogger, UnknownQueueError } from '@jobq/queue-core'
 import { parseWorkerArgs, USAGE, UsageError, type WorkerArgs } from './args.js'
 import { childEnv, loadEnv } from './env.js'
+import { EXIT } from './exit-codes.js'
 import { loadRegistry } from './load-registry.js'
 import { runPool } from './run-pool.js'
 import { runWorker } from './run-worker.js'
@@ -25,7 +26,14 @@ if (args.help) {
   process.exit(0)
 }
 
+// A stop while the registry loads (before the worker listens for stops): no job was taken yet.
+const stopWhileLoading = (signal: NodeJS.Signals) => {
+  console.error(`jobq worker: ${signal} while loading the registry: stopped`)
+  process.exit(EXIT.clean)
+}
+process.once('SIGTERM', stopWhileLoading).once('SIGINT', stopWhileLoading)
 const registry = await loadRegistry(env.JOBQ_REGISTRY)
+process.off('SIGTERM', stopWhileLoading).off('SIGINT', stopWhileLoading)
 const queues = args.queues.length ? args.queues : env.JOBQ_QUEUES
 for (const queue of queues) {
   if (!registry.queues[queue]) fail(new UnknownQueueError(queue, registry.queueNames).message, 2)

@@ -114,7 +114,10 @@ export interface HandlerContext<Setup = undefined> {
   jobId: string
   jobName: string
   queue: string
-  /** 1 on the first try. */
+  /**
+   * The start number: 1 on the first try. Every start counts (attempt-budget.ts), so the run after
+   * a crash or a lost lock sees the next number.
+   */
   attempt: number
   /** Aborted on timeout, cancel, or a shutdown that ran out of grace. */
   signal: AbortSignal

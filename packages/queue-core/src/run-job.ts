@@ -18,6 +18,8 @@ export interface RunnableJob {
   name: string
   queueName: string
   attemptsMade: number
+  /** BullMQ's `attemptsStarted`: this start included. */
+  attemptsStarted?: number
   data: unknown
   opts?: object
   updateProgress(value: number | object): Promise<void>
@@ -55,7 +57,9 @@ export async function runJob(
       jobId: job.id ?? '',
       jobName: job.name,
       queue: job.queueName,
-      attempt: job.attemptsMade + 1,
+      // The start number: every start is an attempt (attempt-budget.ts), so a run after a crash
+      // sees the next number, not the one the crashed run saw.
+      attempt: job.attemptsStarted ?? job.attemptsMade + 1,
       get signal() {
         return abort.signal
       },

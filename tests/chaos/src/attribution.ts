@@ -23,7 +23,7 @@ export function faultBefore(
  * Why a job's handler completed a second time (`second`) after its first completion (`first`):
  * - `documented`: the first completer was killed -9 after its handler returned and before the
  *   second run began (the window docs/reliability.md names: at-least-once);
- * - `documented` too: a Redis outage longer than the lock that was on when the first run ended:
+ * - `documented` too: a Redis outage longer than half the lock that was on when the first run ended:
  *   the completion could not be recorded, the lock expired meanwhile, and the stalled check gave
  *   the job out again (docs/reliability.md names this window too). A shorter outage explains
  *   nothing: the worker writes the outcome once Redis is back, before the lock runs out;
@@ -49,11 +49,12 @@ export function duplicateCause(
   const outage = faults.find(
     (f) => f.kind === 'redis-kill9' && f.at <= endedAt && (f.healedAt ?? Infinity) >= endedAt,
   )
-  if (outage && (outage.healedAt ?? Infinity) - outage.at > lockMs)
+  // BullMQ renews a lock every lockMs / 2, so an outage longer than that can outlast one.
+  if (outage && (outage.healedAt ?? Infinity) - outage.at > lockMs / 2)
     return {
       documented: true,
       fault: outage,
-      why: 'first run ended while Redis was down longer than the lock',
+      why: 'first run ended while Redis was down longer than half the lock',
     }
   const before = faultBefore(faults, second.startAt, [first, second], first.startAt)
   return { documented: false, fault: before, why: before && 'nearest fault before the second run' }

@@ -192,7 +192,7 @@ describe('run-bound', () => {
     expect(found[0]!.fault).toContain('#2 redis-kill9')
   })
 
-  it('allows a second completion after an outage longer than the lock, not after a shorter one', () => {
+  it('allows a second completion after an outage longer than half the lock, not after a shorter one', () => {
     const runs = new Map([['o', [run('o', 3, 98, 'completed'), run('o', 2, 9_000, 'completed')]]])
     const long = { ...fault(1, 'redis-kill9', 9, 100), healedAt: 100 + 5_000 }
     const allowed = check(input({ expected: [echo('o')], runs, faults: [long] }))
