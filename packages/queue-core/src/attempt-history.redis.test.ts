@@ -113,4 +113,23 @@ describe('attempt history', () => {
     expect(await redis.exists(queue.toKey('j1'))).toBe(0)
     expect(await read()).toEqual([])
   })
+
+  it('reads on a fresh auto-pipelined connection in the same tick as other commands', async () => {
+    // The producer's connection: a history read beside other reads of one request used to fail
+    // with "pipeline[functionName] is not a function" (a command defined on first use).
+    const fresh = createRedis({ url: inject('redisUrl'), role: 'producer' })
+    await waitForReady(fresh, 5_000)
+    try {
+      const job = await jobWith('tok-1')
+      writer.started(job)
+      await writer.flush()
+      const [, entries] = await Promise.all([
+        fresh.hget(`${prefix}:history:j1`, 'name'),
+        readHistory(fresh, `${prefix}:history:j1`),
+      ])
+      expect(entries.map((e) => e.outcome)).toEqual(['running'])
+    } finally {
+      fresh.disconnect()
+    }
+  })
 })

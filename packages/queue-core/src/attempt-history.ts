@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq'
 import type { Redis } from './connection.js'
 import type { Logger } from './logger.js'
+import { script } from './lua-script.js'
 
 /** How one start of a job by a worker ended; `running` while it has not. */
 /** `waiting-children`: the run parked its job until its fan-out children finished (not an attempt). */
@@ -82,9 +83,7 @@ end
 return 0
 `
 
-type RecordingRedis = Redis & {
-  jobqRecordAttempts(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<unknown>
-}
+const recordAttempts = script(RECORD_LUA)
 
 /**
  * Writes the attempt history of the jobs a worker process runs, fire and forget: a history write
@@ -108,11 +107,7 @@ export class AttemptHistoryWriter {
     private readonly redis: Redis,
     private readonly workerId: string,
     private readonly logger: Logger,
-  ) {
-    if (!(redis as Partial<RecordingRedis> & Redis).jobqRecordAttempts) {
-      redis.defineCommand('jobqRecordAttempts', { lua: RECORD_LUA })
-    }
-  }
+  ) {}
 
   /** A worker took the job up (BullMQ's `active`): appends a `running` entry. */
   started(job: Job): void {
@@ -168,9 +163,7 @@ export class AttemptHistoryWriter {
     if (this.flushing) clearImmediate(this.flushing)
     this.flushing = undefined
     for (const { keys, args } of this.pending.values()) {
-      const sent = (this.redis as RecordingRedis)
-        .jobqRecordAttempts(keys.length, ...keys, ...args)
-        .catch((err: Error) => this.warn(err))
+      const sent = recordAttempts(this.redis, keys, args).catch((err: Error) => this.warn(err))
       this.last = sent
     }
     this.pending.clear()
@@ -196,17 +189,14 @@ end
 return entries
 `
 
-type ReadingRedis = Redis & { jobqReadAttempts(key: string): Promise<string[]> }
+const readAttempts = script(READ_LUA)
 
 /**
  * Reads a job's attempt history (oldest first) in one script call that returns only the history
  * fields, never the job's data. `jobKey` is BullMQ's `queue.toKey(id)`.
  */
 export async function readHistory(redis: Redis, jobKey: string): Promise<AttemptEntry[]> {
-  const reader = redis as Partial<ReadingRedis> & Redis
-  if (!reader.jobqReadAttempts)
-    redis.defineCommand('jobqReadAttempts', { numberOfKeys: 1, lua: READ_LUA })
-  const raw = await (redis as ReadingRedis).jobqReadAttempts(jobKey)
+  const raw = (await readAttempts(redis, [jobKey], [])) as string[]
   return parseHistory(
     Object.fromEntries(raw.map((entry, i) => [`${ATTEMPT_FIELD_PREFIX}${i + 1}`, entry])),
   )
