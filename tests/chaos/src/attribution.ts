@@ -46,11 +46,8 @@ export function duplicateCause(
       fault: killed,
       why: 'first completer killed -9 before BullMQ recorded it',
     }
-  const outage = faults.find(
-    (f) => f.kind === 'redis-kill9' && f.at <= endedAt && (f.healedAt ?? Infinity) >= endedAt,
-  )
-  // BullMQ renews a lock every lockMs / 2, so an outage longer than that can outlast one.
-  if (outage && (outage.healedAt ?? Infinity) - outage.at > lockMs / 2)
+  const outage = outcomeLostIn(faults, endedAt, lockMs)
+  if (outage)
     return {
       documented: true,
       fault: outage,
@@ -58,6 +55,26 @@ export function duplicateCause(
     }
   const before = faultBefore(faults, second.startAt, [first, second], first.startAt)
   return { documented: false, fault: before, why: before && 'nearest fault before the second run' }
+}
+
+/**
+ * The Redis outage in which a run that ended at `endedAt` lost its outcome, if any: one that was on
+ * then and lasted longer than half the lock (BullMQ renews a lock every lockMs / 2, so a longer
+ * outage can outlast one; the stalled check then counts the run as cut off and runs the job
+ * again). docs/reliability.md names this window.
+ */
+export function outcomeLostIn(
+  faults: readonly FaultEvent[],
+  endedAt: number,
+  lockMs = WORKER_SETTINGS.lockMs,
+): FaultEvent | undefined {
+  return faults.find(
+    (f) =>
+      f.kind === 'redis-kill9' &&
+      f.at <= endedAt &&
+      (f.healedAt ?? Infinity) >= endedAt &&
+      (f.healedAt ?? Infinity) - f.at > lockMs / 2,
+  )
 }
 
 /**

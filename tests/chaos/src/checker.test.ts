@@ -146,6 +146,21 @@ describe('right-outcome', () => {
     expect(found!.fault).toContain('#1 redis-kill9')
   })
 
+  it('counts a completion lost in an outage longer than half the lock as a used start', () => {
+    // Two failed starts, then one whose completion fell in the outage: all three starts used.
+    const runs = new Map([
+      ['l', [run('l', 1, 10, 'failed'), run('l', 2, 50, 'failed'), run('l', 3, 98, 'completed')]],
+    ])
+    const reads = new Map([['l', read('l', 'failed', { failedReason: 'all 3 attempt(s) used' })]])
+    const expected = [sleepJob('l', 'x', 'completed')]
+    const long = { ...fault(1, 'redis-kill9', 9, 100), healedAt: 100 + 5_000 }
+    const allowed = check(input({ expected, reads, runs, faults: [long] }))
+    expect(verdict(allowed, 'right-outcome').violations).toEqual([])
+    const short = { ...fault(1, 'redis-kill9', 9, 100), healedAt: 200 }
+    const flagged = check(input({ expected, reads, runs, faults: [short] }))
+    expect(verdict(flagged, 'right-outcome').violations.map((v) => v.jobId)).toEqual(['l'])
+  })
+
   it('expects fan-out children by row, poisoned ones failed', () => {
     const rows: AckedJob = {
       id: 'p',

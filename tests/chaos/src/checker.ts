@@ -3,7 +3,7 @@ import type { FaultEvent, StopWatch } from './faults.js'
 import type { AckedJob, IdempotencyPair } from './load.js'
 import type { Run } from './record.js'
 import type { Stranded } from './watch.js'
-import { describe, duplicateCause, faultOfRuns, iso } from './attribution.js'
+import { describe, duplicateCause, faultOfRuns, iso, outcomeLostIn } from './attribution.js'
 
 /** One entry of a job's attempt history (GET /v1/jobs/:id `history`), one per start. */
 export interface HistoryEntry {
@@ -145,7 +145,7 @@ function rightOutcome(input: CheckInput): InvariantResult {
     const read = input.reads.get(job.id)
     if (!read || !FINAL.has(read.state)) continue
     const runs = input.runs.get(job.id) ?? []
-    const wrong = outcomeProblem(job, read, runs)
+    const wrong = outcomeProblem(job, read, runs, input.faults)
     if (wrong) {
       violations.push({
         jobId: job.id,
@@ -162,15 +162,22 @@ function rightOutcome(input: CheckInput): InvariantResult {
   )
 }
 
-function outcomeProblem(job: ExpectedJob, read: JobRead, runs: readonly Run[]): string | undefined {
+function outcomeProblem(
+  job: ExpectedJob,
+  read: JobRead,
+  runs: readonly Run[],
+  faults: readonly FaultEvent[],
+): string | undefined {
   const { completed, failed, cut } = tally(runs)
   const reason = JSON.stringify(read.failedReason)
   if (read.state === 'failed') {
     if (job.expect === 'failed') {
       return isScripted(job, read.failedReason) ? undefined : `failed with reason ${reason}`
     }
-    // A failure by crash counts only if every attempt it had was used up, one way or another.
-    const used = failed.length + cut.length
+    // A failure by crash counts only if every attempt it had was used up, one way or another:
+    // a completion lost in a long Redis outage is a start too (the documented window).
+    const lost = completed.filter((run) => outcomeLostIn(faults, run.endAt ?? run.startAt))
+    const used = failed.length + cut.length + lost.length
     if (used >= job.attempts) return undefined
     const done = completed.length ? `, after its handler completed ${completed.length}×` : ''
     return `failed with attempts left${done}: ${reason}, handler runs: ${failed.length} failed + ${cut.length} cut off of ${job.attempts} allowed (attemptsMade ${read.attemptsMade})`
