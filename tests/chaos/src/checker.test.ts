@@ -116,10 +116,22 @@ describe('right-outcome', () => {
   it('passes a failure after every attempt was used, and flags an unreadable reason', () => {
     const results = check(
       input({
-        expected: [sleepJob('used', 'x', 'completed'), sleepJob('f', 'fail:always', 'failed')],
+        expected: [
+          sleepJob('used', 'x', 'completed'),
+          sleepJob('f', 'fail:always', 'failed'),
+          sleepJob('b', 'fail:always', 'failed'),
+        ],
         reads: new Map([
           ['used', read('used', 'failed', { failedReason: 'stalled' })],
           ['f', read('f', 'failed', { failedReason: 'null' })],
+          // An always-failing job whose budget ran out after a cut-off start: its own error named.
+          [
+            'b',
+            read('b', 'failed', {
+              failedReason:
+                'all 3 attempt(s) used: started 3 time(s), interrupted 1 time(s) (crash, lost lock or shutdown); last error: scripted failure on attempt 3',
+            }),
+          ],
         ]),
         runs: new Map([
           ['used', [run('used', 1, 1), run('used', 2, 2, 'failed'), run('used', 3, 3)]],

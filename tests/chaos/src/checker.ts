@@ -193,7 +193,10 @@ function outcomeProblem(
 function isScripted(job: ExpectedJob, reason: string | null): boolean {
   if (job.kind === 'row')
     return reason === `row ${(job.data as { index: number }).index} is poisoned`
-  return /^scripted failure on attempt \d+$/.test(reason ?? '')
+  // Its own failure, or the attempt budget (attempt-budget.ts) naming it after a start was cut off.
+  return /^(all \d+ attempt\(s\) used: .*; last error: )?scripted failure on attempt \d+$/.test(
+    reason ?? '',
+  )
 }
 
 function expectedResult(job: ExpectedJob): unknown {
