@@ -286,11 +286,14 @@ class EnqueueOptions:
     """ms before the job may run"""
 
     job_id: Optional[str] = None
-    """idempotency key: the same jobId never makes a second job"""
-
+    """idempotency key, not the job id: within the idempotency window (24 h by default) the same
+    key of the same job answers the job it made (created: false), even after that job was
+    removed; the id is always made by jobq
+    """
     priority: Optional[int] = None
-    """lower runs first; 0 = none"""
-
+    """lower runs first (1 is the highest); 0 or absent = none. A job without a priority runs
+    before every prioritised job of its queue (BullMQ since v4)
+    """
     timeout_ms: Optional[int] = None
     """abort the handler after this many ms; overrides the definition's timeoutMs"""
 
