@@ -1,3 +1,4 @@
+import type { Job } from 'bullmq'
 import type { Redis } from './connection.js'
 
 /**
@@ -62,4 +63,16 @@ return redis.call('HINCRBY', KEYS[1], 'ats', ARGV[1])
  */
 export async function giveBackStart(redis: Redis, jobKey: string, delta: -1 | 1 = -1) {
   await redis.eval(ADD_STARTS_LUA, 1, jobKey, delta)
+}
+
+/** What a retry by hand passes BullMQ: `attemptsMade` and `attemptsStarted` back to 0. */
+const FRESH_ATTEMPTS = { resetAttemptsMade: true, resetAttemptsStarted: true } as const
+
+/**
+ * Retries a failed job by hand with a fresh set of attempts (`attemptsMade`, `attemptsStarted`
+ * back to 0), as the docs promise; its history stays and numbers on. Throws what BullMQ's
+ * `job.retry` throws (e.g. the job is not failed).
+ */
+export async function retryWithFreshAttempts(job: Job): Promise<void> {
+  await job.retry('failed', FRESH_ATTEMPTS)
 }

@@ -1,8 +1,9 @@
-import { Job, Queue } from 'bullmq'
+import { type Job, Queue } from 'bullmq'
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
 import { AttemptHistoryWriter, INTERRUPTED_REASON, readHistory } from './attempt-history.js'
 import { createRedis, waitForReady, type Redis } from './connection.js'
 import { createLogger } from './logger.js'
+import { TolerantJob } from './tolerant-job.js'
 import { deletePrefix, uniquePrefix } from './testing/index.js'
 
 describe('attempt history', () => {
@@ -24,10 +25,11 @@ describe('attempt history', () => {
     redis.disconnect()
   })
 
-  /** A stored job, as a worker holding lock `token` sees it. */
+  /** A stored job, as a worker holding lock `token` sees it at its next start. */
   async function jobWith(token: string, id = 'j1'): Promise<Job> {
-    await queue.add('x', {}, { jobId: id })
-    const job = (await Job.fromId(queue, id))!
+    if (!(await redis.exists(queue.toKey(id)))) await queue.add('x', {}, { jobId: id })
+    await redis.hincrby(queue.toKey(id), 'ats', 1) // what BullMQ's moveToActive does at a start
+    const job = (await TolerantJob.fromId(queue, id))!
     job.token = token
     return job
   }
@@ -60,8 +62,7 @@ describe('attempt history', () => {
     writer.started(first)
     // Another worker starts it again (the first one died): its entry is number 2.
     const other = new AttemptHistoryWriter(redis, 'worker-b', createLogger({ level: 'silent' }))
-    const again = (await Job.fromId(queue, 'j1'))!
-    again.token = 't2'
+    const again = await jobWith('t2')
     other.started(again)
     await Promise.all([writer.flush(), other.flush()])
     // The first worker's late end names its own start (token t1): it leaves entry 2 alone.
@@ -85,9 +86,7 @@ describe('attempt history', () => {
   it('a refused start closes the running entry and appends none', async () => {
     const job = await jobWith('t1')
     writer.started(job)
-    const refused = (await Job.fromId(queue, 'j1'))!
-    refused.token = 't2'
-    writer.refused(refused)
+    writer.refused(await jobWith('t2'))
     await writer.flush()
     expect((await read()).map((e) => e.outcome)).toEqual(['interrupted'])
   })
@@ -102,13 +101,14 @@ describe('attempt history', () => {
     }
   })
 
-  it('never recreates a job that was removed', async () => {
+  it('never recreates a job that was removed when closing an attempt', async () => {
+    // (A start writes without a guard: its job is active and locked, which BullMQ never removes.)
     const job = await jobWith('t1')
     writer.started(job)
     await writer.flush()
     await job.remove()
-    writer.ended(job, 'completed')
-    writer.started(job)
+    writer.ended(job, 'failed', 'late')
+    writer.refused(job)
     await writer.flush()
     expect(await redis.exists(queue.toKey('j1'))).toBe(0)
     expect(await read()).toEqual([])

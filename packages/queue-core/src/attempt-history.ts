@@ -25,11 +25,13 @@ export interface AttemptEntry {
 
 /**
  * The history lives in fields of the job's own BullMQ hash, so every way BullMQ removes a job
- * (retention, clean, empty, remove, obliterate) removes its history too. `<prefix>N` holds entry
- * N as JSON; `STARTS` the last N given; `OPEN` "N token" of the entry still running.
+ * (retention, clean, empty, remove, obliterate) removes its history too. `<prefix><ms>:<token>`
+ * holds the entry of the start at `ms` that held lock `token` as JSON (a token alone can repeat:
+ * BullMQ hands the next job of a chain the same token); `OPEN` the `<ms>:<token>` of the entry a
+ * worker is running. Entries are numbered when read, in the
+ * order they started, so numbers run on across retries and parks without a counter to keep.
  */
 export const ATTEMPT_FIELD_PREFIX = 'jobq:attempt:'
-const STARTS_FIELD = 'jobq:starts'
 const OPEN_FIELD = 'jobq:open'
 
 /** Why an entry found still running at the next start is closed as `interrupted`. */
@@ -38,67 +40,49 @@ export const INTERRUPTED_REASON =
   'Redis connection or lock); the stalled-job check put the job back in line'
 
 /**
- * Applies a batch of history writes of one queue, one op per key. ARGV per op (4 values):
- * kind ('start' | 'refuse' | 'end'), time in ms, token, then the worker id (start) or
- * "outcome\nreason" (end). Every write is guarded by EXISTS: a job removed meanwhile (retention,
- * remove) is never recreated as a hash holding only history fields.
+ * Closes the entries a batch names, one op per key; ARGV per op (4 values): time in ms, entry id
+ * (`<ms>:<token>`), outcome, reason. Only the entry still open under that id is closed ('' closes
+ * whichever is open), and only on a job that still exists: a removed job is never recreated as a
+ * hash holding only history fields.
  */
-const RECORD_LUA = `
-local function closeOpen(key, now, outcome, reason, token)
-  local open = redis.call('HGET', key, '${OPEN_FIELD}')
-  if not open then return end
-  local sep = string.find(open, ' ', 1, true)
-  local n = string.sub(open, 1, sep - 1)
-  if token and string.sub(open, sep + 1) ~= token then return end
-  redis.call('HDEL', key, '${OPEN_FIELD}')
-  local raw = redis.call('HGET', key, '${ATTEMPT_FIELD_PREFIX}' .. n)
-  if not raw then return end
-  local entry = cjson.decode(raw)
-  if entry.o ~= 'running' then return end
-  entry.o = outcome
-  entry.e = tonumber(now)
-  entry.r = reason
-  redis.call('HSET', key, '${ATTEMPT_FIELD_PREFIX}' .. n, cjson.encode(entry))
-end
+const CLOSE_LUA = `
 for i, key in ipairs(KEYS) do
   local base = (i - 1) * 4
-  local kind, now, token, extra = ARGV[base + 1], ARGV[base + 2], ARGV[base + 3], ARGV[base + 4]
-  if redis.call('EXISTS', key) == 1 then
-    if kind == 'end' then
-      local nl = string.find(extra, '\\n', 1, true)
-      local reason = string.sub(extra, nl + 1)
-      if reason == '' then reason = nil end
-      closeOpen(key, now, string.sub(extra, 1, nl - 1), reason, token)
-    else
-      closeOpen(key, now, 'interrupted', '${INTERRUPTED_REASON}', nil)
-      if kind == 'start' then
-        local n = redis.call('HINCRBY', key, '${STARTS_FIELD}', 1)
-        local entry = cjson.encode({ w = extra, s = tonumber(now), o = 'running' })
-        redis.call('HSET', key, '${ATTEMPT_FIELD_PREFIX}' .. n, entry)
-        redis.call('HSET', key, '${OPEN_FIELD}', n .. ' ' .. token)
-      end
+  local now, entryId, outcome, reason = ARGV[base + 1], ARGV[base + 2], ARGV[base + 3], ARGV[base + 4]
+  local open = redis.call('HGET', key, '${OPEN_FIELD}')
+  if open and (entryId == '' or open == entryId) then
+    redis.call('HDEL', key, '${OPEN_FIELD}')
+    local raw = redis.call('HGET', key, '${ATTEMPT_FIELD_PREFIX}' .. open)
+    if raw then
+      local entry = cjson.decode(raw)
+      entry.o = outcome
+      entry.e = tonumber(now)
+      if reason ~= '' then entry.r = reason end
+      redis.call('HSET', key, '${ATTEMPT_FIELD_PREFIX}' .. open, cjson.encode(entry))
     end
   end
 end
 return 0
 `
-
-const recordAttempts = script(RECORD_LUA)
+const closeAttempts = script(CLOSE_LUA)
 
 /**
  * Writes the attempt history of the jobs a worker process runs, fire and forget: a history write
- * never holds up a job. A start is sent at once, before the handler runs, so it reaches Redis
- * even when the handler then kills the process or blocks the event loop; the end of a failed or
- * handed-back attempt waits for the next start or the end of the event-loop turn and goes out
- * with it. A completed attempt writes nothing (see {@link AttemptHistoryWriter.ended}): the hot
- * path pays one script call per job: +5 to +13 µs of worker CPU per no-op job (medians of an A/B
- * drain of 20,000 jobs at concurrency 1/10/100, 3 rounds, on a loaded 2-core machine).
+ * never holds up a job. A start is one plain HSET of the new entry, sent at once, before the
+ * handler runs, so it reaches Redis even when the handler then kills the process or blocks the
+ * event loop. No guard is needed there: the job is active and locked by this worker, which BullMQ
+ * refuses to remove. An entry left `running` by a crash is shown as `interrupted` once a later
+ * start exists ({@link parseHistory}), so nothing is rewritten at the next start. A completed
+ * attempt writes nothing (see {@link AttemptHistoryWriter.ended}); failed and handed-back ones
+ * (rare) go out batched, through a script. Cost, measured in the same bench run: drain at
+ * concurrency 1/10/100 0.92/0.80/0.77 × BullMQ with a script per start, 0.89/0.86/0.92 with no
+ * start write at all (see the issue-12 note for the plain-HSET figures).
  */
 export class AttemptHistoryWriter {
   private pending = new Map<string, { keys: string[]; args: (string | number)[] }>()
   private flushing: NodeJS.Immediate | undefined
-  /** Jobs started here and not ended yet, by queue key prefix + id: their lock tokens. */
-  private readonly open = new Map<string, { job: Job; token: string }>()
+  /** Jobs started here and not ended yet, by job key: the id of their open entry. */
+  private readonly open = new Map<string, { job: Job; entryId: string }>()
   /** The last write sent: the connection answers in order, so it settles after all others. */
   private last: Promise<unknown> = Promise.resolve()
   private lastLogged = 0
@@ -111,16 +95,20 @@ export class AttemptHistoryWriter {
 
   /** A worker took the job up (BullMQ's `active`): appends a `running` entry. */
   started(job: Job): void {
-    const token = job.token ?? ''
-    this.open.set(keyOf(job), { job, token })
-    this.push(job, 'start', token, this.workerId)
+    const now = Date.now()
+    const entryId = `${now}:${job.token ?? ''}`
+    this.open.set(keyOf(job), { job, entryId })
+    // Ends pushed before this start go first: one connection runs commands in order.
     this.send()
+    const entry = JSON.stringify({ w: this.workerId, s: now, o: 'running' })
+    this.last = this.redis
+      .hset(keyOf(job), `${ATTEMPT_FIELD_PREFIX}${entryId}`, entry, OPEN_FIELD, entryId)
+      .catch((err: Error) => this.warn(err))
   }
 
-  /** A start jobq refused (attempts used up): closes a running entry, appends none. */
+  /** A start jobq refused (attempts used up): the entry of the start before it was cut off. */
   refused(job: Job): void {
-    this.push(job, 'refuse', job.token ?? '', '')
-    this.send()
+    this.push(job, '', 'interrupted', INTERRUPTED_REASON)
   }
 
   /**
@@ -136,7 +124,7 @@ export class AttemptHistoryWriter {
     if (outcome === 'completed') return
     // A reason is for people: the first 1,000 characters say what happened (failedReason keeps
     // the whole of the last one).
-    this.push(job, 'end', open.token, `${outcome}\n${reason?.slice(0, 1_000) ?? ''}`)
+    this.push(job, open.entryId, outcome, reason?.slice(0, 1_000) ?? '')
   }
 
   /** Closes every attempt still open here as `handed-back` (a shutdown gave them up). */
@@ -150,12 +138,12 @@ export class AttemptHistoryWriter {
     await this.last
   }
 
-  private push(job: Job, kind: string, token: string, extra: string): void {
+  private push(job: Job, entryId: string, outcome: string, reason: string): void {
     const queueKey = job.queueQualifiedName
     let batch = this.pending.get(queueKey)
     if (!batch) this.pending.set(queueKey, (batch = { keys: [], args: [] }))
     batch.keys.push(`${queueKey}:${job.id}`)
-    batch.args.push(kind, Date.now(), token, extra)
+    batch.args.push(Date.now(), entryId, outcome, reason)
     this.flushing ??= setImmediate(() => this.send())
   }
 
@@ -163,8 +151,7 @@ export class AttemptHistoryWriter {
     if (this.flushing) clearImmediate(this.flushing)
     this.flushing = undefined
     for (const { keys, args } of this.pending.values()) {
-      const sent = recordAttempts(this.redis, keys, args).catch((err: Error) => this.warn(err))
-      this.last = sent
+      this.last = closeAttempts(this.redis, keys, args).catch((err: Error) => this.warn(err))
     }
     this.pending.clear()
   }
@@ -179,14 +166,16 @@ export class AttemptHistoryWriter {
 
 const keyOf = (job: Job) => `${job.queueQualifiedName}:${job.id}`
 
-/** Returns entry 1..N of a job's history (N = its last start number), nil where one is missing. */
+/** Returns the history fields of a job hash as field, value, …: its names only are scanned. */
 const READ_LUA = `
-local n = tonumber(redis.call('HGET', KEYS[1], '${STARTS_FIELD}') or '0')
-local entries = {}
-for i = 1, n do
-  entries[i] = redis.call('HGET', KEYS[1], '${ATTEMPT_FIELD_PREFIX}' .. i) or ''
+local out = {}
+for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if string.sub(field, 1, ${ATTEMPT_FIELD_PREFIX.length}) == '${ATTEMPT_FIELD_PREFIX}' then
+    out[#out + 1] = field
+    out[#out + 1] = redis.call('HGET', KEYS[1], field)
+  end
 end
-return entries
+return out
 `
 
 const readAttempts = script(READ_LUA)
@@ -197,36 +186,52 @@ const readAttempts = script(READ_LUA)
  */
 export async function readHistory(redis: Redis, jobKey: string): Promise<AttemptEntry[]> {
   const raw = (await readAttempts(redis, [jobKey], [])) as string[]
-  return parseHistory(
-    Object.fromEntries(raw.map((entry, i) => [`${ATTEMPT_FIELD_PREFIX}${i + 1}`, entry])),
-  )
+  const fields: Record<string, string> = {}
+  for (let i = 0; i + 1 < raw.length; i += 2) fields[raw[i]!] = raw[i + 1]!
+  return parseHistory(fields)
 }
 
-/** The entries among a job hash's fields, oldest first. Unreadable entries are skipped. */
+/**
+ * The entries among a job hash's fields, oldest first. Unreadable entries are skipped. An entry
+ * still `running` with a later start after it was cut off: it reads as `interrupted`, ended when
+ * the next start began.
+ */
 export function parseHistory(fields: Record<string, string>): AttemptEntry[] {
-  const entries: AttemptEntry[] = []
+  const entries = readEntries(fields)
+  return entries.map((entry, i) => {
+    const next = entries[i + 1]
+    if (entry.outcome !== 'running' || !next) return entry
+    return { ...entry, outcome: 'interrupted', endedAt: next.startedAt, reason: INTERRUPTED_REASON }
+  })
+}
+
+function readEntries(fields: Record<string, string>): AttemptEntry[] {
+  const started: { field: string; e: StoredEntry }[] = []
   for (const [field, raw] of Object.entries(fields)) {
     if (!field.startsWith(ATTEMPT_FIELD_PREFIX)) continue
-    const attempt = Number(field.slice(ATTEMPT_FIELD_PREFIX.length))
     try {
-      const e = JSON.parse(raw) as {
-        w: string
-        s: number
-        e?: number
-        o: AttemptOutcome
-        r?: string
-      }
-      entries.push({
-        attempt,
-        workerId: e.w,
-        startedAt: new Date(e.s).toISOString(),
-        endedAt: e.e ? new Date(e.e).toISOString() : null,
-        outcome: e.o,
-        reason: e.r ?? null,
-      })
+      started.push({ field, e: JSON.parse(raw) as StoredEntry })
     } catch {
-      // Missing (''), or a field someone else wrote: not ours to show.
+      // A field someone else wrote: not ours to show.
     }
   }
-  return entries.sort((a, b) => a.attempt - b.attempt)
+  // In the order they started (the field, a lock token, breaks a tie within one millisecond).
+  started.sort((a, b) => a.e.s - b.e.s || (a.field < b.field ? -1 : 1))
+  return started.map(({ e }, i) => ({
+    attempt: i + 1,
+    workerId: e.w,
+    startedAt: new Date(e.s).toISOString(),
+    endedAt: e.e ? new Date(e.e).toISOString() : null,
+    outcome: e.o,
+    reason: e.r ?? null,
+  }))
+}
+
+/** An entry as stored: worker id, start and end in ms, outcome, reason. */
+interface StoredEntry {
+  w: string
+  s: number
+  e?: number
+  o: AttemptOutcome
+  r?: string
 }

@@ -16,6 +16,7 @@ import {
 } from './errors.js'
 import { keepingCompleted, toBullOptions } from './job-options.js'
 import { readHistory } from './attempt-history.js'
+import { retryWithFreshAttempts } from './attempt-budget.js'
 import { addKeyed, DEFAULT_IDEMPOTENCY_TTL_MS, type IdempotencyScope } from './idempotency.js'
 import { TolerantJob } from './tolerant-job.js'
 import { BULLMQ_TYPES, toPublicState, type JobState } from './job-state.js'
@@ -25,7 +26,6 @@ import { toJobView, type JobView } from './job-view.js'
 import {
   cleanQueue,
   emptyQueue,
-  FRESH_ATTEMPTS,
   retryFailed,
   summarizeQueue,
   type QueueSummary,
@@ -363,7 +363,7 @@ export function createProducer({
           `job "${id}" is ${state}; only failed jobs can be retried`,
         )
       }
-      await guard(() => job.retry('failed', FRESH_ATTEMPTS))
+      await guard(() => retryWithFreshAttempts(job))
       return { id, state: 'waiting' }
     },
 

@@ -1,3 +1,4 @@
+import { retryWithFreshAttempts } from './attempt-budget.js'
 import type { Queue } from 'bullmq'
 import type { Redis } from './connection.js'
 import { TolerantJob } from './tolerant-job.js'
@@ -43,12 +44,6 @@ export async function summarizeQueue(
   return { name: queue.name, paused, counts, backlog }
 }
 
-/**
- * What a retry by hand gives a failed job: a fresh set of attempts (`attemptsMade` and
- * `attemptsStarted` back to 0), as the docs promise. Its attempt history stays.
- */
-export const FRESH_ATTEMPTS = { resetAttemptsMade: true, resetAttemptsStarted: true } as const
-
 /** How many failed jobs one round of {@link retryFailed} reads and requeues. */
 const RETRY_CHUNK = 500
 
@@ -89,7 +84,7 @@ async function retryOne(
   const job = await TolerantJob.fromId(queue, id)
   if (!job) return 'orphan'
   try {
-    await job.retry('failed', FRESH_ATTEMPTS)
+    await retryWithFreshAttempts(job)
     return 'requeued'
   } catch (err) {
     if ((await client.zscore(failedKey, id)) === null) return 'gone'

@@ -316,9 +316,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
           (async () => {
             await closing
             if (!drained) {
-              history.handBackAll(
-                `the worker shut down and its grace period of ${graceMs} ms ran out`,
-              )
+              // No figure: a stop passes what is left of its grace, not what was configured.
+              history.handBackAll('the worker shut down and its grace period ran out')
             }
             await history.flush()
             await unsubscribe()

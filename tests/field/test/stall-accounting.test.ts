@@ -127,7 +127,7 @@ describe('a stall never wastes the retry budget or fails a job that succeeded', 
         attempt: 1,
         workerId: workerIdOf(first),
         outcome: 'handed-back',
-        reason: 'the worker shut down and its grace period of 200 ms ran out',
+        reason: 'the worker shut down and its grace period ran out',
       }),
     ])
 
