@@ -74,9 +74,9 @@ const closeAttempts = script(CLOSE_LUA)
  * refuses to remove. An entry left `running` by a crash is shown as `interrupted` once a later
  * start exists ({@link parseHistory}), so nothing is rewritten at the next start. A completed
  * attempt writes nothing (see {@link AttemptHistoryWriter.ended}); failed and handed-back ones
- * (rare) go out batched, through a script. Cost, measured in the same bench run: drain at
- * concurrency 1/10/100 0.92/0.80/0.77 × BullMQ with a script per start, 0.89/0.86/0.92 with no
- * start write at all (see the issue-12 note for the plain-HSET figures).
+ * (rare) go out batched, through a script. Cost (bench/RESULTS.md, third session): drain at
+ * concurrency 1/10/100 was 0.92/0.80/0.77 × BullMQ with a script per start, 0.85–0.88/0.79–0.86/
+ * 0.82–0.83 with this HSET, 0.89/0.86/0.92 with no start write at all.
  */
 export class AttemptHistoryWriter {
   private pending = new Map<string, { keys: string[]; args: (string | number)[] }>()
