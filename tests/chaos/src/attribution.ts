@@ -46,35 +46,54 @@ export function duplicateCause(
       fault: killed,
       why: 'first completer killed -9 before BullMQ recorded it',
     }
-  const outage = outcomeLostIn(faults, endedAt, lockMs)
+  const outage = outcomeLostIn(faults, first, lockMs)
   if (outage)
     return {
       documented: true,
       fault: outage,
-      why: 'first run ended while Redis was down longer than half the lock',
+      why: 'first run overlapped a Redis outage longer than half the lock',
     }
   const before = faultBefore(faults, second.startAt, [first, second], first.startAt)
   return { documented: false, fault: before, why: before && 'nearest fault before the second run' }
 }
 
 /**
- * The Redis outage in which a run that ended at `endedAt` lost its outcome, if any: one that was on
- * then and lasted longer than half the lock (BullMQ renews a lock every lockMs / 2, so a longer
- * outage can outlast one; the stalled check then counts the run as cut off and runs the job
- * again). docs/reliability.md names this window.
+ * The Redis outage in which a run lost its lock, if any: one that overlapped the run and lasted
+ * longer than half the lock. BullMQ renews a lock every lockMs / 2, and a Redis restarted from its
+ * AOF expires locks whose time passed while it was down, so the stalled check gives the job out
+ * again and the run's outcome is refused. docs/reliability.md names this window.
  */
 export function outcomeLostIn(
   faults: readonly FaultEvent[],
-  endedAt: number,
+  run: Pick<Run, 'startAt' | 'endAt'>,
   lockMs = WORKER_SETTINGS.lockMs,
 ): FaultEvent | undefined {
+  const endedAt = run.endAt ?? run.startAt
   return faults.find(
     (f) =>
       f.kind === 'redis-kill9' &&
       f.at <= endedAt &&
-      (f.healedAt ?? Infinity) >= endedAt &&
+      (f.healedAt ?? Infinity) >= run.startAt &&
       (f.healedAt ?? Infinity) - f.at > lockMs / 2,
   )
+}
+
+/**
+ * Whether a completed run's outcome may have been lost, so that it counts as a used start: its
+ * process was killed -9 after the handler returned and before the job's next start (`nextStartAt`),
+ * or it lost its lock in a long Redis outage ({@link outcomeLostIn}). Both are the documented
+ * at-least-once windows.
+ */
+export function completionLost(
+  faults: readonly FaultEvent[],
+  run: Run,
+  nextStartAt = Infinity,
+): boolean {
+  const endedAt = run.endAt ?? run.startAt
+  const killed = faults.some(
+    (f) => f.pid === run.pid && f.kind.endsWith('kill9') && f.at >= endedAt && f.at <= nextStartAt,
+  )
+  return killed || outcomeLostIn(faults, run) !== undefined
 }
 
 /**

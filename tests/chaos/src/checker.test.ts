@@ -173,6 +173,18 @@ describe('right-outcome', () => {
     expect(verdict(flagged, 'right-outcome').violations.map((v) => v.jobId)).toEqual(['l'])
   })
 
+  it('counts a completion whose worker was killed -9 right after as a used start', () => {
+    const expected = [{ ...sleepJob('k', 'x', 'completed'), attempts: 1 }]
+    const reads = new Map([['k', read('k', 'failed', { failedReason: 'all 1 attempt(s) used' })]])
+    const runs = new Map([['k', [run('k', 4, 10, 'completed')]]])
+    const killed = check(
+      input({ expected, reads, runs, faults: [fault(1, 'worker-kill9', 4, 20)] }),
+    )
+    expect(verdict(killed, 'right-outcome').violations).toEqual([])
+    const other = check(input({ expected, reads, runs, faults: [fault(1, 'worker-kill9', 5, 20)] }))
+    expect(verdict(other, 'right-outcome').violations.map((v) => v.jobId)).toEqual(['k'])
+  })
+
   it('expects fan-out children by row, poisoned ones failed', () => {
     const rows: AckedJob = {
       id: 'p',

@@ -3,7 +3,7 @@ import type { FaultEvent, StopWatch } from './faults.js'
 import type { AckedJob, IdempotencyPair } from './load.js'
 import type { Run } from './record.js'
 import type { Stranded } from './watch.js'
-import { describe, duplicateCause, faultOfRuns, iso, outcomeLostIn } from './attribution.js'
+import { completionLost, describe, duplicateCause, faultOfRuns, iso } from './attribution.js'
 
 /** One entry of a job's attempt history (GET /v1/jobs/:id `history`), one per start. */
 export interface HistoryEntry {
@@ -175,8 +175,10 @@ function outcomeProblem(
       return isScripted(job, read.failedReason) ? undefined : `failed with reason ${reason}`
     }
     // A failure by crash counts only if every attempt it had was used up, one way or another:
-    // a completion lost in a long Redis outage is a start too (the documented window).
-    const lost = completed.filter((run) => outcomeLostIn(faults, run.endAt ?? run.startAt))
+    // a completion lost in a documented window (kill -9 after it, a long Redis outage) is a start.
+    const lost = completed.filter((run) =>
+      completionLost(faults, run, runs.find((r) => r.startAt > run.startAt)?.startAt),
+    )
     const used = failed.length + cut.length + lost.length
     if (used >= job.attempts) return undefined
     const done = completed.length ? `, after its handler completed ${completed.length}×` : ''
@@ -184,19 +186,34 @@ function outcomeProblem(
   }
   if (job.expect === 'failed') return 'completed although its handler fails on every attempt'
   const expected = expectedResult(job)
-  if (expected !== undefined && !isDeepStrictEqual(read.result, expected)) {
+  if (expected !== undefined && !isDeepStrictEqual(ownErrors(read.result), expected)) {
     return `completed with result ${JSON.stringify(read.result)}, expected ${JSON.stringify(expected)}`
   }
   return undefined
 }
 
 function isScripted(job: ExpectedJob, reason: string | null): boolean {
-  if (job.kind === 'row')
-    return reason === `row ${(job.data as { index: number }).index} is poisoned`
-  // Its own failure, or the attempt budget (attempt-budget.ts) naming it after a start was cut off.
-  return /^(all \d+ attempt\(s\) used: .*; last error: )?scripted failure on attempt \d+$/.test(
-    reason ?? '',
-  )
+  const own = ownError(reason)
+  if (job.kind === 'row') return own === `row ${(job.data as { index: number }).index} is poisoned`
+  return /^scripted failure on attempt \d+$/.test(own ?? '')
+}
+
+/**
+ * A failure reason without the attempt budget's wrapping (attempt-budget.ts: when a start was cut
+ * off, the job fails on its budget and names its handler's last error).
+ */
+function ownError(reason: string | null): string | null {
+  return reason?.replace(/^all \d+ attempt\(s\) used: .*?; last error: /, '') ?? null
+}
+
+/** A fan-out result's failure reasons without the attempt budget's wrapping ({@link ownError}). */
+function ownErrors(result: unknown): unknown {
+  const failed = (result as { failed?: { index: number; reason: string }[] } | null)?.failed
+  if (!Array.isArray(failed)) return result
+  return {
+    ...(result as object),
+    failed: failed.map((f) => ({ ...f, reason: ownError(f.reason) })),
+  }
 }
 
 function expectedResult(job: ExpectedJob): unknown {
