@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises'
 import { InvalidArgumentError, type Command } from 'commander'
 import ms from 'ms'
-import { JOB_STATES, type JobState } from '@jobq/queue-core'
+import { JOB_STATES, parseWholeNumber, type JobState } from '@jobq/queue-core'
 import { openContext, type CliContext } from './context.js'
 import { interactive, type ConnectionFlags } from './env.js'
 import { CommandFailedError, UsageError } from './errors.js'
@@ -40,13 +40,14 @@ export async function confirm(question: string, yes: boolean | undefined): Promi
 
 /** Commander argument parsers: they reject bad values with a message naming the flag's rule. */
 export const parse = {
-  int: (min: number) => {
+  /** A whole number in decimal digits, at least `min` (queue-core's one integer parser). */
+  int: (min: number, max = Number.MAX_SAFE_INTEGER) => {
     return (raw: string): number => {
-      const value = Number(raw)
-      if (!Number.isInteger(value) || value < min) {
-        throw new InvalidArgumentError(`must be a whole number of at least ${min}`)
+      try {
+        return parseWholeNumber('', raw, { min, max })
+      } catch (err) {
+        throw new InvalidArgumentError((err as Error).message.trim())
       }
-      return value
     }
   },
   state: (raw: string): JobState => {
@@ -56,9 +57,8 @@ export const parse = {
     return raw as JobState
   },
   duration: (raw: string): number => {
-    const value = /^\d+$/.test(raw)
-      ? Number(raw)
-      : (ms(raw as ms.StringValue) as number | undefined)
+    if (/^\d+$/.test(raw)) return parse.int(0)(raw)
+    const value = ms(raw as ms.StringValue) as number | undefined
     if (value === undefined || !Number.isFinite(value) || value < 0) {
       throw new InvalidArgumentError('must be a duration such as 30s, 15m, 6h or 7d (or ms)')
     }
@@ -66,10 +66,11 @@ export const parse = {
   },
 }
 
-/** The queue argument, checked against the registry with the known names in the message. */
-export function knownQueue(ctx: CliContext, queue: string): string {
-  if (!ctx.registry.queues[queue]) {
-    throw new UsageError(`unknown queue "${queue}" (known: ${ctx.registry.queueNames.join(', ')})`)
-  }
-  return queue
+/**
+ * The name a command was called by: its alias when the user typed that (`jobq suspend` runs
+ * `pause`), so the answer speaks the user's word.
+ */
+export function calledAs(command: Command): string {
+  const typed = command.parent?.args[0]
+  return typed !== undefined && command.aliases().includes(typed) ? typed : command.name()
 }

@@ -1,26 +1,26 @@
 import { registry } from '@jobq/jobs'
 import {
-  createProducer,
+  createOperations,
   createRedis,
   redisTargetOf,
   redisTlsOf,
   waitForReady,
-  type Producer,
+  type Operations,
   type Redis,
   type RedisTarget,
 } from '@jobq/queue-core'
 import { loadEnv, type ConnectionFlags } from './env.js'
 import { CommandFailedError } from './errors.js'
 
-/** What a command works with: the registry and a producer on the configured Redis. */
+/** What a command works with: the registry and a ops on the configured Redis. */
 export interface CliContext {
   registry: typeof registry
-  producer: Producer
+  ops: Operations
   prefix: string
   close(): Promise<void>
 }
 
-/** Connects (fails within 5 s, naming the Redis it tried), and builds the producer. */
+/** Connects (fails within 5 s, naming the Redis it tried), and builds the ops. */
 export async function openContext(
   flags: ConnectionFlags,
   options: { events?: boolean } = {},
@@ -39,7 +39,7 @@ export async function openContext(
     events?.disconnect()
     throw new CommandFailedError(`cannot reach Redis at ${describe(target)}`)
   }
-  const producer = createProducer({
+  const ops = createOperations({
     registry,
     connection: redis,
     prefix: env.JOBQ_PREFIX,
@@ -48,10 +48,10 @@ export async function openContext(
   })
   return {
     registry,
-    producer,
+    ops,
     prefix: env.JOBQ_PREFIX,
     async close() {
-      await producer.close()
+      await ops.close()
       redis.disconnect()
       events?.disconnect()
     },

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander'
-import { ConfigError, UnknownQueueError } from '@jobq/queue-core'
+import { CALLER_PROBLEMS, ConfigError, problemOf } from '@jobq/queue-core'
 import pkg from '../package.json' with { type: 'json' }
-import { registerAdmin } from './commands/admin.js'
+import { registerControl } from './commands/control.js'
 import { registerEnqueue } from './commands/enqueue.js'
+import { registerFleet } from './commands/fleet.js'
 import { registerInfo } from './commands/info.js'
 import { registerJobs } from './commands/jobs.js'
+import { registerQueues } from './commands/queues.js'
 import { registerWorker } from './commands/worker.js'
 import { UsageError } from './errors.js'
 import { color } from './output.js'
@@ -26,27 +28,44 @@ Examples:
   $ jobq info --watch
   $ jobq enqueue demo.sleep --data '{"ms":500}' --wait
   $ jobq jobs default --state failed
-  $ jobq requeue default --all --yes
-  $ jobq suspend && jobq resume`,
+  $ jobq retry default --all --yes        (RQ: requeue)
+  $ jobq pause && jobq resume           (RQ: suspend)`,
   )
 
 registerInfo(program)
 registerWorker(program)
 registerEnqueue(program)
 registerJobs(program)
-registerAdmin(program)
+registerControl(program)
+registerQueues(program)
+registerFleet(program)
 program.commands.forEach((command) => command.exitOverride())
 
-/** Usage problems (bad flags, unknown names, invalid payloads) exit 2; failures exit 1. */
+/**
+ * Usage problems (bad flags, bad env, invalid input, unknown job or queue names) exit 2; every
+ * other failure exits 1. The operations' errors are classed as the HTTP API classes them
+ * (`problemOf`): what answers 400 or "unknown-*" 404 there is a usage error here.
+ */
 function exitCodeOf(err: unknown): number {
   if (err instanceof CommanderError) {
     return ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(err.code)
       ? 0
       : 2
   }
-  if (err instanceof UsageError || err instanceof ConfigError || err instanceof UnknownQueueError)
-    return 2
-  return 1
+  if (err instanceof UsageError || err instanceof ConfigError) return 2
+  const problem = problemOf(err)
+  return problem && CALLER_PROBLEMS.has(problem.type) ? 2 : 1
+}
+
+/** What the user reads: the problem's detail (every invalid field on its own line), or the message. */
+function messageOf(err: unknown): string {
+  const problem = problemOf(err)
+  if (problem?.issues) {
+    const lines = problem.issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n')
+    return `${problem.detail}; nothing was changed:\n${lines}`
+  }
+  if (problem) return problem.detail
+  return err instanceof Error ? err.message : String(err)
 }
 
 try {
@@ -55,8 +74,7 @@ try {
   const code = exitCodeOf(err)
   // Commander has already printed its own message.
   if (!(err instanceof CommanderError)) {
-    const message = err instanceof Error ? err.message : String(err)
-    console.error(`${color.red('jobq:')} ${message}`)
+    console.error(`${color.red('jobq:')} ${messageOf(err)}`)
   }
   process.exitCode = code
 }

@@ -237,4 +237,69 @@ describe('the jobq command line (built, as a subprocess, against real Redis)', (
     expect(await missing.exited).toBe(2)
     expect(missing.output()).toMatch(/REDIS_URL: is required/)
   })
+
+  it("cancels: a waiting job is removed; an unknown id exits 1 with the HTTP API's words", async () => {
+    const { id } = await json<{ id: string }>('enqueue', 'demo.echo', '--data', '1')
+    expect((await jobq('cancel', id)).out).toContain(`${id} removed`)
+    expect((await jobq('job', id)).code).toBe(1)
+    const unknown = await jobq('cancel', 'no-such-job')
+    expect(unknown.code).toBe(1)
+    expect(unknown.out).toContain('no job with id "no-such-job"')
+  })
+
+  it('retry (RQ: requeue) by ids is all or nothing; an unknown queue is a usage error', async () => {
+    await worker('default')
+    const queue = waiter.queue('default')
+    await queue.add('demo.sleep', { ms: 'x' }, { jobId: 'bad-1' })
+    expect((await waiter.finished('default', 'bad-1')).state).toBe('failed')
+    await jobq('pause', 'default')
+    const { id: waiting } = await json<{ id: string }>('enqueue', 'demo.echo', '--data', '1')
+    const refused = await jobq('retry', 'default', 'bad-1', waiting)
+    expect(refused.code).toBe(1)
+    expect(refused.out).toContain(`job "${waiting}" is waiting; only failed jobs can be retried`)
+    expect((await json<{ state: string }>('job', 'bad-1')).state).toBe('failed')
+    expect((await jobq('retry', 'default', 'bad-1', '--all')).code).toBe(2)
+    const unknown = await jobq('retry', 'nope', '--all', '--yes')
+    expect(unknown.code).toBe(2)
+    expect(unknown.out).toContain('unknown queue "nope" (known: default, big_file, reports)')
+    expect((await jobq('retry', 'default', 'bad-1')).out).toContain('requeued 1 job(s) of default')
+  })
+
+  it('pause and resume answer with the queues they applied to, under either name', async () => {
+    expect((await jobq('pause', 'default')).out).toContain('paused: default')
+    expect((await jobq('resume')).out).toContain('resumed: default, big_file, reports')
+    expect((await jobq('suspend', 'reports')).out).toContain('suspended: reports')
+    const info = await json<{ queues: { name: string; paused: boolean }[] }>('info')
+    expect(info.queues.map((q) => [q.name, q.paused])).toEqual([
+      ['default', false],
+      ['big_file', false],
+      ['reports', true],
+    ])
+  })
+
+  it('lists the workers and the schedules, as GET /v1/workers and /v1/schedules do', async () => {
+    await worker('reports')
+    const { workers } = await json<{ workers: { queues: string[]; state: string }[] }>('workers')
+    expect(workers.map((w) => w.queues)).toEqual([['reports']])
+    expect((await jobq('workers')).out).toMatch(/WORKER\s.*STATE/)
+    // The demo registry schedules nothing: the list is empty, and says so.
+    expect(await json('schedules')).toEqual({ schedules: [] })
+    expect((await jobq('schedules')).out).toContain('no schedules')
+  })
+
+  it('--wait on a key whose job was removed ends with exit 1 and a message, not a crash', async () => {
+    const first = await json<{ id: string }>(
+      'enqueue',
+      'demo.echo',
+      '--data',
+      '1',
+      '--job-id',
+      'gone',
+    )
+    await jobq('cancel', first.id)
+    const waited = await jobq('enqueue', 'demo.echo', '--data', '1', '--job-id', 'gone', '--wait')
+    expect(waited.code).toBe(1)
+    expect(waited.out).toContain(`job ${first.id} (key gone) was removed`)
+    expect(waited.out).not.toMatch(/^\s+at /m)
+  })
 })

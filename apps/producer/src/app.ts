@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { trimTrailingSlash } from 'hono/trailing-slash'
-import type { Logger, Producer } from '@jobq/queue-core'
+import type { Logger, Operations } from '@jobq/queue-core'
 import type { AppRegistry } from '@jobq/jobs'
 import pkg from '../package.json' with { type: 'json' }
 import { bearerAuth } from './auth.js'
@@ -22,7 +22,7 @@ import { workerRoutes } from './routes/workers.js'
 
 /** What the app needs; `main.ts` builds them from the environment, tests from a test Redis. */
 export interface AppDeps {
-  producer: Producer
+  producer: Operations
   registry: AppRegistry
   logger: Logger
   /** @defaultValue 1 MiB */
@@ -61,7 +61,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', queueRoutes(docs, producer))
   app.route('/', registryRoutes(docs, registry))
   app.route('/', workerRoutes(docs, producer))
-  app.route('/ui', dashboard(producer, registry))
+  app.route('/ui', dashboard(producer))
   app.route('/', docsPage())
   app.route('/', homePage(pkg.version))
 

@@ -1,16 +1,15 @@
 import { createBullBoard } from '@bull-board/api'
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter'
 import { HonoAdapter } from '@bull-board/hono'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { Hono, type MiddlewareHandler } from 'hono'
-import { isResultMarker, previewOf, type Producer } from '@jobq/queue-core'
-import type { AppRegistry } from '@jobq/jobs'
+import type { Operations } from '@jobq/queue-core'
+import { dashboardQueues } from '@jobq/queue-core/dashboard'
 
 /** GET /ui: bull-board over every registry queue (retry, promote, remove, clean from the page). */
-export function dashboard(producer: Producer, registry: AppRegistry): Hono {
+export function dashboard(producer: Operations): Hono {
   const adapter = new HonoAdapter(serveStatic).setBasePath('/ui')
   createBullBoard({
-    queues: registry.queueNames.map((name) => previewing(new BullMQAdapter(producer.queue(name)))),
+    queues: dashboardQueues(producer),
     serverAdapter: adapter,
     options: { uiConfig: { boardTitle: 'jobq' } },
   })
@@ -45,26 +44,11 @@ type ErrorHandler = Parameters<HonoAdapter['setErrorHandler']>[0]
  * (full, read-only, busy, …) is rethrown instead, so the app's one error handler answers it like
  * every other route: the mapped problem (503, or 507 when full) with `Retry-After`.
  */
-function refusalsToApp(adapter: HonoAdapter, producer: Producer): void {
+function refusalsToApp(adapter: HonoAdapter, producer: Operations): void {
   const own = (adapter as unknown as { errorHandler: ErrorHandler }).errorHandler
   adapter.setErrorHandler((err) => {
-    const backend = producer.explainBackendError(err)
+    const backend = producer.backend.explain(err)
     if (backend) throw backend
     return own(err)
   })
-}
-
-/**
- * The dashboard polls its queues every few seconds and renders each job's data and result: it
- * gets previews (the first 1 KiB of JSON and a marker, `previewOf`), never whole payloads, so 20
- * jobs of 3 MB are kilobytes per poll. The whole job stays on `GET /v1/jobs/:id`.
- */
-function previewing(adapter: BullMQAdapter): BullMQAdapter {
-  adapter.setFormatter('data', (data) => previewOf(data, '<id>'))
-  adapter.setFormatter('returnValue', (value) =>
-    isResultMarker(value)
-      ? `[jobq: a result of ${value.$jobqResult.chars} characters, stored with the job; GET /v1/jobs/<id>]`
-      : previewOf(value, '<id>'),
-  )
-  return adapter
 }

@@ -3,7 +3,7 @@ import { registry } from '@jobq/jobs'
 import {
   ConfigError,
   createLogger,
-  createProducer,
+  createOperations,
   createRedis,
   redisTargetOf,
 } from '@jobq/queue-core'
@@ -25,7 +25,7 @@ const target = redisTargetOf(env)
 const redis = createRedis({ target, role: 'producer', logger, tls: env.redisTls })
 // Event streams (GET /v1/jobs/:id/events) block on Redis: they get a patient connection.
 const eventsRedis = createRedis({ target, role: 'worker', logger, tls: env.redisTls })
-const producer = createProducer({
+const producer = createOperations({
   registry,
   connection: redis,
   eventsConnection: eventsRedis,

@@ -3,7 +3,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import {
   JOB_STATES,
   type DurationHistogram,
-  type Producer,
+  type Operations,
   type QueueStats,
 } from '@jobq/queue-core'
 
@@ -61,13 +61,13 @@ function histogramText(histograms: DurationHistogram[]): string {
   return `${lines.join('\n')}\n`
 }
 
-export function createMetrics(producer: Producer): ProducerMetrics {
+export function createMetrics(producer: Operations): ProducerMetrics {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry, prefix: 'jobq_producer_' })
 
   // Several gauges share one read of Redis per scrape.
-  const summaries = memo(() => producer.summarize(), [])
-  const stats = memo(() => producer.stats(), [])
+  const summaries = memo(() => producer.queues.summaries(), [])
+  const stats = memo(() => producer.fleet.stats(), [])
 
   new Gauge({
     name: 'jobq_queue_jobs',
@@ -108,7 +108,7 @@ export function createMetrics(producer: Producer): ProducerMetrics {
     help: '1 when Redis takes writes (a short-lived key written at each scrape), 0 when it is away or refuses them (full, read-only, loading, busy, credentials): what /readyz reports',
     registers: [registry],
     async collect() {
-      this.set((await producer.probeWrite()) ? 0 : 1)
+      this.set((await producer.backend.probeWrite()) ? 0 : 1)
     },
   })
   for (const outcome of ['completed', 'failed'] as const) {

@@ -3,7 +3,7 @@ import { serve } from '@hono/node-server'
 import { registry } from '@jobq/jobs'
 import {
   createLogger,
-  createProducer,
+  createOperations,
   createRedis,
   startWorker,
   waitForReady,
@@ -25,7 +25,7 @@ export async function createHarness(
   const redis = createRedis({ url, role: 'producer' })
   const eventsRedis = createRedis({ url, role: 'worker' })
   await waitForReady(redis, 5_000)
-  const producer = createProducer({
+  const producer = createOperations({
     registry,
     connection: redis,
     eventsConnection: eventsRedis,

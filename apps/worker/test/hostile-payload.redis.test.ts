@@ -34,7 +34,7 @@ describe('worker process vs payloads written straight into Redis', () => {
       const outcome = await stack.waiter.finished('default', jobId)
       expect(outcome.state, jobId).toBe('failed')
       expect(outcome.state === 'failed' && outcome.reason, jobId).toMatch(reason)
-      expect((await stack.producer.getJob(jobId)).attemptsMade, `${jobId}: not retried`).toBe(1)
+      expect((await stack.producer.jobs.get(jobId)).attemptsMade, `${jobId}: not retried`).toBe(1)
     }
 
     // Data no client library would write: the job hash's data field overwritten by hand while
@@ -45,12 +45,12 @@ describe('worker process vs payloads written straight into Redis', () => {
       ['deep', 'demo.echo', '['.repeat(depth) + ']'.repeat(depth)],
       ['deep-row', 'demo.row', `{"index":0,"row":{"a":${'['.repeat(depth)}${']'.repeat(depth)}}}`],
     ]
-    await stack.producer.pause('default')
+    await stack.producer.queues.pause('default')
     for (const [jobId, name, data] of rawData) {
       await raw.add(name, {}, { jobId, attempts: 5, backoff: { type: 'fixed', delay: 10 } })
       await stack.redis.hset(`${stack.prefix}:default:${jobId}`, 'data', data)
     }
-    await stack.producer.resume('default')
+    await stack.producer.queues.resume('default')
     for (const [jobId] of rawData) {
       // Job.fromId cannot read such a job back (its data does not parse): read the hash itself.
       const key = `${stack.prefix}:default:${jobId}`
@@ -61,11 +61,11 @@ describe('worker process vs payloads written straight into Redis', () => {
       expect(failedReason, jobId).toMatch(/invalid|JSON|nest/i)
       expect(attemptsMade, `${jobId}: not retried`).toBe('1')
       // GET /v1/jobs/:id still shows it (data unreadable: null), rather than failing with a 500.
-      expect(await stack.producer.getJob(jobId)).toMatchObject({ id: jobId, state: 'failed' })
+      expect(await stack.producer.jobs.get(jobId)).toMatchObject({ id: jobId, state: 'failed' })
     }
 
     // Still alive and taking jobs.
-    const ok = await stack.producer.enqueue('demo.echo', { after: 'all that' })
+    const ok = await stack.producer.jobs.enqueue('demo.echo', { after: 'all that' })
     expect(await stack.waiter.finished('default', ok.id)).toEqual({
       state: 'completed',
       result: { echo: { after: 'all that' } },

@@ -7,10 +7,10 @@ import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
 import { registry } from '@jobq/jobs'
 import {
-  createProducer,
+  createOperations,
   createRedis,
   waitForReady,
-  type Producer,
+  type Operations,
   type Redis,
   type WorkerRecord,
 } from '@jobq/queue-core'
@@ -41,7 +41,7 @@ async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean, m
 describe('worker runtime (real processes)', () => {
   let prefix: string
   let redis: Redis
-  let producer: Producer
+  let producer: Operations
   let waiter: JobWaiter
   let processes: NodeProcess[]
 
@@ -49,7 +49,7 @@ describe('worker runtime (real processes)', () => {
     prefix = uniquePrefix()
     redis = createRedis({ url: inject('redisUrl'), role: 'producer' })
     await waitForReady(redis, 5_000)
-    producer = createProducer({ registry, connection: redis, prefix })
+    producer = createOperations({ registry, connection: redis, prefix })
     waiter = new JobWaiter(inject('redisUrl'), prefix)
     processes = []
   })
@@ -75,7 +75,7 @@ describe('worker runtime (real processes)', () => {
     return worker
   }
 
-  const workers = () => producer.listWorkers()
+  const workers = () => producer.fleet.workers()
   const pids = (list: WorkerRecord[]) => list.map((w) => w.pid).sort()
 
   it('records appear, heartbeat, and vanish within their TTL after kill -9', async () => {
@@ -113,11 +113,11 @@ describe('worker runtime (real processes)', () => {
     expect(pool.output()).toMatch(/worker process died: restarting it/)
 
     // A job running at SIGTERM finishes before the pool exits 0.
-    const { id } = await producer.enqueue('demo.sleep', { ms: 1_000, message: 'drain' })
+    const { id } = await producer.jobs.enqueue('demo.sleep', { ms: 1_000, message: 'drain' })
     await waiter.active('default', id)
     pool.child.kill('SIGTERM')
     expect(await pool.exited).toBe(0)
-    expect((await producer.getJob(id)).state).toBe('completed')
+    expect((await producer.jobs.get(id)).state).toBe('completed')
     expect(await workers()).toEqual([])
   })
 
@@ -125,11 +125,11 @@ describe('worker runtime (real processes)', () => {
     const worker = spawnWorker(['default'])
     await worker.waitFor(/worker taking jobs/)
     // demo.sleep allows 3 attempts; a retry would show in attemptsMade.
-    const { id } = await producer.enqueue('demo.sleep', { ms: 60_000 })
+    const { id } = await producer.jobs.enqueue('demo.sleep', { ms: 60_000 })
     await waiter.active('default', id)
-    expect(await producer.cancel(id)).toEqual({ id, outcome: 'cancelling' })
+    expect(await producer.control.cancel(id)).toEqual({ id, outcome: 'cancelling' })
     expect(await waiter.finished('default', id)).toEqual({ state: 'failed', reason: 'cancelled' })
-    expect(await producer.getJob(id)).toMatchObject({ state: 'failed', attemptsMade: 1 })
+    expect(await producer.jobs.get(id)).toMatchObject({ state: 'failed', attemptsMade: 1 })
     expect(worker.child.exitCode).toBeNull()
   })
 
@@ -137,13 +137,13 @@ describe('worker runtime (real processes)', () => {
     const worker = spawnWorker([], { JOBQ_REGISTRY: sandboxRegistry })
     await worker.waitFor(/worker taking jobs/)
     const { registry: fixtures } = (await import(sandboxRegistry)) as { registry: typeof registry }
-    const local = createProducer({ registry: fixtures, connection: redis, prefix })
+    const local = createOperations({ registry: fixtures, connection: redis, prefix })
     try {
-      const ok1 = await local.enqueue('test.crash', {})
+      const ok1 = await local.jobs.enqueue('test.crash', {})
       const first = await waiter.finished('crashy', ok1.id)
-      const boom = await local.enqueue('test.crash', { exit: true })
+      const boom = await local.jobs.enqueue('test.crash', { exit: true })
       const crashed = await waiter.finished('crashy', boom.id)
-      const ok2 = await local.enqueue('test.crash', {})
+      const ok2 = await local.jobs.enqueue('test.crash', {})
       const second = await waiter.finished('crashy', ok2.id)
 
       expect(crashed.state).toBe('failed')
@@ -159,7 +159,7 @@ describe('worker runtime (real processes)', () => {
       }
       expect(worker.child.exitCode).toBeNull()
       await eventually(
-        () => local.listWorkers(),
+        () => local.fleet.workers(),
         ([r]) => r?.succeeded === 2 && r.failed === 1,
       )
     } finally {
@@ -176,7 +176,7 @@ describe('worker runtime (real processes)', () => {
     await worker.waitFor(/worker taking jobs/)
     expect((await fetch(`${url}/readyz`)).status).toBe(200)
 
-    const { id } = await producer.enqueue('demo.echo', { hi: 1 })
+    const { id } = await producer.jobs.enqueue('demo.echo', { hi: 1 })
     await waiter.finished('default', id)
     const metrics = await eventually(
       async () => (await fetch(`${url}/metrics`)).text(),

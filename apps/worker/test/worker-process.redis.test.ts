@@ -28,7 +28,7 @@ describe('worker process', () => {
 
   const enqueueMany = (name: string, data: unknown, count: number) =>
     Promise.all(
-      Array.from({ length: count }, async () => (await stack.producer.enqueue(name, data)).id),
+      Array.from({ length: count }, async () => (await stack.producer.jobs.enqueue(name, data)).id),
     )
 
   it('a big_file worker never takes a default job, and a default worker never a big_file job', async () => {
@@ -41,9 +41,9 @@ describe('worker process', () => {
       ...echoIds.map((id) => stack.waiter.finished('default', id)),
     ])
     for (const id of bigIds)
-      expect((await stack.producer.getJob(id)).workerId).toBe(bigFileWorker.id)
+      expect((await stack.producer.jobs.get(id)).workerId).toBe(bigFileWorker.id)
     for (const id of echoIds)
-      expect((await stack.producer.getJob(id)).workerId).toBe(defaultWorker.id)
+      expect((await stack.producer.jobs.get(id)).workerId).toBe(defaultWorker.id)
   })
 
   it('a reports worker runs only reports jobs; the demo queues wait for their own workers', async () => {
@@ -56,7 +56,7 @@ describe('worker process', () => {
       result: { title: 't', count: 3, sum: 9, mean: 3, min: 1, max: 6 },
     })
     for (const id of reportIds)
-      expect((await stack.producer.getJob(id)).workerId).toBe(reportsWorker.id)
+      expect((await stack.producer.jobs.get(id)).workerId).toBe(reportsWorker.id)
     // The demo jobs were enqueued before the reports jobs finished, and nobody took them.
     expect(await stack.waiter.counts('default')).toMatchObject({
       waiting: 3,
@@ -67,7 +67,7 @@ describe('worker process', () => {
     const defaultWorker = await startWorker(['default'])
     await Promise.all(echoIds.map((id) => stack.waiter.finished('default', id)))
     for (const id of echoIds)
-      expect((await stack.producer.getJob(id)).workerId).toBe(defaultWorker.id)
+      expect((await stack.producer.jobs.get(id)).workerId).toBe(defaultWorker.id)
   })
 
   it('runs setup() once per process: 20 jobs of one process share loadedAt and pid', async () => {
@@ -96,11 +96,14 @@ describe('worker process', () => {
 
   it('on SIGTERM finishes the running job, then exits 0', async () => {
     const { worker, id: workerId } = await startWorker(['default'])
-    const { id } = await stack.producer.enqueue('demo.sleep', { ms: 1_500, message: 'finish me' })
+    const { id } = await stack.producer.jobs.enqueue('demo.sleep', {
+      ms: 1_500,
+      message: 'finish me',
+    })
     await stack.waiter.active('default', id)
     worker.child.kill('SIGTERM')
     expect(await worker.exited).toBe(0)
-    const job = await stack.producer.getJob(id)
+    const job = await stack.producer.jobs.get(id)
     expect(job).toMatchObject({
       state: 'completed',
       result: { sleptMs: 1_500, message: 'finish me' },

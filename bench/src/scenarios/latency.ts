@@ -1,4 +1,4 @@
-import { createProducer, createRedis, waitForReady } from '@jobq/queue-core'
+import { createOperations, createRedis, waitForReady } from '@jobq/queue-core'
 import { startChild } from '../child.js'
 import { until, type BenchContext } from '../context.js'
 import { registry } from '../jobs/registry.js'
@@ -19,13 +19,13 @@ export async function startLatency(ctx: BenchContext, mode: Mode, rate: number, 
   const latencies: number[] = []
   worker.on('latencies', (message) => latencies.push(...(message.values as number[])))
   const connection = createRedis({ url: ctx.redisUrl, role: 'producer' })
-  const producer = createProducer({ registry, connection, prefix })
+  const producer = createOperations({ registry, connection, prefix })
   const queue = ctx.queue('bench', prefix)
   try {
     await Promise.all([worker.next('ready'), waitForReady(connection, 5_000)])
     const enqueue =
       mode === 'jobq'
-        ? () => producer.enqueue('bench.latency', { t: monotonicMicros() })
+        ? () => producer.jobs.enqueue('bench.latency', { t: monotonicMicros() })
         : () => queue.add('bench.latency', { t: monotonicMicros() })
     // Every 10 ms, the jobs due by now: an even offered load, whatever each add costs.
     const total = Math.round(rate * seconds)

@@ -4,6 +4,7 @@ import type { RedisTlsOptions } from './connection.js'
 import { ConfigError } from './errors.js'
 import { hostPortListEnv, redisTopologyIssues } from './redis-target.js'
 import { toIssues } from './validation.js'
+import { wholeNumber } from './whole-number.js'
 
 /**
  * The variables every jobq process reads: where Redis is and how keys are named. Redis is one of
@@ -74,19 +75,14 @@ export function redisTlsOf(env: {
   return { ca, rejectUnauthorized: !insecure }
 }
 
-/** An integer env var with bounds, e.g. `intEnv(1, 65535, 3000)` for a port. */
+/** An integer env var with bounds, e.g. `intEnv(1, 65535, 3000)` for a port (see {@link wholeNumber}). */
 export function intEnv(min: number, max: number, fallback: number) {
   return optionalIntEnv(min, max).default(fallback)
 }
 
 /** An integer env var with bounds that may be left unset (undefined). */
 export function optionalIntEnv(min: number, max: number) {
-  return z.coerce
-    .number({ error: 'must be a whole number' })
-    .int('must be a whole number')
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`)
-    .optional()
+  return wholeNumber({ min, max }).optional()
 }
 
 /** A comma-separated list env var, e.g. `default,big_file`. */

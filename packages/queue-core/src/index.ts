@@ -1,4 +1,6 @@
 export { baseEnvShape, intEnv, listEnv, optionalIntEnv, parseEnv, redisTlsOf } from './config.js'
+export { parseWholeNumber, wholeNumber } from './whole-number.js'
+export type { WholeNumberBounds } from './whole-number.js'
 export { HASH_TAGGED, redisTargetOf } from './redis-target.js'
 export type { HostPort, RedisEnv, RedisTarget } from './redis-target.js'
 export { createRedis, waitForReady } from './connection.js'
@@ -32,23 +34,30 @@ export type { JobState } from './job-state.js'
 export type { JobView } from './job-view.js'
 export type { AttemptEntry, AttemptOutcome } from './attempt-history.js'
 export { keepingCompleted, RETENTION, type Retention } from './job-options.js'
-export { createProducer } from './producer.js'
-export { DEFAULT_IDEMPOTENCY_TTL_MS, idempotencyEnvShape, idempotencyKeyOf } from './idempotency.js'
+export { createOperations } from './operations/index.js'
+export {
+  DEFAULT_IDEMPOTENCY_TTL_MS,
+  idempotencyEnvShape,
+  idempotencyKeyOf,
+} from './operations/idempotency.js'
 export type {
   BulkEnqueued,
   BulkItem,
   CancelOutcome,
   EnqueuedJob,
+  JobEvent,
   JobWatch,
   ListJobsOptions,
-  Producer,
-  ProducerOptions,
+  Operations,
+  OperationsOptions,
+  QueueActionOutcome,
   QueueStats,
-} from './producer.js'
-export type { JobEvent } from './job-events.js'
+  QueueSummary,
+  RequeueOutcome,
+  RetryOutcome,
+} from './operations/index.js'
 export { DURATION_BUCKETS_MS } from './fleet-stats.js'
 export type { DurationHistogram } from './fleet-stats.js'
-export type { QueueSummary } from './queue-admin.js'
 export { cancelChannel, listenForCancels, requestCancel } from './cancel.js'
 export { HAND_BACK_MS, startWorker } from './worker.js'
 export type { JobFinishedEvent, RunningWorker, WorkerOptions } from './worker.js'
@@ -92,3 +101,5 @@ export {
   UnknownQueueError,
 } from './errors.js'
 export type { ValidationIssue } from './errors.js'
+export { CALLER_PROBLEMS, problemOf } from './problem-of.js'
+export type { ErrorProblem } from './problem-of.js'

@@ -12,7 +12,7 @@ describe('rate limit per queue', () => {
   it('starts at most max jobs per duration, across two workers, despite concurrency 10', async () => {
     const ids = await Promise.all(
       Array.from({ length: 8 }, async (_, i) => {
-        return (await h.producer.enqueue('test.limited', { a: i, b: 0 })).id
+        return (await h.producer.jobs.enqueue('test.limited', { a: i, b: 0 })).id
       }),
     )
     await Promise.all([h.start(), h.start()])

@@ -26,7 +26,7 @@ describe('worker records', () => {
 
   it('registers each worker, shows its current job and counts, and removes it on a clean stop', async () => {
     const worker = await h.start({ queues: ['fixtures'], heartbeatMs: 200 })
-    const [record] = await h.producer.listWorkers()
+    const [record] = await h.producer.fleet.workers()
     expect(record).toMatchObject({
       id: worker.id,
       hostname: hostname(),
@@ -42,17 +42,17 @@ describe('worker records', () => {
     expect(record?.jobs).not.toContain('test.other')
     expect(Date.parse(record!.birth)).toBeLessThanOrEqual(Date.parse(record!.lastHeartbeat))
 
-    const hang = await h.producer.enqueue('test.hang', {})
+    const hang = await h.producer.jobs.enqueue('test.hang', {})
     await h.waiter.active('fixtures', hang.id)
     await eventually(
-      () => h.producer.listWorkers(),
+      () => h.producer.fleet.workers(),
       ([r]) => r?.state === 'busy' && r.currentJobs.includes(hang.id),
     )
-    await h.producer.cancel(hang.id)
-    const ok = await h.producer.enqueue('test.add', { a: 1, b: 1 })
+    await h.producer.control.cancel(hang.id)
+    const ok = await h.producer.jobs.enqueue('test.add', { a: 1, b: 1 })
     await h.waiter.finished('fixtures', ok.id)
     const after = await eventually(
-      () => h.producer.listWorkers(),
+      () => h.producer.fleet.workers(),
       ([r]) => r?.succeeded === 1 && r.failed === 1,
     )
     expect(after[0]).toMatchObject({ state: 'idle', currentJobs: [] })
@@ -60,12 +60,12 @@ describe('worker records', () => {
 
     const beat = after[0]!.lastHeartbeat
     await eventually(
-      () => h.producer.listWorkers(),
+      () => h.producer.fleet.workers(),
       ([r]) => (r?.lastHeartbeat ?? '') > beat,
     )
 
     await worker.close(1_000)
-    expect(await h.producer.listWorkers()).toEqual([])
+    expect(await h.producer.fleet.workers()).toEqual([])
     expect(await h.redis.exists(workerKey(h.prefix, worker.id))).toBe(0)
   })
 

@@ -4,7 +4,7 @@ import { scheduleRegistry, unscheduledRegistry } from '../test/fixtures/registry
 import { createHarness, type Harness } from '../test/harness.js'
 import { createRedis } from './connection.js'
 import { createLogger } from './logger.js'
-import { createProducer } from './producer.js'
+import { createOperations } from './operations/index.js'
 import { startWorker } from './worker.js'
 
 describe('schedules', () => {
@@ -18,7 +18,7 @@ describe('schedules', () => {
     await Promise.all([h.start(), h.start()])
     const queue = h.waiter.queue('ticks')
     expect(await queue.getJobSchedulersCount()).toBe(1)
-    const [schedule] = await h.producer.listSchedules()
+    const [schedule] = await h.producer.fleet.schedules()
     expect(schedule).toMatchObject({
       id: 'jobq.test.tick',
       job: 'test.tick',
@@ -55,7 +55,7 @@ describe('schedules', () => {
 
   it('removes the schedule when a worker boots with a definition that dropped it', async () => {
     await h.start()
-    expect(await h.producer.listSchedules()).toHaveLength(1)
+    expect(await h.producer.fleet.schedules()).toHaveLength(1)
     const connection = createRedis({ url: inject('redisUrl'), role: 'worker' })
     const worker = await startWorker({
       registry: unscheduledRegistry,
@@ -65,12 +65,12 @@ describe('schedules', () => {
     })
     await worker.close(1_000)
     connection.disconnect()
-    const producer = createProducer({
+    const producer = createOperations({
       registry: unscheduledRegistry,
       connection: h.redis,
       prefix: h.prefix,
     })
-    expect(await producer.listSchedules()).toEqual([])
+    expect(await producer.fleet.schedules()).toEqual([])
     await producer.close()
   })
 })

@@ -5,7 +5,7 @@ import { createRedis, waitForReady, type Redis } from './connection.js'
 import { UnknownQueueError } from './errors.js'
 import { keepingCompleted, type Retention } from './job-options.js'
 import { createLogger } from './logger.js'
-import { createProducer, type Producer } from './producer.js'
+import { createOperations, type Operations } from './operations/index.js'
 import { deletePrefix, JobWaiter, uniquePrefix } from './testing/index.js'
 import { startWorker, type RunningWorker } from './worker.js'
 
@@ -15,7 +15,7 @@ describe('worker', () => {
   let prefix: string
   let producerRedis: Redis
   let workerRedis: Redis
-  let producer: Producer
+  let producer: Operations
   let waiter: JobWaiter
   let workers: RunningWorker[]
 
@@ -37,7 +37,7 @@ describe('worker', () => {
     producerRedis = createRedis({ url: inject('redisUrl'), role: 'producer' })
     workerRedis = createRedis({ url: inject('redisUrl'), role: 'worker' })
     await waitForReady(producerRedis, 5_000)
-    producer = createProducer({ registry: fixtureRegistry, connection: producerRedis, prefix })
+    producer = createOperations({ registry: fixtureRegistry, connection: producerRedis, prefix })
     waiter = new JobWaiter(inject('redisUrl'), prefix)
     workers = []
   })
@@ -53,12 +53,12 @@ describe('worker', () => {
 
   it('runs a job and stores the validated result', async () => {
     await start()
-    const { id } = await producer.enqueue('test.add', { a: 2, b: 3 })
+    const { id } = await producer.jobs.enqueue('test.add', { a: 2, b: 3 })
     expect(await waiter.finished('fixtures', id)).toEqual({
       state: 'completed',
       result: { sum: 5 },
     })
-    const job = await producer.getJob(id)
+    const job = await producer.jobs.get(id)
     expect(job).toMatchObject({ state: 'completed', result: { sum: 5 }, attemptsMade: 1 })
     expect(job.workerId).toBe(workers[0]?.id)
   })
@@ -66,7 +66,8 @@ describe('worker', () => {
   it('applies its retention to jobs that carry none, and a job that does keeps its own', async () => {
     await start(undefined, { retention: keepingCompleted(2), concurrency: 1 })
     const ids: string[] = []
-    for (let i = 0; i < 5; i++) ids.push((await producer.enqueue('test.add', { a: i, b: 0 })).id)
+    for (let i = 0; i < 5; i++)
+      ids.push((await producer.jobs.enqueue('test.add', { a: i, b: 0 })).id)
     // One at a time, in order: once the last is done, only two are kept. (Which two is BullMQ's
     // order by finish time in ms; jobs finished within one ms tie, so the test asserts the count.)
     await waiter.finished('fixtures', ids.at(-1)!)
@@ -76,14 +77,15 @@ describe('worker', () => {
     expect(ids).toEqual(expect.arrayContaining(kept))
 
     // A producer told to keep more (JOBQ_KEEP_COMPLETED on the producer) stamps its jobs.
-    const keeping = createProducer({
+    const keeping = createOperations({
       registry: fixtureRegistry,
       connection: producerRedis,
       prefix,
       keepCompleted: 10,
     })
     const stamped: string[] = []
-    for (let i = 0; i < 4; i++) stamped.push((await keeping.enqueue('test.add', { a: i, b: 1 })).id)
+    for (let i = 0; i < 4; i++)
+      stamped.push((await keeping.jobs.enqueue('test.add', { a: i, b: 1 })).id)
     await waiter.finished('fixtures', stamped.at(-1)!)
     await keeping.close()
     expect(await completed()).toEqual(expect.arrayContaining(stamped))
@@ -91,7 +93,7 @@ describe('worker', () => {
 
   it('runs setup() once per process, and takes no job before it has finished', async () => {
     const ids = await Promise.all(
-      Array.from({ length: 20 }, async () => (await producer.enqueue('test.counted', {})).id),
+      Array.from({ length: 20 }, async () => (await producer.jobs.enqueue('test.counted', {})).id),
     )
     await start()
     const outcomes = await Promise.all(ids.map((id) => waiter.finished('fixtures', id)))
@@ -108,17 +110,17 @@ describe('worker', () => {
 
   it('fails a PermanentJobError at once, without the retries attempts would allow', async () => {
     await start()
-    const { id } = await producer.enqueue('test.permanent', {})
+    const { id } = await producer.jobs.enqueue('test.permanent', {})
     expect(await waiter.finished('fixtures', id)).toEqual({
       state: 'failed',
       reason: 'this input can never work',
     })
-    expect((await producer.getJob(id)).attemptsMade).toBe(1)
+    expect((await producer.jobs.get(id)).attemptsMade).toBe(1)
   })
 
   it('retries a transient failure until it succeeds', async () => {
     await start()
-    const { id } = await producer.enqueue('test.flaky', { succeedOn: 3 })
+    const { id } = await producer.jobs.enqueue('test.flaky', { succeedOn: 3 })
     expect(await waiter.finished('fixtures', id)).toEqual({
       state: 'completed',
       result: { attempt: 3 },
@@ -126,7 +128,7 @@ describe('worker', () => {
     // The fleet totals count the job once, as completed: failed attempts that were retried are
     // not failures (a stopping worker writes what it counted).
     await workers.pop()!.close(1_000)
-    const stats = (await producer.stats()).find((queue) => queue.queue === 'fixtures')
+    const stats = (await producer.fleet.stats()).find((queue) => queue.queue === 'fixtures')
     expect(stats).toMatchObject({ completed: 1, failed: 0, duration: { count: 3 } })
   })
 
@@ -134,14 +136,14 @@ describe('worker', () => {
     await start()
     const raw = new Queue('fixtures', { connection: producerRedis, prefix })
     const bypass = await raw.add('test.add', { a: 'not a number' }, { attempts: 5, jobId: 'raw-1' })
-    const { id } = await producer.enqueue('test.add', { a: 1, b: 1 })
+    const { id } = await producer.jobs.enqueue('test.add', { a: 1, b: 1 })
     await raw.close()
     const outcome = await waiter.finished('fixtures', bypass.id!)
     expect(outcome.state).toBe('failed')
     expect(outcome.state === 'failed' && outcome.reason).toMatch(
       /^invalid input: data\.a: .*number/,
     )
-    expect((await producer.getJob('raw-1')).attemptsMade).toBe(1)
+    expect((await producer.jobs.get('raw-1')).attemptsMade).toBe(1)
     expect(await waiter.finished('fixtures', id)).toEqual({
       state: 'completed',
       result: { sum: 2 },
@@ -150,28 +152,28 @@ describe('worker', () => {
 
   it('aborts a handler past its timeout and retries it per attempts', async () => {
     await start()
-    const { id } = await producer.enqueue('test.slow', { ms: 10_000 })
+    const { id } = await producer.jobs.enqueue('test.slow', { ms: 10_000 })
     const outcome = await waiter.finished('fixtures', id)
     expect(outcome).toEqual({ state: 'failed', reason: 'job timed out after 300 ms' })
-    expect((await producer.getJob(id)).attemptsMade).toBe(2)
+    expect((await producer.jobs.get(id)).attemptsMade).toBe(2)
   })
 
   it('fails a handler whose result does not match the output schema, without retrying', async () => {
     await start()
-    const { id } = await producer.enqueue('test.bad-output', {})
+    const { id } = await producer.jobs.enqueue('test.bad-output', {})
     const outcome = await waiter.finished('fixtures', id)
     expect(outcome.state === 'failed' && outcome.reason).toMatch(
       /^handler returned an invalid result: result\.count/,
     )
-    expect((await producer.getJob(id)).attemptsMade).toBe(1)
+    expect((await producer.jobs.get(id)).attemptsMade).toBe(1)
   })
 
   it('takes only the jobs of its own queues', async () => {
     await start(['other'])
-    const fixtureJob = await producer.enqueue('test.add', { a: 1, b: 1 })
-    const otherJob = await producer.enqueue('test.other', { n: 1 })
+    const fixtureJob = await producer.jobs.enqueue('test.add', { a: 1, b: 1 })
+    const otherJob = await producer.jobs.enqueue('test.other', { n: 1 })
     expect((await waiter.finished('other', otherJob.id)).state).toBe('completed')
-    expect((await producer.getJob(fixtureJob.id)).state).toBe('waiting')
+    expect((await producer.jobs.get(fixtureJob.id)).state).toBe('waiting')
   })
 
   it('refuses an unknown queue, listing the known ones', async () => {
@@ -181,10 +183,10 @@ describe('worker', () => {
 
   it('hands a job still running when the grace period ends back to its queue, unfailed', async () => {
     const worker = await start()
-    const { id } = await producer.enqueue('test.hang', {})
+    const { id } = await producer.jobs.enqueue('test.hang', {})
     await waiter.active('fixtures', id)
     expect(await worker.close(200)).toEqual({ drained: false, clean: true })
-    const job = await producer.getJob(id)
+    const job = await producer.jobs.get(id)
     expect(job).toMatchObject({ state: 'waiting', attemptsMade: 0, failedReason: null })
   })
 })

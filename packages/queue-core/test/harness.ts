@@ -1,7 +1,7 @@
 import { inject } from 'vitest'
 import { createRedis, waitForReady, type Redis } from '../src/connection.js'
 import { createLogger } from '../src/logger.js'
-import { createProducer } from '../src/producer.js'
+import { createOperations } from '../src/operations/index.js'
 import type { AnyRegistry } from '../src/registry.js'
 import { deletePrefix, JobWaiter, uniquePrefix } from '../src/testing/index.js'
 import { startWorker, type RunningWorker, type WorkerOptions } from '../src/worker.js'
@@ -13,7 +13,7 @@ export async function createHarness(registry: AnyRegistry) {
   const prefix = uniquePrefix()
   const redis = createRedis({ url: inject('redisUrl'), role: 'producer' })
   await waitForReady(redis, 5_000)
-  const producer = createProducer({ registry, connection: redis, prefix })
+  const producer = createOperations({ registry, connection: redis, prefix })
   const waiter = new JobWaiter(inject('redisUrl'), prefix)
   const workers: { worker: RunningWorker; connection: Redis }[] = []
 

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { createRedis, waitForReady } from '../src/connection.js'
 import { createLogger } from '../src/logger.js'
-import { createProducer } from '../src/producer.js'
+import { createOperations } from '../src/operations/index.js'
 import type { RedisTarget } from '../src/redis-target.js'
 import { JobWaiter, until } from '../src/testing/index.js'
 import { startWorker } from '../src/worker.js'
@@ -19,7 +19,7 @@ export async function openStack(target: RedisTarget, prefix: string) {
   const eventsRedis = createRedis({ target, role: 'worker' })
   const workerRedis = createRedis({ target, role: 'worker' })
   await waitForReady(redis, 10_000)
-  const producer = createProducer({
+  const producer = createOperations({
     registry: fixtureRegistry,
     connection: redis,
     eventsConnection: eventsRedis,
@@ -56,7 +56,7 @@ export async function runThroughFailover(stack: Stack, kill: () => Promise<void>
   const { producer } = stack
   // Job state is read, not awaited as an event: a QueueEvents reader on a cluster misses the events
   // of the seconds its stream connection takes to follow the failover (BullMQ restarts at `$`).
-  const stateOf = (id: string) => producer.getJob(id).then((job) => job.state)
+  const stateOf = (id: string) => producer.jobs.get(id).then((job) => job.state)
   const completed = (id: string) =>
     until(async () => (await stateOf(id)) === 'completed', `job ${id} to complete`, 30_000)
   const acked: string[] = []
@@ -65,7 +65,7 @@ export async function runThroughFailover(stack: Stack, kill: () => Promise<void>
   const flow = (async () => {
     while (flowing) {
       try {
-        acked.push((await producer.enqueue('test.add', { a: n++, b: 1 })).id)
+        acked.push((await producer.jobs.enqueue('test.add', { a: n++, b: 1 })).id)
       } catch {
         // 503-style BackendUnavailableError while the topology fails over: not acknowledged.
       }

@@ -6,11 +6,11 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
-  createProducer,
+  createOperations,
   createRedis,
   waitForReady,
   type AnyRegistry,
-  type Producer,
+  type Operations,
   type Redis,
 } from '@jobq/queue-core'
 import {
@@ -42,7 +42,7 @@ const FORCED = 3
 describe('6. every stop ends', () => {
   let redisServer: RedisServer
   let redis: Redis
-  let producer: Producer
+  let producer: Operations
   let waiter: JobWaiter
   let prefix: string
   let dir: string
@@ -53,7 +53,7 @@ describe('6. every stop ends', () => {
     prefix = uniquePrefix('stop')
     redis = createRedis({ url: redisServer.url, role: 'producer' })
     await waitForReady(redis, 5_000)
-    producer = createProducer({ registry, connection: redis, prefix })
+    producer = createOperations({ registry, connection: redis, prefix })
     waiter = new JobWaiter(redisServer.url, prefix)
     dir = mkdtempSync(join(tmpdir(), 'jobq-stop-'))
   })
@@ -171,7 +171,7 @@ describe('6. every stop ends', () => {
     it(`running a job past the grace period${second ? `, then ${second} again` : ''}: hands it back, exit 0`, async () => {
       const proc = worker(['default'])
       await proc.waitFor(/worker taking jobs/)
-      const { id } = await producer.enqueue('field.sleep', { ms: 5_000 })
+      const { id } = await producer.jobs.enqueue('field.sleep', { ms: 5_000 })
       await proc.waitFor(new RegExp(`field job started ${id}`))
       const stopping = stopWithin(proc, 'SIGTERM', GRACE_MS + MARGIN_MS)
       if (second) {
@@ -196,7 +196,7 @@ describe('6. every stop ends', () => {
   it('Redis not answering (frozen) while running a job: exit 3, the job completes elsewhere', async () => {
     const proc = worker(['default'])
     await proc.waitFor(/worker taking jobs/)
-    const { id } = await producer.enqueue('field.sleep', { ms: 5_000 })
+    const { id } = await producer.jobs.enqueue('field.sleep', { ms: 5_000 })
     await proc.waitFor(new RegExp(`field job started ${id}`))
     redisServer.process.kill('SIGSTOP')
     const { code } = await stopWithin(proc, 'SIGTERM', GRACE_MS + MARGIN_MS)
@@ -208,7 +208,7 @@ describe('6. every stop ends', () => {
   it('Redis frozen while a sandboxed job runs: exit 3, no child left, the job completes elsewhere', async () => {
     const proc = worker(['sandboxed'])
     await proc.waitFor(/worker taking jobs/)
-    const { id } = await producer.enqueue('field.sleep-sandboxed', { ms: 5_000 })
+    const { id } = await producer.jobs.enqueue('field.sleep-sandboxed', { ms: 5_000 })
     const started = await proc.waitFor(new RegExp(`field job started ${id} in \\d+`))
     const childPid = Number(/in (\d+)/.exec(started)?.[1])
     redisServer.process.kill('SIGSTOP')
@@ -227,10 +227,10 @@ describe('6. every stop ends', () => {
   it('a --processes pool during a Redis outage: the parent ends in bounded time, exit 3', async () => {
     const pool = worker(['default', '--processes', '2'])
     const members = await eventually(
-      () => producer.listWorkers(),
+      () => producer.fleet.workers(),
       (list) => list.length === 2 && list.every((w) => w.state === 'idle'),
     )
-    const { ids } = await producer.enqueueBulk('field.sleep', [
+    const { ids } = await producer.jobs.enqueueBulk('field.sleep', [
       { data: { ms: 5_000 } },
       { data: { ms: 5_000 } },
     ])

@@ -77,13 +77,13 @@ describe('retry means what it says: a fresh set of attempts', () => {
 
   /** A job failed after its 2 attempts, as the view shows it before any retry. */
   async function expectSpent(id: string) {
-    const view = await stack.producer.getJob(id)
+    const view = await stack.producer.jobs.get(id)
     expect(view).toMatchObject({ state: 'failed', attemptsMade: 2, attemptsStarted: 2 })
   }
 
   /** After the retry: back to waiting with nothing spent, the history kept. */
   async function expectFresh(id: string) {
-    const view = await stack.producer.getJob(id)
+    const view = await stack.producer.jobs.get(id)
     expect(view).toMatchObject({
       state: 'waiting',
       attemptsMade: 0,
@@ -97,7 +97,7 @@ describe('retry means what it says: a fresh set of attempts', () => {
   async function expectRunAgain(ids: string[]) {
     await failAll(ids)
     for (const id of ids) {
-      const view = await stack.producer.getJob(id)
+      const view = await stack.producer.jobs.get(id)
       expect(view).toMatchObject({ state: 'failed', attemptsMade: 2, attemptsStarted: 2 })
       expect(view.failedReason).toBe('field.fail fails on purpose')
       expect(summary(view.history)).toEqual(['1:failed', '2:failed', '3:failed', '4:failed'])
@@ -107,7 +107,7 @@ describe('retry means what it says: a fresh set of attempts', () => {
   }
 
   it('POST /v1/jobs/:id/retry', async () => {
-    const { id } = await stack.producer.enqueue('field.fail', {})
+    const { id } = await stack.producer.jobs.enqueue('field.fail', {})
     await failAll([id])
     await expectSpent(id)
     const post = await httpApi(stack)
@@ -120,12 +120,12 @@ describe('retry means what it says: a fresh set of attempts', () => {
   })
 
   it('POST /v1/queues/:queue/retry, over more failed jobs than one chunk', async () => {
-    const { ids } = await stack.producer.enqueueBulk(
+    const { ids } = await stack.producer.jobs.enqueueBulk(
       'field.fail',
       Array.from({ length: 1_100 }, () => ({ data: {} })),
     )
     // And one with a priority: BullMQ's own retryJobs would put it on the plain wait list.
-    const { id: prioritized } = await stack.producer.enqueue('field.fail', {}, { priority: 5 })
+    const { id: prioritized } = await stack.producer.jobs.enqueue('field.fail', {}, { priority: 5 })
     await failAll([...ids, prioritized], 50)
     await expectSpent(ids[0]!)
     const post = await httpApi(stack)
@@ -147,8 +147,8 @@ describe('retry means what it says: a fresh set of attempts', () => {
   })
 
   it('jobq requeue QUEUE ID and jobq requeue QUEUE --all', async () => {
-    const { id: one } = await stack.producer.enqueue('field.fail', {})
-    const { id: two } = await stack.producer.enqueue('field.fail', {})
+    const { id: one } = await stack.producer.jobs.enqueue('field.fail', {})
+    const { id: two } = await stack.producer.jobs.enqueue('field.fail', {})
     await failAll([one, two])
     await expectSpent(one)
     expect(await jobq(stack, 'requeue', 'default', one)).toMatchObject({ code: 0 })
@@ -159,12 +159,12 @@ describe('retry means what it says: a fresh set of attempts', () => {
   })
 
   it('keeps retrying fresh: a second retry numbers the starts on', async () => {
-    const { id } = await stack.producer.enqueue('field.fail', {})
+    const { id } = await stack.producer.jobs.enqueue('field.fail', {})
     await failAll([id])
-    await stack.producer.retry(id)
+    await stack.producer.control.retry(id)
     await failAll([id])
-    await stack.producer.retry(id)
-    const view = await stack.producer.getJob(id)
+    await stack.producer.control.retry(id)
+    const view = await stack.producer.jobs.get(id)
     expect(view).toMatchObject({ state: 'waiting', attemptsMade: 0, attemptsStarted: 0 })
     expect(summary(view.history)).toEqual(['1:failed', '2:failed', '3:failed', '4:failed'])
   })

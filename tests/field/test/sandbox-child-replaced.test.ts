@@ -6,11 +6,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
-  createProducer,
+  createOperations,
   createRedis,
   waitForReady,
   type AnyRegistry,
-  type Producer,
+  type Operations,
   type Redis,
 } from '@jobq/queue-core'
 import {
@@ -38,7 +38,7 @@ const FAILURES = {
 describe('4. a sandbox child that failed to start is replaced', () => {
   let prefix: string
   let redis: Redis
-  let producer: Producer
+  let producer: Operations
   let waiter: JobWaiter
   let dir: string
   let worker: NodeProcess | undefined
@@ -47,7 +47,7 @@ describe('4. a sandbox child that failed to start is replaced', () => {
     prefix = uniquePrefix('fragile')
     redis = createRedis({ url: testRedisUrl(), role: 'producer' })
     await waitForReady(redis, 5_000)
-    producer = createProducer({ registry, connection: redis, prefix })
+    producer = createOperations({ registry, connection: redis, prefix })
     waiter = new JobWaiter(testRedisUrl(), prefix)
     dir = mkdtempSync(join(tmpdir(), 'jobq-fragile-'))
   })
@@ -77,7 +77,7 @@ describe('4. a sandbox child that failed to start is replaced', () => {
           },
         })
         await worker.waitFor(/worker taking jobs/)
-        const { ids } = await producer.enqueueBulk(
+        const { ids } = await producer.jobs.enqueueBulk(
           'field.fragile',
           Array.from({ length: JOBS }, (_, n) => ({ data: { n } })),
         )

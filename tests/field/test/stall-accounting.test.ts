@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { AnyRegistry, AttemptEntry } from '@jobq/queue-core'
-import { createProducer, createRedis, waitForReady } from '@jobq/queue-core'
+import { createOperations, createRedis, waitForReady } from '@jobq/queue-core'
 import { JobWaiter, startRedisServer, testRedisUrl, useStack } from '@jobq/queue-core/testing'
 import {
   attemptsRegistry,
@@ -35,7 +35,7 @@ describe('a stall never wastes the retry budget or fails a job that succeeded', 
   it('two kill -9 in a row, then a third worker: completes, two interrupted + one completed', async () => {
     const { producer, waiter, processes } = stack
     const e = env()
-    const { id } = await producer.enqueue('demo.sleep', { ms: 5_000, message: 'survive' })
+    const { id } = await producer.jobs.enqueue('demo.sleep', { ms: 5_000, message: 'survive' })
     const runners = []
     for (let n = 1; n <= 2; n++) {
       const worker = await startWorker(e)
@@ -61,7 +61,7 @@ describe('a stall never wastes the retry budget or fails a job that succeeded', 
     expect(lines.filter((l) => l.kind === 'done')).toEqual([
       { kind: 'done', id, pid: third.child.pid },
     ])
-    const view = await producer.getJob(id)
+    const view = await producer.jobs.get(id)
     expect(view).toMatchObject({ state: 'completed', attemptsStarted: 3, failedReason: null })
     expect(outcomes(view.history)).toEqual(['interrupted', 'interrupted', 'completed'])
     expect(view.history?.map((entry) => entry.workerId)).toEqual([
@@ -78,7 +78,7 @@ describe('a stall never wastes the retry budget or fails a job that succeeded', 
   it('a job that crashes its worker at every start fails after its attempts, saying why', async () => {
     const { producer, waiter, processes } = stack
     const e = env()
-    const { id } = await producer.enqueue('field.crash', {}) // attempts: 2
+    const { id } = await producer.jobs.enqueue('field.crash', {}) // attempts: 2
     const final = waiter.finished('default', id, 60_000)
     const pids: number[] = []
     // Each start kills its worker: start a fresh one until the job is final (at most 5).
@@ -95,7 +95,7 @@ describe('a stall never wastes the retry budget or fails a job that succeeded', 
     expect(starts.map((l) => l.pid)).toEqual(pids.slice(0, 2))
     expect(pids).toHaveLength(3)
     expect(processes.at(-1)?.child.exitCode).toBe(null)
-    const view = await producer.getJob(id)
+    const view = await producer.jobs.get(id)
     expect(view.failedReason).toBe(
       'all 2 attempt(s) used: started 2 time(s), interrupted 2 time(s) (crash, lost lock or shutdown)',
     )
@@ -113,14 +113,14 @@ describe('a stall never wastes the retry budget or fails a job that succeeded', 
     const e = env()
     const first = await startWorker({ ...e, JOBQ_GRACE_MS: '200' })
     processes.push(first)
-    const { id } = await producer.enqueue('demo.sleep', { ms: 3_000, message: 'grace' })
+    const { id } = await producer.jobs.enqueue('demo.sleep', { ms: 3_000, message: 'grace' })
     await eventually(
       () => recordOf(e.record, id),
       (lines) => lines.length === 1,
     )
     first.child.kill('SIGTERM')
     expect(await first.exited).toBe(0)
-    const handedBack = await producer.getJob(id)
+    const handedBack = await producer.jobs.get(id)
     expect(handedBack).toMatchObject({ state: 'waiting', attemptsStarted: 1, attemptsMade: 0 })
     expect(handedBack.history).toEqual([
       expect.objectContaining({
@@ -134,7 +134,7 @@ describe('a stall never wastes the retry budget or fails a job that succeeded', 
     const second = await startWorker(e)
     processes.push(second)
     expect(await waiter.finished('default', id, 30_000)).toMatchObject({ state: 'completed' })
-    const view = await producer.getJob(id)
+    const view = await producer.jobs.get(id)
     expect(view).toMatchObject({ attemptsStarted: 2, workerId: workerIdOf(second) })
     expect(outcomes(view.history)).toEqual(['handed-back', 'completed'])
   })
@@ -145,7 +145,7 @@ describe('a stall never wastes the retry budget or fails a job that succeeded', 
     const e = { ...env(), JOBQ_LOCK_MS: '2000' }
     const busy = await startWorker(e)
     processes.push(busy)
-    const { id } = await producer.enqueue('field.busy', { ms: 7_000 })
+    const { id } = await producer.jobs.enqueue('field.busy', { ms: 7_000 })
     await eventually(
       () => recordOf(e.record, id),
       (lines) => lines.length === 1,
@@ -162,7 +162,7 @@ describe('a stall never wastes the retry budget or fails a job that succeeded', 
       { kind: 'start', id, pid: busy.child.pid },
       { kind: 'done', id, pid: busy.child.pid },
     ])
-    const view = await producer.getJob(id)
+    const view = await producer.jobs.get(id)
     expect(view).toMatchObject({ state: 'completed', attemptsStarted: 1, stalledCount: 0 })
     expect(outcomes(view.history)).toEqual(['completed'])
     expect(busy.output()).not.toMatch(/Missing lock/)
@@ -177,14 +177,14 @@ describe('a stall never wastes the retry budget or fails a job that succeeded', 
     const waiter = new JobWaiter(url, stack.prefix)
     try {
       await waitForReady(redis, 5_000)
-      const producer = createProducer({ registry, connection: redis, prefix: stack.prefix })
+      const producer = createOperations({ registry, connection: redis, prefix: stack.prefix })
       const e = { ...env(), REDIS_URL: url, JOBQ_LOCK_MS: '1500' }
       // Two jobs at once on one worker: one waiting on a timer, and one that blocks the loop.
       const busy = await startWorker(e, ['default', '--concurrency', '2'])
       stack.processes.push(busy)
-      const sleeper = await producer.enqueue('demo.sleep', { ms: 2_000, message: 'behind' })
+      const sleeper = await producer.jobs.enqueue('demo.sleep', { ms: 2_000, message: 'behind' })
       await waiter.active('default', sleeper.id)
-      const blocker = await producer.enqueue('field.busy', { ms: 5_000 })
+      const blocker = await producer.jobs.enqueue('field.busy', { ms: 5_000 })
       await eventually(
         () => recordOf(e.record, blocker.id),
         (lines) => lines.length === 1,
@@ -197,7 +197,7 @@ describe('a stall never wastes the retry budget or fails a job that succeeded', 
           `start ${busy.child.pid}`,
           `done ${busy.child.pid}`,
         ])
-        const view = await producer.getJob(id)
+        const view = await producer.jobs.get(id)
         expect(outcomes(view.history)).toEqual(['completed'])
       }
       // Both locks kept (the thread logs it once the loop is free again).

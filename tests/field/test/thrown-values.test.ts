@@ -3,13 +3,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   createLogger,
-  createProducer,
+  createOperations,
   createRedis,
   MAX_FAILURE_REASON_BYTES,
   STACK_TRACE_LIMIT,
   waitForReady,
   type AnyRegistry,
-  type Producer,
+  type Operations,
   type Redis,
 } from '@jobq/queue-core'
 import {
@@ -61,7 +61,7 @@ describe('2. anything a handler throws ends the attempt with a readable, bounded
   let prefix: string
   let redis: Redis
   let events: Redis
-  let producer: Producer
+  let producer: Operations
   let waiter: JobWaiter
   let worker: NodeProcess
   let app: ReturnType<typeof createApp>
@@ -72,7 +72,7 @@ describe('2. anything a handler throws ends the attempt with a readable, bounded
     redis = createRedis({ url: testRedisUrl(), role: 'producer' })
     events = createRedis({ url: testRedisUrl(), role: 'worker' })
     await waitForReady(redis, 5_000)
-    producer = createProducer({ registry, connection: redis, eventsConnection: events, prefix })
+    producer = createOperations({ registry, connection: redis, eventsConnection: events, prefix })
     waiter = new JobWaiter(testRedisUrl(), prefix)
     const logger = createLogger({ level: 'silent' })
     app = createApp({ producer, registry, logger })
@@ -100,7 +100,7 @@ describe('2. anything a handler throws ends the attempt with a readable, bounded
   for (const { mode, queue, job } of MODES) {
     for (const [kind, expected] of Object.entries(CASES)) {
       it(`${mode}: throw ${kind}`, async () => {
-        const { id } = await producer.enqueue(job, { kind })
+        const { id } = await producer.jobs.enqueue(job, { kind })
         // Promptly: a failure must not wait for a lock to expire (30 s) to be noticed.
         const outcome = await waiter.finished(queue, id, 10_000)
         expect(outcome.state).toBe('failed')
@@ -133,7 +133,7 @@ describe('2. anything a handler throws ends the attempt with a readable, bounded
         }
 
         // And the worker keeps taking jobs.
-        const next = await producer.enqueue(job, { kind: 'none' })
+        const next = await producer.jobs.enqueue(job, { kind: 'none' })
         expect((await waiter.finished(queue, next.id, 10_000)).state).toBe('completed')
         reasons.set(`${mode} ${kind}`, reason)
       })

@@ -28,12 +28,12 @@ describe('2. graceful stop under load (SIGTERM to a pool)', () => {
     )
     processes.push(pool)
     await eventually(
-      () => producer.listWorkers(),
+      () => producer.fleet.workers(),
       (list) => list.length === 2 && list.every((w) => w.state === 'idle'),
     )
-    const poolPids = (await producer.listWorkers()).map((w) => w.pid)
+    const poolPids = (await producer.fleet.workers()).map((w) => w.pid)
 
-    const { ids } = await producer.enqueueBulk(
+    const { ids } = await producer.jobs.enqueueBulk(
       'demo.sleep',
       Array.from({ length: JOBS }, (_, i) => ({ data: { ms: 20, message: String(i) } })),
     )

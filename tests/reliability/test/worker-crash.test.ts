@@ -23,17 +23,17 @@ describe('1. worker crash (kill -9 mid-job)', () => {
     const first = spawnWorker(['default', '--concurrency', '1'], env)
     processes.push(first)
     await first.waitFor(/worker taking jobs/)
-    const { id } = await producer.enqueue('demo.sleep', { ms: 1_500, message: 'crash me' })
+    const { id } = await producer.jobs.enqueue('demo.sleep', { ms: 1_500, message: 'crash me' })
     await eventually(
       () => readRecord(record).starts.get(id) ?? 0,
       (n) => n === 1,
     )
-    const firstRecordId = (await producer.getJob(id)).workerId
+    const firstRecordId = (await producer.jobs.get(id)).workerId
 
     const second = spawnWorker(['default', '--concurrency', '1'], env)
     processes.push(second)
     await eventually(
-      () => producer.listWorkers(),
+      () => producer.fleet.workers(),
       (list) => list.length === 2 && list.every((w) => w.state !== 'starting'),
     )
 
@@ -54,7 +54,7 @@ describe('1. worker crash (kill -9 mid-job)', () => {
     expect(recorded.doneBy.get(id)).toBe(second.child.pid)
 
     // What a user reads with GET /v1/jobs/:id: two attempts taken up, one stall, the survivor.
-    const view = await producer.getJob(id)
+    const view = await producer.jobs.get(id)
     expect(view).toMatchObject({
       state: 'completed',
       attemptsMade: 1,
@@ -63,7 +63,7 @@ describe('1. worker crash (kill -9 mid-job)', () => {
       failedReason: null,
     })
     expect(view.workerId).not.toBe(firstRecordId)
-    expect((await producer.listWorkers()).map((w) => w.id)).toContain(view.workerId)
+    expect((await producer.fleet.workers()).map((w) => w.id)).toContain(view.workerId)
     expect(await waiter.counts('default')).toMatchObject({ completed: 1, active: 0, waiting: 0 })
 
     report('worker-crash', { recoveredMs, handlerMs: 1_500, lockMs: 1_000, stalledIntervalMs: 250 })

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { SingleBar, Presets } from 'cli-progress'
-import { JobValidationError, UnknownJobError } from '@jobq/queue-core'
+import type { JobEvent } from '@jobq/queue-core'
 import { parse, withContext } from '../command-kit.js'
 import type { CliContext } from '../context.js'
 import { CommandFailedError, UsageError } from '../errors.js'
@@ -58,19 +58,19 @@ Examples:
       await withContext(
         command,
         async (ctx) => {
-          try {
-            if (options.count > 1)
-              return await enqueueMany(ctx, name, data, enqueueOptions, options)
-            const job = await ctx.producer.enqueue(name, data, enqueueOptions)
-            if (!options.wait) {
-              if (options.json) return printJson(job)
-              const note = job.created ? '' : color.yellow(' (already existed)')
-              return console.log(`${job.id}  ${job.name} on ${job.queue}, ${job.state}${note}`)
-            }
-            await waitFor(ctx, job.id, options)
-          } catch (err) {
-            throw explain(err)
+          if (options.count > 1) return enqueueMany(ctx, name, data, enqueueOptions, options)
+          const job = await ctx.ops.jobs.enqueue(name, data, enqueueOptions)
+          if (!options.wait) {
+            if (options.json) return printJson(job)
+            const note = job.created ? '' : color.yellow(' (already existed)')
+            return console.log(`${job.id}  ${job.name} on ${job.queue}, ${job.state}${note}`)
           }
+          if (job.state === 'removed') {
+            throw new CommandFailedError(
+              `job ${job.id} (key ${options.jobId}) was removed: no result to wait for`,
+            )
+          }
+          await waitFor(ctx, job.id, options)
         },
         { events: options.wait },
       )
@@ -89,16 +89,6 @@ async function readData(raw: string): Promise<unknown> {
   } catch (err) {
     throw new UsageError(`--data is not valid JSON: ${(err as Error).message}`)
   }
-}
-
-/** Validation and unknown names are usage errors: they name what to fix. */
-function explain(err: unknown): unknown {
-  if (err instanceof UnknownJobError) return new UsageError(`${err.message}: see \`jobq info\``)
-  if (err instanceof JobValidationError) {
-    const lines = err.issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')
-    return new UsageError(`${err.message}, nothing was enqueued:\n${lines}`)
-  }
-  return err
 }
 
 async function enqueueMany(
@@ -122,7 +112,7 @@ async function enqueueMany(
     for (let done = 0; done < count; done += CHUNK) {
       const size = Math.min(CHUNK, count - done)
       const items = Array.from({ length: size }, () => ({ data, options }))
-      const enqueued = await ctx.producer.enqueueBulk(name, items)
+      const enqueued = await ctx.ops.jobs.enqueueBulk(name, items)
       ids.push(...enqueued.ids)
       made += enqueued.created.filter(Boolean).length
       bar?.update(ids.length)
@@ -137,42 +127,63 @@ async function enqueueMany(
   console.log(`enqueued ${made} × ${name}${note}`)
 }
 
+/** How a waited-for job ended. */
+type Outcome = { result: unknown } | { reason: string } | { timedOut: true }
+
+/**
+ * `--wait`: progress bar, then the result (exit 0), the reason (exit 1) or a timeout (exit 1).
+ * Every failure on the way (Redis gone, the job removed) rejects, so it ends in its exit code.
+ */
 async function waitFor(ctx: CliContext, id: string, { timeout, json }: EnqueueOptions) {
   const bar = process.stderr.isTTY
     ? new SingleBar({ format: `${id} [{bar}] {value}%` }, Presets.shades_classic)
     : undefined
-  const outcome = await new Promise<{ result?: unknown; reason?: string; timedOut?: boolean }>(
-    (resolve) => {
+  let stop = () => {}
+  try {
+    const outcome = await new Promise<Outcome>((resolve, reject) => {
       const timer = setTimeout(() => resolve({ timedOut: true }), timeout)
-      const finish = (value: { result?: unknown; reason?: string }) => {
+      const settle = (value: Outcome) => {
         clearTimeout(timer)
         resolve(value)
       }
-      void ctx.producer
-        .watch(id, (event) => {
-          if (event.type === 'progress' && typeof event.progress === 'number') {
-            bar?.update(event.progress)
-          }
-          if (event.type === 'completed') finish({ result: event.result })
-          if (event.type === 'failed') {
-            // A failed attempt that will be retried is not the end.
-            void ctx.producer.getJob(id).then((job) => {
-              if (job.state === 'failed') finish({ reason: event.reason })
-            })
-          }
-        })
-        .then(({ current }) => {
-          bar?.start(100, typeof current.progress === 'number' ? current.progress : 0)
-          if (current.state === 'completed') finish({ result: current.result })
-          if (current.state === 'failed') finish({ reason: current.failedReason ?? '' })
-        })
-    },
-  )
-  bar?.stop()
-  if (outcome.timedOut)
+      const fail = (err: unknown) => {
+        clearTimeout(timer)
+        reject(err instanceof Error ? err : new Error(String(err)))
+      }
+      const onEvent = (event: JobEvent) => {
+        if (event.type === 'progress' && typeof event.progress === 'number')
+          bar?.update(event.progress)
+        if (event.type === 'completed') settle({ result: event.result })
+        // A failed attempt that will be retried is not the end: the job says whether it is.
+        if (event.type === 'failed') {
+          ctx.ops.jobs.get(id).then((job) => {
+            if (job.state === 'failed') settle({ reason: event.reason })
+          }, fail)
+        }
+      }
+      ctx.ops.jobs.watch(id, onEvent).then(({ current, stop: stopWatching }) => {
+        stop = stopWatching
+        bar?.start(100, typeof current.progress === 'number' ? current.progress : 0)
+        if (current.state === 'completed') settle({ result: current.result })
+        if (current.state === 'failed') settle({ reason: current.failedReason ?? '' })
+      }, fail)
+    })
+    report(id, outcome, { timeout, json })
+  } finally {
+    stop()
+    bar?.stop()
+  }
+}
+
+function report(
+  id: string,
+  outcome: Outcome,
+  { timeout, json }: Pick<EnqueueOptions, 'timeout' | 'json'>,
+) {
+  if ('timedOut' in outcome) {
     throw new CommandFailedError(`job ${id} did not finish within ${timeout} ms`)
-  if (outcome.reason !== undefined)
-    throw new CommandFailedError(`job ${id} failed: ${outcome.reason}`)
+  }
+  if ('reason' in outcome) throw new CommandFailedError(`job ${id} failed: ${outcome.reason}`)
   if (json) return printJson({ id, result: outcome.result })
   console.log(JSON.stringify(outcome.result, null, 2))
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import logUpdate from 'log-update'
 import type { QueueSummary, WorkerRecord } from '@jobq/queue-core'
-import { parse, withContext, knownQueue } from '../command-kit.js'
+import { parse, withContext } from '../command-kit.js'
 import type { CliContext } from '../context.js'
 import { ago, color, paintState, printJson, table } from '../output.js'
 
@@ -30,7 +30,6 @@ Examples:
     )
     .action(async (queues: string[], options: InfoOptions, command: Command) =>
       withContext(command, async (ctx) => {
-        queues.forEach((queue) => knownQueue(ctx, queue))
         const read = () => snapshot(ctx, queues)
         if (options.json) return printJson(await read())
         if (!options.watch) return void process.stdout.write(`${render(await read())}\n`)
@@ -39,16 +38,16 @@ Examples:
     )
 }
 
+/** The queues asked for (all without names; an unknown name throws), and their workers. */
 async function snapshot(ctx: CliContext, only: string[]) {
   const [queues, workers] = await Promise.all([
-    ctx.producer.summarize(),
-    ctx.producer.listWorkers(),
+    only.length
+      ? Promise.all(only.map((name) => ctx.ops.queues.summary(name)))
+      : ctx.ops.queues.summaries(),
+    ctx.ops.fleet.workers(),
   ])
   const wanted = (name: string) => only.length === 0 || only.includes(name)
-  return {
-    queues: queues.filter((q) => wanted(q.name)),
-    workers: workers.filter((w) => w.queues.some(wanted)),
-  }
+  return { queues, workers: workers.filter((w) => w.queues.some(wanted)) }
 }
 
 function render({ queues, workers }: { queues: QueueSummary[]; workers: WorkerRecord[] }) {
@@ -76,22 +75,8 @@ function render({ queues, workers }: { queues: QueueSummary[]; workers: WorkerRe
       q.workers,
     ]),
   )
-  const workerTable = workers.length
-    ? table(
-        ['WORKER', 'STATE', 'QUEUES', 'CURRENT JOB', 'HEARTBEAT', 'SUCCEEDED', 'FAILED', 'PID'],
-        workers.map((w) => [
-          w.id,
-          paintState(w.state),
-          w.queues.join(','),
-          w.currentJobs.join(',') || '-',
-          ago(w.lastHeartbeat),
-          w.succeeded,
-          w.failed,
-          w.pid,
-        ]),
-      )
-    : color.dim('no workers running')
-  return `${queueTable}\n\n${workerTable}\n${color.dim(`${workers.length} worker(s), ${new Date().toISOString()}`)}`
+  const workerPart = workers.length ? workerTable(workers) : color.dim('no workers running')
+  return `${queueTable}\n\n${workerPart}\n${color.dim(`${workers.length} worker(s), ${new Date().toISOString()}`)}`
 }
 
 async function watch(read: () => ReturnType<typeof snapshot>, intervalMs: number) {
@@ -104,4 +89,21 @@ async function watch(read: () => ReturnType<typeof snapshot>, intervalMs: number
     await new Promise((resolve) => setTimeout(resolve, intervalMs))
   }
   logUpdate.done()
+}
+
+/** The worker records as a table: what `jobq info` and `jobq workers` show. */
+export function workerTable(workers: WorkerRecord[]): string {
+  return table(
+    ['WORKER', 'STATE', 'QUEUES', 'CURRENT JOB', 'HEARTBEAT', 'SUCCEEDED', 'FAILED', 'PID'],
+    workers.map((w) => [
+      w.id,
+      paintState(w.state),
+      w.queues.join(','),
+      w.currentJobs.join(',') || '-',
+      ago(w.lastHeartbeat),
+      w.succeeded,
+      w.failed,
+      w.pid,
+    ]),
+  )
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import type { JobState, JobView } from '@jobq/queue-core'
-import { knownQueue, parse, withContext } from '../command-kit.js'
+import { parse, withContext } from '../command-kit.js'
 import { ago, color, paintState, printJson, table } from '../output.js'
 
 /** `jobq jobs QUEUE [--state S]` and `jobq job ID`. */
@@ -29,7 +29,7 @@ export function registerJobs(program: Command): void {
         command: Command,
       ) =>
         withContext(command, async (ctx) => {
-          const jobs = await ctx.producer.listJobs(knownQueue(ctx, queue), options)
+          const jobs = await ctx.ops.jobs.list(queue, options)
           if (options.json) return printJson(jobs)
           if (jobs.length === 0)
             return console.log(color.dim(`no ${options.state} jobs in ${queue}`))
@@ -58,7 +58,7 @@ export function registerJobs(program: Command): void {
     .addHelpText('after', `\nExample:\n  $ jobq job 5b0c2f1e-4f1a-4f7e-9d51-1f0e4a2b3c4d`)
     .action(async (id: string, options: { json?: boolean }, command: Command) =>
       withContext(command, async (ctx) => {
-        const job = await ctx.producer.getJob(id)
+        const job = await ctx.ops.jobs.get(id)
         if (options.json) return printJson(job)
         console.log(describe(job))
       }),

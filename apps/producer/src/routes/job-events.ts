@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { streamSSE } from 'hono/streaming'
-import { isResultMarker, type JobEvent, type JobView, type Producer } from '@jobq/queue-core'
+import { isResultMarker, type JobEvent, type JobView, type Operations } from '@jobq/queue-core'
 
 const KEEPALIVE_MS = 15_000
 
@@ -8,10 +8,10 @@ const KEEPALIVE_MS = 15_000
  * Streams one job's events as SSE and closes on its final state. The watch subscribes before it
  * reads the job, so a job that finishes in between still ends the stream properly.
  */
-export async function streamJobEvents(c: Context, producer: Producer, id: string) {
+export async function streamJobEvents(c: Context, producer: Operations, id: string) {
   const queued: JobEvent[] = []
   let wake: (() => void) | undefined
-  const { current, stop } = await producer.watch(id, (event) => {
+  const { current, stop } = await producer.jobs.watch(id, (event) => {
     queued.push(event)
     wake?.()
   })
@@ -38,7 +38,7 @@ export async function streamJobEvents(c: Context, producer: Producer, id: string
           }
           if (event.type === 'failed') {
             // 'failed' also fires for an attempt that will be retried: only the final one ends it.
-            const job = await producer.getJob(id)
+            const job = await producer.jobs.get(id)
             if (job.state !== 'failed') {
               await send('retrying', { reason: event.reason, attemptsMade: job.attemptsMade })
               continue
@@ -46,7 +46,7 @@ export async function streamJobEvents(c: Context, producer: Producer, id: string
           }
           // A big result travels as a marker (big-result.ts): send the whole one.
           if (event.type === 'completed' && isResultMarker(event.result)) {
-            await send(event.type, { ...event, result: (await producer.getJob(id)).result })
+            await send(event.type, { ...event, result: (await producer.jobs.get(id)).result })
             return
           }
           await send(event.type, event)

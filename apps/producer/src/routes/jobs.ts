@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { Hono, type Context } from 'hono'
-import type { Producer } from '@jobq/queue-core'
+import type { Operations } from '@jobq/queue-core'
 import { isValidJobId, UnknownJobError } from '@jobq/queue-core'
 import type { AppRegistry } from '@jobq/jobs'
 import { readJson } from '../body.js'
@@ -22,7 +22,7 @@ import { streamJobEvents } from './job-events.js'
 
 /** Options of {@link jobRoutes}. */
 export interface JobRoutesOptions {
-  producer: Producer
+  producer: Operations
   registry: AppRegistry
   /** Most items one bulk request may carry. */
   bulkMax: number
@@ -50,7 +50,7 @@ export function jobRoutes(docs: ApiDocs, options: JobRoutesOptions): Hono {
 
   const enqueue = async (c: Context, name: string) => {
     const body = parseOrThrow(envelope, await readJson(c), 'body')
-    const job = await producer.enqueue(name, body.data, body.options)
+    const job = await producer.jobs.enqueue(name, body.data, body.options)
     if (job.created) onEnqueued?.(name, job.queue, 1)
     // Set on the Node response: a second header here would make hono build a `Headers` object.
     setResponseHeader(c, 'Location', `/v1/jobs/${job.id}`)
@@ -64,7 +64,7 @@ export function jobRoutes(docs: ApiDocs, options: JobRoutesOptions): Hono {
       throw new BadRequestError(413, 'too-many-items', `at most ${bulkMax} items per request`)
     }
     const items = 'items' in body ? body.items : Array.from({ length: count }, () => ({ ...body }))
-    const enqueued = await producer.enqueueBulk(name, items)
+    const enqueued = await producer.jobs.enqueueBulk(name, items)
     const made = enqueued.created.reduce((n, created) => (created ? n + 1 : n), 0)
     if (made) onEnqueued?.(name, registry.job(name)!.queue, made)
     return c.json(enqueued, 202)
@@ -176,7 +176,7 @@ export function jobRoutes(docs: ApiDocs, options: JobRoutesOptions): Hono {
         ...commonErrors,
       },
     },
-    async (c) => c.json(await producer.getJob(jobId(c))),
+    async (c) => c.json(await producer.jobs.get(jobId(c))),
   )
 
   documented(
@@ -229,7 +229,7 @@ export function jobRoutes(docs: ApiDocs, options: JobRoutesOptions): Hono {
         ...commonErrors,
       },
     },
-    async (c) => c.json(await producer.cancel(jobId(c))),
+    async (c) => c.json(await producer.control.cancel(jobId(c))),
   )
 
   documented(
@@ -254,7 +254,7 @@ export function jobRoutes(docs: ApiDocs, options: JobRoutesOptions): Hono {
         ...commonErrors,
       },
     },
-    async (c) => c.json(await producer.retry(jobId(c))),
+    async (c) => c.json(await producer.control.retry(jobId(c))),
   )
 
   return app

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { Hono } from 'hono'
-import { JOB_STATES, type Producer } from '@jobq/queue-core'
+import { JOB_STATES, type Operations } from '@jobq/queue-core'
 import { type ApiDocs, documented } from '../openapi/document.js'
 import {
   commonErrors,
@@ -36,7 +36,7 @@ const ACTIONS = {
 } as const
 
 /** GET /v1/queues, a queue's jobs by state, and the admin actions. */
-export function queueRoutes(docs: ApiDocs, producer: Producer): Hono {
+export function queueRoutes(docs: ApiDocs, producer: Operations): Hono {
   const app = new Hono()
 
   documented(
@@ -52,7 +52,7 @@ export function queueRoutes(docs: ApiDocs, producer: Producer): Hono {
         ...commonErrors,
       },
     },
-    async (c) => c.json({ queues: await producer.summarize() }),
+    async (c) => c.json({ queues: await producer.queues.summaries() }),
   )
 
   documented(
@@ -81,7 +81,7 @@ export function queueRoutes(docs: ApiDocs, producer: Producer): Hono {
     async (c) => {
       const query = parseOrThrow(ListQuery, c.req.query(), 'query')
       const queue = c.req.param('queue') ?? ''
-      const jobs = await producer.listJobs(queue, query)
+      const jobs = await producer.jobs.list(queue, query)
       return c.json({ queue, state: query.state, jobs })
     },
   )
@@ -108,7 +108,7 @@ export function queueRoutes(docs: ApiDocs, producer: Producer): Hono {
       async (c) => {
         const name = c.req.param('queue') ?? ''
         const affected = await runAction(producer, action as keyof typeof ACTIONS, name)
-        const queue = (await producer.summarize()).find((q) => q.name === name)
+        const queue = (await producer.queues.summaries()).find((q) => q.name === name)
         return c.json({ queue, ...(affected !== undefined && { affected }) })
       },
     )
@@ -117,15 +117,15 @@ export function queueRoutes(docs: ApiDocs, producer: Producer): Hono {
   return app
 }
 
-async function runAction(producer: Producer, action: keyof typeof ACTIONS, queue: string) {
+async function runAction(producer: Operations, action: keyof typeof ACTIONS, queue: string) {
   switch (action) {
     case 'pause':
-      return producer.pause(queue)
+      return producer.queues.pause(queue)
     case 'resume':
-      return producer.resume(queue)
+      return producer.queues.resume(queue)
     case 'retry':
-      return producer.retryFailed(queue)
+      return (await producer.control.requeue(queue)).requeued
     case 'empty':
-      return producer.empty(queue)
+      return producer.queues.empty(queue)
   }
 }

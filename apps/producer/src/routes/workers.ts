@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { Hono } from 'hono'
-import type { Producer } from '@jobq/queue-core'
+import type { Operations } from '@jobq/queue-core'
 import { type ApiDocs, documented } from '../openapi/document.js'
 import { commonErrors, jsonResponse } from '../openapi/schemas.js'
 
@@ -35,7 +35,7 @@ const Schedule = z
   .meta({ id: 'Schedule' })
 
 /** GET /v1/workers (live worker records) and GET /v1/schedules (job schedulers, next run). */
-export function workerRoutes(docs: ApiDocs, producer: Producer): Hono {
+export function workerRoutes(docs: ApiDocs, producer: Operations): Hono {
   const app = new Hono()
   documented(
     app,
@@ -50,7 +50,7 @@ export function workerRoutes(docs: ApiDocs, producer: Producer): Hono {
         ...commonErrors,
       },
     },
-    async (c) => c.json({ workers: await producer.listWorkers() }),
+    async (c) => c.json({ workers: await producer.fleet.workers() }),
   )
   documented(
     app,
@@ -70,7 +70,7 @@ export function workerRoutes(docs: ApiDocs, producer: Producer): Hono {
         ...commonErrors,
       },
     },
-    async (c) => c.json({ schedules: await producer.listSchedules() }),
+    async (c) => c.json({ schedules: await producer.fleet.schedules() }),
   )
   return app
 }

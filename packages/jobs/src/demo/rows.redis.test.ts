@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
 import {
   createLogger,
-  createProducer,
+  createOperations,
   createRedis,
   startWorker,
   waitForReady,
-  type Producer,
+  type Operations,
   type Redis,
   type RunningWorker,
 } from '@jobq/queue-core'
@@ -16,7 +16,7 @@ describe('demo.rows fans out one demo.row per row', () => {
   let prefix: string
   let redis: Redis
   let workerRedis: Redis
-  let producer: Producer
+  let producer: Operations
   let waiter: JobWaiter
   let worker: RunningWorker
 
@@ -25,7 +25,7 @@ describe('demo.rows fans out one demo.row per row', () => {
     redis = createRedis({ url: inject('redisUrl'), role: 'producer' })
     workerRedis = createRedis({ url: inject('redisUrl'), role: 'worker' })
     await waitForReady(redis, 5_000)
-    producer = createProducer({ registry, connection: redis, prefix })
+    producer = createOperations({ registry, connection: redis, prefix })
     waiter = new JobWaiter(inject('redisUrl'), prefix)
     worker = await startWorker({
       registry,
@@ -47,15 +47,15 @@ describe('demo.rows fans out one demo.row per row', () => {
 
   it('completes with a poisoned row reported in failed, after that row used its retries', async () => {
     const rows = [{ a: 1 }, { b: 2, c: 3 }, { poison: true }, { d: 4 }, {}]
-    const { id } = await producer.enqueue('demo.rows', { rows })
+    const { id } = await producer.jobs.enqueue('demo.rows', { rows })
     expect(await waiter.finished('default', id, 30_000)).toEqual({
       state: 'completed',
       result: { processed: 4, failed: [{ index: 2, reason: 'row 2 is poisoned' }] },
     })
-    const parent = await producer.getJob(id)
+    const parent = await producer.jobs.get(id)
     expect(parent.progress).toEqual({ done: 5, total: 5, failed: 1, percent: 100 })
 
-    const children = await producer.listJobs('default', { state: 'completed' })
+    const children = await producer.jobs.list('default', { state: 'completed' })
     const rowJobs = children.filter((job) => job.name === 'demo.row')
     expect(
       rowJobs
@@ -67,7 +67,7 @@ describe('demo.rows fans out one demo.row per row', () => {
       { index: 3, columns: 1 },
       { index: 4, columns: 0 },
     ])
-    const poisoned = await producer.getJob(`${id}.c2`)
+    const poisoned = await producer.jobs.get(`${id}.c2`)
     expect(poisoned).toMatchObject({
       state: 'failed',
       attemptsMade: 3,
@@ -78,10 +78,10 @@ describe('demo.rows fans out one demo.row per row', () => {
   it('reports progress on the parent as its rows finish', async () => {
     const rows = Array.from({ length: 20 }, (_, i) => ({ i }))
     // Enqueued while the queue is paused, so progress is recorded from the very first event.
-    await producer.pause('default')
-    const { id } = await producer.enqueue('demo.rows', { rows })
+    await producer.queues.pause('default')
+    const { id } = await producer.jobs.enqueue('demo.rows', { rows })
     const progress = await waiter.recordProgress('default', id)
-    await producer.resume('default')
+    await producer.queues.resume('default')
     expect(await waiter.finished('default', id, 30_000)).toMatchObject({
       state: 'completed',
       result: { processed: 20, failed: [] },

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach } from 'vitest'
 import { createRedis, waitForReady, type Redis } from '../connection.js'
-import { createProducer, type Producer } from '../producer.js'
+import { createOperations, type Operations } from '../operations/index.js'
 import type { AnyRegistry } from '../registry.js'
 import { deletePrefix, uniquePrefix } from './helpers.js'
 import { JobWaiter } from './job-waiter.js'
@@ -14,7 +14,7 @@ import { join } from 'node:path'
 export interface Stack {
   prefix: string
   redis: Redis
-  producer: Producer
+  producer: Operations
   waiter: JobWaiter
   /** A scratch folder for this test, removed after it. */
   tmp: { dir: string }
@@ -33,7 +33,7 @@ export function useStack(label: string, registry: AnyRegistry): Stack {
     stack.prefix = uniquePrefix(label)
     stack.redis = createRedis({ url: testRedisUrl(), role: 'producer' })
     await waitForReady(stack.redis, 5_000)
-    stack.producer = createProducer({ registry, connection: stack.redis, prefix: stack.prefix })
+    stack.producer = createOperations({ registry, connection: stack.redis, prefix: stack.prefix })
     stack.waiter = new JobWaiter(testRedisUrl(), stack.prefix)
     stack.tmp = { dir: mkdtempSync(join(tmpdir(), `jobq-${label}-`)) }
   })

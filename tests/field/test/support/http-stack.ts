@@ -3,10 +3,10 @@ import { serve } from '@hono/node-server'
 import { registry } from '@jobq/jobs'
 import {
   createLogger,
-  createProducer,
+  createOperations,
   createRedis,
   waitForReady,
-  type Producer,
+  type Operations,
   type Redis,
 } from '@jobq/queue-core'
 import { uniquePrefix } from '@jobq/queue-core/testing'
@@ -15,7 +15,7 @@ import { createApp, type AppDeps } from '../../../../apps/producer/src/app.js'
 /** The producer's HTTP app on a real producer, against the Redis at `url`, under a fresh prefix. */
 export interface HttpStack {
   app: ReturnType<typeof createApp>
-  producer: Producer
+  producer: Operations
   redis: Redis
   prefix: string
   /** Serves the app on a free loopback port; resolves with its base URL. */
@@ -31,7 +31,7 @@ export async function httpStack(
   const redis = createRedis({ url, role: 'producer' })
   const eventsRedis = createRedis({ url, role: 'worker' })
   await waitForReady(redis, 5_000)
-  const producer = createProducer({
+  const producer = createOperations({
     registry,
     connection: redis,
     eventsConnection: eventsRedis,

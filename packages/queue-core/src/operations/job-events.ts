@@ -1,6 +1,6 @@
 import { QueueEvents } from 'bullmq'
-import type { Redis } from './connection.js'
-import type { Logger } from './logger.js'
+import type { Redis } from '../connection.js'
+import type { Logger } from '../logger.js'
 
 /** What happens to a job, as `GET /v1/jobs/:id/events` streams it. */
 export type JobEvent =

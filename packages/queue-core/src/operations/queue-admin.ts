@@ -1,8 +1,8 @@
-import { retryWithFreshAttempts } from './attempt-budget.js'
+import { retryWithFreshAttempts } from '../attempt-budget.js'
 import type { Queue } from 'bullmq'
-import type { Redis } from './connection.js'
-import { TolerantJob } from './tolerant-job.js'
-import { BULLMQ_TYPES, JOB_STATES, type JobState } from './job-state.js'
+import type { Redis } from '../connection.js'
+import { TolerantJob } from '../tolerant-job.js'
+import { BULLMQ_TYPES, JOB_STATES, type JobState } from '../job-state.js'
 
 /** A queue at a glance: what `GET /v1/queues` and `jobq info` show. */
 export interface QueueSummary {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { Job, type IRedisTransaction, type JobsOptions, type Queue } from 'bullmq'
 import { Cluster, type ChainableCommander } from 'ioredis'
-import { intEnv } from './config.js'
-import type { Redis } from './connection.js'
+import { intEnv } from '../config.js'
+import type { Redis } from '../connection.js'
 
 /**
  * How long an idempotency key is remembered, in ms, unless the producer is told otherwise

@@ -1,8 +1,8 @@
 import { Queue } from 'bullmq'
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
-import { createRedis, waitForReady, type Redis } from './connection.js'
+import { createRedis, waitForReady, type Redis } from '../connection.js'
 import { addKeyed, idempotencyKeyOf, type IdempotencyScope } from './idempotency.js'
-import { deletePrefix, startRedisServer, uniquePrefix } from './testing/index.js'
+import { deletePrefix, startRedisServer, uniquePrefix } from '../testing/index.js'
 
 describe('addKeyed', () => {
   let redis: Redis

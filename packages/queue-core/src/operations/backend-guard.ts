@@ -1,5 +1,5 @@
-import type { Redis } from './connection.js'
-import { BackendUnavailableError, toBackendError } from './errors.js'
+import type { Redis } from '../connection.js'
+import { BackendUnavailableError, toBackendError } from '../errors.js'
 
 /** Runs one Redis call and turns Redis's failures into {@link BackendUnavailableError}s. */
 export type BackendGuard = <T>(call: () => Promise<T>) => Promise<T>

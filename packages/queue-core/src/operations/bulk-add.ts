@@ -1,5 +1,5 @@
 import type { JobsOptions, Queue } from 'bullmq'
-import type { Redis } from './connection.js'
+import type { Redis } from '../connection.js'
 
 /** One job of {@link addAllOrNone}; its `opts.jobId` must be set (jobq always chooses it). */
 export interface BulkJob {

@@ -1,0 +1,117 @@
+import type { Job } from 'bullmq'
+import { retryWithFreshAttempts } from '../attempt-budget.js'
+import { requestCancel } from '../cancel.js'
+import { BackendUnavailableError, JobConflictError, JobNotFoundError } from '../errors.js'
+import type { OperationsContext } from './context.js'
+import { findJob, type FoundJob } from './find-job.js'
+import { retryFailed } from './queue-admin.js'
+
+/** What {@link ControlOperations.cancel} did: removed a job that had not started, or asked its worker to stop it. */
+export interface CancelOutcome {
+  id: string
+  outcome: 'removed' | 'cancelling'
+}
+
+/** What a retry of one job answers. */
+export interface RetryOutcome {
+  id: string
+  state: 'waiting'
+}
+
+/** What a requeue answers: the queue, and how many failed jobs went back to waiting. */
+export interface RequeueOutcome {
+  queue: string
+  requeued: number
+}
+
+/** How often cancel looks again when a worker takes the job between its read and its remove. */
+const CANCEL_TRIES = 3
+
+/** Change what a job does next: cancel, retry one, requeue failed ones (RQ's `requeue`). */
+export class ControlOperations {
+  constructor(private readonly ctx: OperationsContext) {}
+
+  /**
+   * Cancels a job (`DELETE /v1/jobs/:id`): a waiting or delayed job is removed; an active one is
+   * aborted on whichever worker process holds it and ends failed with reason "cancelled", not
+   * retried. Throws {@link JobConflictError} for a finished job (or a schedule's next run),
+   * {@link JobNotFoundError}.
+   */
+  async cancel(id: string): Promise<CancelOutcome> {
+    for (let tries = 1; ; tries++) {
+      const { job, state } = await findJob(this.ctx, id)
+      if (state === 'completed' || state === 'failed') {
+        throw new JobConflictError(id, state, `job "${id}" has already ${state}`)
+      }
+      if (state === 'active') {
+        await this.ctx.guard(() => requestCancel(this.ctx.connection, this.ctx.prefix, id))
+        return { id, outcome: 'cancelling' }
+      }
+      try {
+        await this.ctx.guard(() => job.remove())
+        return { id, outcome: 'removed' }
+      } catch (err) {
+        rethrowScheduledRun(err, job, state)
+        // A worker took it between our read and the remove (it is locked): look again.
+        if (tries >= CANCEL_TRIES || err instanceof BackendUnavailableError) throw err
+      }
+    }
+  }
+
+  /**
+   * Moves one failed job back to waiting, with a fresh set of attempts. Throws
+   * {@link JobConflictError} when it is not failed, {@link JobNotFoundError}.
+   */
+  async retry(id: string): Promise<RetryOutcome> {
+    const { job } = failedOnly(await findJob(this.ctx, id))
+    await this.ctx.guard(() => retryWithFreshAttempts(job))
+    return { id, state: 'waiting' }
+  }
+
+  /**
+   * Moves failed jobs of `queue` back to waiting, each with a fresh set of attempts: every one
+   * (no `ids`), or exactly those ids. With ids, all are checked first: one that is not a failed
+   * job of this queue throws ({@link JobNotFoundError}, {@link JobConflictError}) and none moves.
+   * Throws `UnknownQueueError`.
+   */
+  async requeue(queueName: string, ids?: readonly string[]): Promise<RequeueOutcome> {
+    const queue = this.ctx.queueOf(queueName)
+    if (ids === undefined) {
+      const requeued = await this.ctx.guard(() => retryFailed(queue, this.ctx.connection))
+      return { queue: queueName, requeued }
+    }
+    const found = await Promise.all(ids.map((id) => findJob(this.ctx, id)))
+    const jobs = found.map((one, i) => {
+      if (one.job.queueName !== queueName) throw new JobNotFoundError(ids[i]!)
+      return failedOnly(one).job
+    })
+    await this.ctx.guard(() => Promise.all(jobs.map((job) => retryWithFreshAttempts(job))))
+    return { queue: queueName, requeued: jobs.length }
+  }
+}
+
+/** The found job when it has failed; else {@link JobConflictError}. */
+function failedOnly(found: FoundJob): FoundJob {
+  if (found.state !== 'failed') {
+    const { id } = found.job
+    throw new JobConflictError(
+      id!,
+      found.state,
+      `job "${id}" is ${found.state}; only failed jobs can be retried`,
+    )
+  }
+  return found
+}
+
+/** BullMQ keeps a schedule's next run (its scheduler re-plans from it): not ours to drop. */
+function rethrowScheduledRun(err: unknown, job: Job, state: FoundJob['state']): void {
+  if (err instanceof Error && /belongs to a job scheduler/.test(err.message)) {
+    throw new JobConflictError(
+      job.id!,
+      state,
+      `job "${job.id}" is the next run of schedule "${job.repeatJobKey}": it cannot be ` +
+        'cancelled before it starts (the schedule comes from its job definition); once ' +
+        'it runs, DELETE aborts it',
+    )
+  }
+}

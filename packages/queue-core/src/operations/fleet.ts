@@ -1,0 +1,37 @@
+import { readRecordedStats, type DurationHistogram } from '../fleet-stats.js'
+import { listWorkers, type WorkerRecord } from '../records.js'
+import { listSchedules, type ScheduleView } from '../schedules.js'
+import type { OperationsContext } from './context.js'
+
+/** What every worker of a queue has done, read from Redis. */
+export interface QueueStats {
+  queue: string
+  completed: number
+  failed: number
+  duration: DurationHistogram
+}
+
+/** Read the fleet: worker records, job schedulers, and what the workers have done. */
+export class FleetOperations {
+  constructor(private readonly ctx: OperationsContext) {}
+
+  /** The live worker records (`GET /v1/workers`, `jobq workers`). */
+  workers(): Promise<WorkerRecord[]> {
+    return this.ctx.guard(() => listWorkers(this.ctx.connection, this.ctx.prefix))
+  }
+
+  /** The job schedulers of every queue, soonest next run first (`GET /v1/schedules`). */
+  schedules(): Promise<ScheduleView[]> {
+    return this.ctx.guard(() => listSchedules(this.ctx.allQueues()))
+  }
+
+  /** Per queue: completed and failed totals (every worker) and the job duration histogram. */
+  stats(): Promise<QueueStats[]> {
+    const { ctx } = this
+    return ctx.guard(async () => {
+      const names = ctx.registry.queueNames
+      const recorded = await readRecordedStats(ctx.connection, ctx.prefix, names)
+      return names.map((queue, i) => ({ queue, ...recorded[i]! }))
+    })
+  }
+}

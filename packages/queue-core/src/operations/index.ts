@@ -1,0 +1,46 @@
+import { BackendOperations } from './backend.js'
+import { OperationsContext, type OperationsOptions } from './context.js'
+import { ControlOperations } from './control.js'
+import { FleetOperations } from './fleet.js'
+import { JobOperations } from './jobs.js'
+import { QueueOperations } from './queues.js'
+
+/**
+ * Every operation jobq offers on a deployment, by concern. The HTTP producer, the CLI and the
+ * dashboard are thin adapters over these; none of them loads handler code.
+ */
+export interface Operations {
+  jobs: JobOperations
+  control: ControlOperations
+  queues: QueueOperations
+  fleet: FleetOperations
+  backend: BackendOperations
+  /** Closes the queues and event readers it opened (not the connections it was given). */
+  close(): Promise<void>
+}
+
+/** The context behind each operations object, for the dashboard entry (`dashboard.ts`) only. */
+export const contextOf = new WeakMap<Operations, OperationsContext>()
+
+/** Creates the operations over one connection: one BullMQ `Queue` per registry queue. */
+export function createOperations(options: OperationsOptions): Operations {
+  const ctx = new OperationsContext(options)
+  const operations: Operations = {
+    jobs: new JobOperations(ctx),
+    control: new ControlOperations(ctx),
+    queues: new QueueOperations(ctx),
+    fleet: new FleetOperations(ctx),
+    backend: new BackendOperations(ctx),
+    close: () => ctx.close(),
+  }
+  contextOf.set(operations, ctx)
+  return operations
+}
+
+export type { OperationsOptions } from './context.js'
+export type { BulkEnqueued, BulkItem, EnqueuedJob, JobWatch, ListJobsOptions } from './jobs.js'
+export type { CancelOutcome, RequeueOutcome, RetryOutcome } from './control.js'
+export type { QueueActionOutcome } from './queues.js'
+export type { QueueStats } from './fleet.js'
+export type { QueueSummary } from './queue-admin.js'
+export type { JobEvent } from './job-events.js'

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto'
+import { readHistory } from '../attempt-history.js'
+import { isResultMarker, resolveResult } from '../big-result.js'
+import type { AnyJobDefinition } from '../define-job.js'
+import { toBullOptions } from '../job-options.js'
+import { BULLMQ_TYPES, toPublicState, type JobState } from '../job-state.js'
+import { toJobView, type JobView } from '../job-view.js'
+import { previewJobView } from '../preview.js'
+import { addAllOrNone } from './bulk-add.js'
+import type { OperationsContext } from './context.js'
+import { findJob } from './find-job.js'
+import { addKeyed } from './idempotency.js'
+import type { JobEvent } from './job-events.js'
+import { validateItems, type BulkItem, type ValidItem } from './validate-items.js'
+
+export type { BulkItem } from './validate-items.js'
+
+/** What enqueue answers. */
+export interface EnqueuedJob {
+  /** The job's id, made by jobq (a UUID); never the caller's `jobId`, which is a key. */
+  id: string
+  name: string
+  queue: string
+  /** `removed`: the key's job was made, then removed (retention, clean, cancel). */
+  state: JobState | 'removed'
+  enqueuedAt: string
+  /** False when the idempotency key (`jobId`) had already made a job: that job is answered. */
+  created: boolean
+}
+
+/** What a bulk enqueue answers: per item, in order, its job id and whether it was made now. */
+export interface BulkEnqueued {
+  ids: string[]
+  /** False for an item whose key had made a job before (or earlier in the same bulk). */
+  created: boolean[]
+}
+
+/** A job being watched: where it stands now, and how to stop watching. */
+export interface JobWatch {
+  current: JobView
+  stop: () => void
+}
+
+/** Which page of a queue's jobs to list. */
+export interface ListJobsOptions {
+  state: JobState
+  /** @defaultValue 50 */
+  limit?: number
+  /** @defaultValue 0 */
+  offset?: number
+}
+
+/** Enqueue and read jobs: `POST /v1/jobs/:name[/bulk]`, `GET /v1/jobs/:id[/events]`, lists. */
+export class JobOperations {
+  constructor(private readonly ctx: OperationsContext) {}
+
+  /**
+   * Validates `data` against the job's input schema and `options` against the enqueue options,
+   * then enqueues it. Throws `UnknownJobError`, `JobValidationError`, `BackendUnavailableError`.
+   */
+  async enqueue(name: string, data: unknown, options?: unknown): Promise<EnqueuedJob> {
+    const definition = this.ctx.jobOf(name)
+    const [item] = validateItems(definition, [{ data, options }])
+    return item!.options.jobId === undefined
+      ? this.enqueueUnkeyed(definition, item!)
+      : this.enqueueKeyed(definition, item!)
+  }
+
+  /**
+   * Validates every item first, then enqueues all of them, or none (nothing is left half-added
+   * when Redis refuses part-way). Throws as {@link enqueue} does.
+   */
+  async enqueueBulk(name: string, items: readonly BulkItem[]): Promise<BulkEnqueued> {
+    const definition = this.ctx.jobOf(name)
+    const queue = this.ctx.queueOf(definition.queue)
+    const valid = validateItems(definition, items)
+    const { ctx } = this
+    if (valid.every(({ options }) => options.jobId === undefined)) {
+      // No keys (the usual bulk): nothing claimed. BullMQ 6.7 sends addBulk as a pipeline, not
+      // a MULTI; addAllOrNone removes this bulk's jobs again when Redis refuses part-way.
+      const jobs = valid.map(({ data, options }) => ({
+        name,
+        data,
+        opts: toBullOptions(definition, options, randomUUID(), ctx.retention),
+      }))
+      await ctx.guard(() => addAllOrNone(queue, ctx.connection, jobs))
+      return { ids: jobs.map((job) => job.opts.jobId!), created: jobs.map(() => true) }
+    }
+    const jobs = valid.map(({ data, options }) => ({
+      name,
+      data,
+      opts: toBullOptions(definition, options, '', ctx.retention),
+      ...(options.jobId !== undefined && { key: options.jobId }),
+    }))
+    // One MULTI: every job is added, or (on error) none.
+    const added = await ctx.guard(() => addKeyed(queue, ctx.keys, jobs))
+    return { ids: added.map((job) => job.id), created: added.map((job) => job.created) }
+  }
+
+  /** One job by id, whichever queue holds it, whole. Throws `JobNotFoundError`. */
+  async get(id: string): Promise<JobView> {
+    const { ctx } = this
+    const { job, state } = await findJob(ctx, id)
+    const key = ctx.queueOf(job.queueName).toKey(id)
+    const history = await ctx.guard(() => readHistory(ctx.connection, key))
+    const view = toJobView(job, state, history)
+    // A big result is stored aside (big-result.ts): read it back for the whole job.
+    if (!isResultMarker(view.result)) return view
+    return {
+      ...view,
+      result: await ctx.guard(() => resolveResult(ctx.connection, key, view.result)),
+    }
+  }
+
+  /**
+   * A page of one queue's jobs in one state, newest first, as previews (`preview.ts`): a page of
+   * 3 MB jobs must not send 60 MB. Throws `UnknownQueueError`.
+   */
+  async list(queueName: string, { state, limit = 50, offset = 0 }: ListJobsOptions) {
+    const queue = this.ctx.queueOf(queueName)
+    const jobs = await this.ctx.guard(() =>
+      queue.getJobs(BULLMQ_TYPES[state], offset, offset + limit - 1, false),
+    )
+    return jobs.filter(Boolean).map((job) => previewJobView(toJobView(job, state)))
+  }
+
+  /**
+   * Reads job `id` and calls `onEvent` for its progress and its end. Subscribes before reading,
+   * so an event between the two is never missed. Needs the `eventsConnection` option.
+   */
+  async watch(id: string, onEvent: (event: JobEvent) => void): Promise<JobWatch> {
+    const { events } = this.ctx
+    if (!events) throw new TypeError('watch() needs the eventsConnection option')
+    const { queue } = await this.get(id)
+    const stop = await events.subscribe(queue, id, onEvent)
+    try {
+      return { current: await this.get(id), stop }
+    } catch (err) {
+      stop()
+      throw err
+    }
+  }
+
+  /** The hot path: no key, so no claim; jobq makes the id. */
+  private async enqueueUnkeyed(
+    definition: AnyJobDefinition,
+    { data, options }: ValidItem,
+  ): Promise<EnqueuedJob> {
+    const { ctx } = this
+    const id = randomUUID()
+    const opts = toBullOptions(definition, options, id, ctx.retention)
+    const queue = ctx.queueOf(definition.queue)
+    const job = await ctx.guard(() => queue.add(definition.name, data, opts))
+    return enqueued(definition, options.delay, id, job.timestamp)
+  }
+
+  /** With an idempotency key: the key's job, made now or earlier. */
+  private async enqueueKeyed(
+    definition: AnyJobDefinition,
+    { data, options }: ValidItem,
+  ): Promise<EnqueuedJob> {
+    const { ctx } = this
+    const queue = ctx.queueOf(definition.queue)
+    const opts = toBullOptions(definition, options, '', ctx.retention)
+    const [added] = await ctx.guard(() =>
+      addKeyed(queue, ctx.keys, [{ name: definition.name, data, opts, key: options.jobId }]),
+    )
+    const { id, created, enqueuedAt = Date.now() } = added!
+    const answer = enqueued(definition, options.delay, id, enqueuedAt)
+    if (created) return answer
+    // The key's job: as it is now, or gone (retention, clean or cancel removed it).
+    const state = await ctx.guard(() => queue.getJobState(id))
+    return { ...answer, state: toPublicState(state) ?? 'removed', created }
+  }
+}
+
+/** The answer for a job just made. */
+function enqueued(
+  definition: AnyJobDefinition,
+  delay: number | undefined,
+  id: string,
+  at: number,
+): EnqueuedJob {
+  return {
+    id,
+    name: definition.name,
+    queue: definition.queue,
+    state: delay ? 'delayed' : 'waiting',
+    enqueuedAt: new Date(at).toISOString(),
+    created: true,
+  }
+}

@@ -1,0 +1,153 @@
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
+import { fixtureRegistry } from '../../test/fixtures/registry.js'
+import { createRedis, waitForReady, type Redis } from '../connection.js'
+import {
+  BackendUnavailableError,
+  JobConflictError,
+  JobNotFoundError,
+  JobValidationError,
+  UnknownJobError,
+  UnknownQueueError,
+} from '../errors.js'
+import { createOperations, type Operations } from './index.js'
+import { deletePrefix, JobWaiter, startRedisServer, uniquePrefix } from '../testing/index.js'
+
+describe('operations', () => {
+  let prefix: string
+  let redis: Redis
+  let producer: Operations
+  let waiter: JobWaiter
+
+  beforeEach(async () => {
+    prefix = uniquePrefix()
+    redis = createRedis({ url: inject('redisUrl'), role: 'producer' })
+    await waitForReady(redis, 5_000)
+    producer = createOperations({ registry: fixtureRegistry, connection: redis, prefix })
+    waiter = new JobWaiter(inject('redisUrl'), prefix)
+  })
+
+  afterEach(async (context) => {
+    await producer.close()
+    await waiter.close()
+    if (context.task.result?.state !== 'fail') await deletePrefix(redis, prefix)
+    redis.disconnect()
+  })
+
+  it('enqueues valid data and reads the job back by id alone', async () => {
+    const enqueued = await producer.jobs.enqueue('test.add', { a: 1, b: 2 })
+    expect(enqueued).toMatchObject({ name: 'test.add', queue: 'fixtures', state: 'waiting' })
+    const job = await producer.jobs.get(enqueued.id)
+    expect(job).toMatchObject({ id: enqueued.id, state: 'waiting', data: { a: 1, b: 2 } })
+  })
+
+  it('rejects invalid data and options with every issue named, and enqueues nothing', async () => {
+    const error = await producer.jobs
+      .enqueue('test.add', { a: 'one' }, { delay: -5, color: 'red' })
+      .catch((err: unknown) => err)
+    expect(error).toBeInstanceOf(JobValidationError)
+    const paths = (error as JobValidationError).issues.map((i) => i.path)
+    expect(paths).toEqual(expect.arrayContaining(['data.a', 'data.b', 'options.delay', 'options']))
+    const counts = await waiter.counts('fixtures')
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(0)
+  })
+
+  it('refuses an unknown job name', async () => {
+    await expect(producer.jobs.enqueue('test.nope', {})).rejects.toBeInstanceOf(UnknownJobError)
+  })
+
+  it('makes one job per jobId, however often it is sent', async () => {
+    const first = await producer.jobs.enqueue('test.add', { a: 1, b: 1 }, { jobId: 'order-42' })
+    const second = await producer.jobs.enqueue('test.add', { a: 1, b: 1 }, { jobId: 'order-42' })
+    expect(second.id).toBe(first.id)
+    expect(await waiter.queue('fixtures').getWaitingCount()).toBe(1)
+  })
+
+  it('finds a job in whichever queue holds it', async () => {
+    const { id } = await producer.jobs.enqueue('test.other', { n: 7 })
+    expect((await producer.jobs.get(id)).queue).toBe('other')
+  })
+
+  it('answers not found for unknown ids, including the names of BullMQ internal keys', async () => {
+    await producer.jobs.enqueue('test.add', { a: 1, b: 1 })
+    for (const id of ['no-such-job', 'meta', 'id', 'events', 'wait', 'stalled-check']) {
+      await expect(producer.jobs.get(id)).rejects.toBeInstanceOf(JobNotFoundError)
+    }
+  })
+
+  it('reports delayed and prioritized jobs in the states a caller expects', async () => {
+    const delayed = await producer.jobs.enqueue('test.add', { a: 1, b: 1 }, { delay: 60_000 })
+    const urgent = await producer.jobs.enqueue('test.add', { a: 2, b: 2 }, { priority: 1 })
+    expect(delayed.state).toBe('delayed')
+    expect((await producer.jobs.get(delayed.id)).state).toBe('delayed')
+    expect((await producer.jobs.get(urgent.id)).state).toBe('waiting')
+    const waiting = await producer.jobs.list('fixtures', { state: 'waiting' })
+    expect(waiting.map((j) => j.id)).toEqual([urgent.id])
+  })
+
+  it('fails fast with BackendUnavailableError while Redis is down, and recovers after', async () => {
+    const server = await startRedisServer()
+    const own = createRedis({ url: server.url, role: 'producer' })
+    await waitForReady(own, 5_000)
+    const isolated = createOperations({ registry: fixtureRegistry, connection: own, prefix })
+    try {
+      await isolated.jobs.enqueue('test.add', { a: 1, b: 1 })
+      await server.stop()
+      const started = Date.now()
+      await expect(isolated.jobs.enqueue('test.add', { a: 1, b: 1 })).rejects.toBeInstanceOf(
+        BackendUnavailableError,
+      )
+      expect(Date.now() - started).toBeLessThan(1_000)
+      expect(await isolated.backend.ping(200)).toBe(false)
+
+      const restarted = await startRedisServer({ port: server.port })
+      try {
+        await waitForReady(own, 10_000)
+        await expect(isolated.jobs.enqueue('test.add', { a: 1, b: 1 })).resolves.toMatchObject({
+          state: 'waiting',
+        })
+      } finally {
+        await isolated.close()
+        own.disconnect()
+        await restarted.stop()
+      }
+    } finally {
+      await server.stop()
+    }
+  })
+
+  it('summarises one queue as the list does, and names the known ones for an unknown queue', async () => {
+    await producer.jobs.enqueue('test.add', { a: 1, b: 2 })
+    const all = await producer.queues.summaries()
+    expect(await producer.queues.summary('fixtures')).toEqual(
+      all.find((q) => q.name === 'fixtures'),
+    )
+    await expect(producer.queues.summary('nope')).rejects.toThrow(UnknownQueueError)
+    await expect(producer.queues.pause('nope')).rejects.toThrow(/unknown queue "nope" \(known: /)
+  })
+
+  it('pauses and resumes one queue or every queue, answering which', async () => {
+    const names = fixtureRegistry.queueNames
+    expect(await producer.queues.pause()).toEqual({ queues: [...names] })
+    expect((await producer.queues.summaries()).every((q) => q.paused)).toBe(true)
+    expect(await producer.queues.resume(names[0])).toEqual({ queues: [names[0]] })
+    const paused = (await producer.queues.summaries()).map((q) => q.paused)
+    expect(paused).toEqual(names.map((_, i) => i !== 0))
+  })
+
+  it('requeues by ids only when every id is a failed job of that queue; else changes nothing', async () => {
+    const waiting = await producer.jobs.enqueue('test.add', { a: 1, b: 2 })
+    await expect(producer.control.requeue('fixtures', [waiting.id])).rejects.toThrow(
+      JobConflictError,
+    )
+    await expect(producer.control.requeue('fixtures', ['no-such-id'])).rejects.toThrow(
+      JobNotFoundError,
+    )
+    const other = fixtureRegistry.queueNames.find((name) => name !== 'fixtures')!
+    await expect(producer.control.requeue(other, [waiting.id])).rejects.toThrow(JobNotFoundError)
+    expect(await producer.jobs.get(waiting.id)).toMatchObject({ state: 'waiting' })
+    expect(await producer.control.requeue('fixtures', [])).toEqual({
+      queue: 'fixtures',
+      requeued: 0,
+    })
+  })
+})
