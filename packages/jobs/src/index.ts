@@ -27,7 +27,7 @@ export type {
   EnqueuedJob,
   EnqueueOptions,
   InputOf,
-  JobEvent,
+  WatchEvent,
   JobState,
   JobView,
   OutputOf,

@@ -45,7 +45,7 @@ export type {
   BulkItem,
   CancelOutcome,
   EnqueuedJob,
-  JobEvent,
+  WatchEvent,
   JobWatch,
   ListJobsOptions,
   Operations,

@@ -1,5 +1,5 @@
 import { expect } from 'vitest'
-import type { JobEvent } from '../src/operations/job-events.js'
+import type { WatchEvent } from '../src/operations/job-events.js'
 import type { Stack } from './topology-scenario.js'
 
 /**
@@ -12,7 +12,7 @@ export async function exerciseStack({ producer, waiter, worker }: Stack) {
   expect(await waiter.finished('fixtures', id)).toEqual({ state: 'completed', result: { sum: 5 } })
 
   const slow = await producer.jobs.enqueue('test.slow', { ms: 150 })
-  const ended = new Promise<JobEvent>((resolve) => {
+  const ended = new Promise<WatchEvent>((resolve) => {
     void producer.jobs.watch(slow.id, (event) => {
       if (event.type !== 'progress') resolve(event)
     })

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { SingleBar, Presets } from 'cli-progress'
-import type { JobEvent } from '@jobq/queue-core'
+import type { WatchEvent } from '@jobq/queue-core'
 import { parse, withContext } from '../command-kit.js'
 import type { CliContext } from '../context.js'
 import { CommandFailedError, UsageError } from '../errors.js'
@@ -150,22 +150,16 @@ async function waitFor(ctx: CliContext, id: string, { timeout, json }: EnqueueOp
         clearTimeout(timer)
         reject(err instanceof Error ? err : new Error(String(err)))
       }
-      const onEvent = (event: JobEvent) => {
+      const onEvent = (event: WatchEvent) => {
         if (event.type === 'progress' && typeof event.progress === 'number')
           bar?.update(event.progress)
         if (event.type === 'completed') settle({ result: event.result })
-        // A failed attempt that will be retried is not the end: the job says whether it is.
-        if (event.type === 'failed') {
-          ctx.ops.jobs.get(id).then((job) => {
-            if (job.state === 'failed') settle({ reason: event.reason })
-          }, fail)
-        }
+        if (event.type === 'failed') settle({ reason: event.reason })
       }
-      ctx.ops.jobs.watch(id, onEvent).then(({ current, stop: stopWatching }) => {
+      ctx.ops.jobs.watch(id, onEvent, fail).then(({ current, final, stop: stopWatching }) => {
         stop = stopWatching
         bar?.start(100, typeof current.progress === 'number' ? current.progress : 0)
-        if (current.state === 'completed') settle({ result: current.result })
-        if (current.state === 'failed') settle({ reason: current.failedReason ?? '' })
+        if (final) onEvent(final)
       }, fail)
     })
     report(id, outcome, { timeout, json })

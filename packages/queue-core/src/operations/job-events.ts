@@ -2,9 +2,23 @@ import { QueueEvents } from 'bullmq'
 import type { Redis } from '../connection.js'
 import type { Logger } from '../logger.js'
 
-/** What happens to a job, as `GET /v1/jobs/:id/events` streams it. */
+/**
+ * What happens to a job, as BullMQ's events report it: `failed` fires for every failed attempt,
+ * also one that will be retried (see {@link WatchEvent} for what watchers get).
+ */
 export type JobEvent =
   | { type: 'progress'; progress: unknown }
+  | { type: 'completed'; result: unknown }
+  | { type: 'failed'; reason: string }
+
+/**
+ * What a watcher of one job gets (`jobs.watch`, `GET /v1/jobs/:id/events`): progress, then
+ * `retrying` for each failed attempt that will be retried, and one final `completed` (with the
+ * whole result, however big) or `failed` (no attempt left).
+ */
+export type WatchEvent =
+  | { type: 'progress'; progress: unknown }
+  | { type: 'retrying'; reason: string; attemptsMade: number }
   | { type: 'completed'; result: unknown }
   | { type: 'failed'; reason: string }
 

@@ -10,7 +10,8 @@ import { addAllOrNone } from './bulk-add.js'
 import type { OperationsContext } from './context.js'
 import { findJob } from './find-job.js'
 import { addKeyed } from './idempotency.js'
-import type { JobEvent } from './job-events.js'
+import type { WatchEvent } from './job-events.js'
+import { finalEventOf, watchEvents } from './watch.js'
 import { validateItems, type BulkItem, type ValidItem } from './validate-items.js'
 
 export type { BulkItem } from './validate-items.js'
@@ -38,6 +39,8 @@ export interface BulkEnqueued {
 /** A job being watched: where it stands now, and how to stop watching. */
 export interface JobWatch {
   current: JobView
+  /** The event the job's current state already stands for, when it has ended. */
+  final?: WatchEvent
   stop: () => void
 }
 
@@ -125,16 +128,24 @@ export class JobOperations {
   }
 
   /**
-   * Reads job `id` and calls `onEvent` for its progress and its end. Subscribes before reading,
-   * so an event between the two is never missed. Needs the `eventsConnection` option.
+   * Reads job `id` and calls `onEvent` for what happens to it (see `WatchEvent`: progress,
+   * retrying, and one final completed or failed). Subscribes before reading, so an event between
+   * the two is never missed. `onError` gets a failed read of the job while watching. Needs the
+   * `eventsConnection` option; throws `JobNotFoundError`.
    */
-  async watch(id: string, onEvent: (event: JobEvent) => void): Promise<JobWatch> {
+  async watch(
+    id: string,
+    onEvent: (event: WatchEvent) => void,
+    onError: (err: unknown) => void = () => {},
+  ): Promise<JobWatch> {
     const { events } = this.ctx
     if (!events) throw new TypeError('watch() needs the eventsConnection option')
     const { queue } = await this.get(id)
-    const stop = await events.subscribe(queue, id, onEvent)
+    const listener = watchEvents(() => this.get(id), onEvent, onError)
+    const stop = await events.subscribe(queue, id, listener)
     try {
-      return { current: await this.get(id), stop }
+      const current = await this.get(id)
+      return { current, final: finalEventOf(current), stop }
     } catch (err) {
       stop()
       throw err
