@@ -4,7 +4,7 @@ import { createLogger } from '../src/logger.js'
 import { createProducer } from '../src/producer.js'
 import type { AnyRegistry } from '../src/registry.js'
 import { deletePrefix, JobWaiter, uniquePrefix } from '../src/testing/index.js'
-import { startWorker, type RunningWorker, type WorkerOptions } from '../src/worker.js'
+import { startWorker, type RunningWorker, type WorkerOptions } from '../src/worker/boot.js'
 
 const logger = createLogger({ level: 'silent' })
 
