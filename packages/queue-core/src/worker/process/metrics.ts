@@ -1,5 +1,5 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
-import type { JobFinishedEvent } from '@jobq/queue-core'
+import type { JobFinishedEvent } from '../options.js'
 
 /**
  * The worker's Prometheus metrics, fed by `startWorker`'s `onJobFinished` hook. They count the
