@@ -1,6 +1,7 @@
 import { hostname } from 'node:os'
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
+import type { Processor } from 'bullmq'
 import { AttemptHistoryWriter } from '../attempt-history.js'
 import type { Redis } from '../connection.js'
 import { UnknownQueueError } from '../errors.js'
@@ -9,7 +10,7 @@ import { RETENTION } from '../job-options.js'
 import { registerWorker } from '../records.js'
 import { syncSchedules } from '../schedules.js'
 import { watchAttempts } from './attempt-events.js'
-import { subscribeToCancels } from './cancels.js'
+import { subscribeToCancels, type CancelSubscription } from './cancels.js'
 import { closeWorker } from './close.js'
 import { loadHandlers } from './handler-loader.js'
 import { createJobqWorker, type JobqWorker } from './jobq-worker.js'
@@ -19,9 +20,6 @@ import { inProcessProcessor } from './process-job.js'
 import { QueueHandles } from './queue-handles.js'
 import type { WorkerRuntime } from './runtime.js'
 import { sandboxProcessorUrl } from './sandbox.js'
-
-export { HAND_BACK_MS } from './options.js'
-export type { JobFinishedEvent, RunningWorker, WorkerOptions } from './options.js'
 
 /** BullMQ's default `lockDuration`, in ms. */
 const BULLMQ_LOCK_MS = 30_000
@@ -61,6 +59,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     shutdown: new AbortController(),
   }
   let workers: JobqWorker[] = []
+  let cancels: CancelSubscription | undefined
   try {
     const handlers = await loadHandlers(jobs.filter((job) => !sandboxed.includes(job.queue)))
     const served = new Map(queues.map((name) => [name, runtime.queueHandles.get(name)]))
@@ -69,29 +68,12 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       record.jobReleased(job.id ?? '')
       runtime.history.ended(job, 'waiting-children')
     })
-    workers = queues.map((queue) =>
-      createJobqWorker(
-        queue,
-        registry.queues[queue]?.sandbox
-          ? sandboxProcessorUrl(options.sandboxProcessor!, queue)
-          : processor,
-        {
-          connection,
-          prefix,
-          name: id,
-          definition: registry.queues[queue],
-          concurrency: options.concurrency,
-          lockDurationMs: options.lockDurationMs,
-          stalledIntervalMs: options.stalledIntervalMs,
-          retention: options.retention ?? RETENTION,
-        },
-      ),
-    )
+    workers = createWorkers(options, runtime, queues, processor)
     const keeper = lockKeeperOf(options, runtime, workers)
     for (const worker of workers) {
       watchAttempts(worker, runtime, { keeper, onJobFinished: options.onJobFinished })
     }
-    const cancels = await subscribeToCancels(runtime, workers)
+    const subscription = (cancels = await subscribeToCancels(runtime, workers))
     await record.setState('idle')
     // Last: a BullMQ worker takes jobs as soon as it runs (see createJobqWorker).
     for (const worker of workers) {
@@ -104,10 +86,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       record: () => record.snapshot(),
       ping: (timeoutMs = 1_000) => ping(connection, timeoutMs),
       close: (graceMs = 30_000, handBackMs = HAND_BACK_MS) =>
-        closeWorker(runtime, { workers, cancels, keeper }, graceMs, handBackMs),
+        closeWorker(runtime, { workers, cancels: subscription, keeper }, graceMs, handBackMs),
     }
   } catch (err) {
     // Nothing ran: release what was made, so a failed start leaves no connection behind.
+    cancels?.disconnect()
     await Promise.all(workers.map((worker) => worker.close(true))).catch(() => undefined)
     await runtime.queueHandles.close().catch(() => undefined)
     await runtime.fleetStats.close().catch(() => undefined)
@@ -130,6 +113,34 @@ function selectQueues(options: WorkerOptions): string[] {
     )
   }
   return queues
+}
+
+/** One stopped BullMQ worker per queue: sandboxed queues fork `sandboxProcessor`. */
+function createWorkers(
+  options: WorkerOptions,
+  runtime: WorkerRuntime,
+  queues: readonly string[],
+  processor: Processor,
+): JobqWorker[] {
+  const { registry } = runtime
+  return queues.map((queue) =>
+    createJobqWorker(
+      queue,
+      registry.queues[queue]?.sandbox
+        ? sandboxProcessorUrl(options.sandboxProcessor!, queue)
+        : processor,
+      {
+        connection: runtime.connection,
+        prefix: runtime.prefix,
+        name: runtime.id,
+        definition: registry.queues[queue],
+        concurrency: options.concurrency,
+        lockDurationMs: options.lockDurationMs,
+        stalledIntervalMs: options.stalledIntervalMs,
+        retention: options.retention ?? RETENTION,
+      },
+    ),
+  )
 }
 
 /** The lock keeper of the in-process queues; none when disabled or every queue is sandboxed. */

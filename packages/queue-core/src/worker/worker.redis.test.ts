@@ -7,7 +7,8 @@ import { keepingCompleted, type Retention } from '../job-options.js'
 import { createLogger } from '../logger.js'
 import { createProducer, type Producer } from '../producer.js'
 import { deletePrefix, JobWaiter, uniquePrefix } from '../testing/index.js'
-import { startWorker, type RunningWorker } from './boot.js'
+import { startWorker } from './boot.js'
+import type { RunningWorker } from './options.js'
 
 const logger = createLogger({ level: 'silent' })
 
