@@ -85,4 +85,24 @@ describe('worker boot order', () => {
     expect(await started).toBe(id)
     expect(worker.record()).toMatchObject({ state: 'busy', currentJobs: [id] })
   })
+
+  it('cancels a job whose cancel it heard just before the job reached it', async () => {
+    await h.start()
+    const queue = h.waiter.queue('gates')
+    await queue.pause()
+    const { id } = await h.producer.enqueue('test.gated', { ms: 3_000 })
+    // As when the cancel message overtakes BullMQ's hand-over of the job (two connections): the
+    // worker hears it while nothing of it runs there yet.
+    expect(await requestCancel(h.redis, h.prefix, id)).toBe(1)
+    const starts: string[] = []
+    const onStart = (jobId: string) => starts.push(jobId)
+    gate.on('started', onStart)
+    try {
+      await queue.resume()
+      expect(await h.waiter.finished('gates', id)).toEqual({ state: 'failed', reason: 'cancelled' })
+      expect(starts).toEqual([])
+    } finally {
+      gate.off('started', onStart)
+    }
+  })
 })

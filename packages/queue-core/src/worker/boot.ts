@@ -18,6 +18,7 @@ import { createLockKeeper, type LockKeeper } from './lock-keeper.js'
 import { HAND_BACK_MS, type RunningWorker, type WorkerOptions } from './options.js'
 import { inProcessProcessor } from './process-job.js'
 import { QueueHandles } from './queue-handles.js'
+import { RecentCancels } from './recent-cancels.js'
 import type { WorkerRuntime } from './runtime.js'
 import { sandboxProcessorUrl } from './sandbox.js'
 
@@ -56,6 +57,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     fleetStats: new FleetStatsRecorder(connection, prefix),
     queueHandles: new QueueHandles(connection, prefix, registry, logger),
     runs: new Map(),
+    recentCancels: new RecentCancels(),
     shutdown: new AbortController(),
   }
   let workers: JobqWorker[] = []

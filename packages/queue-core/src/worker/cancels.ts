@@ -13,7 +13,8 @@ export interface CancelSubscription {
 
 /**
  * Subscribes to the cancel channel; resolves once subscribed. A request aborts the job's run in
- * this process, or asks BullMQ to abort it when a sandboxed worker of `workers` holds it.
+ * this process, or asks BullMQ to abort it when a sandboxed worker of `workers` holds it; a
+ * request for a job that does not run here is remembered a while, in case its run is starting.
  */
 export async function subscribeToCancels(
   runtime: WorkerRuntime,
@@ -29,6 +30,8 @@ export async function subscribeToCancels(
       // A sandboxed job is BullMQ's to abort (it tells the child process).
       const held = workers.filter((worker) => worker.cancelJob(jobId, CANCEL_SIGNAL_REASON))
       if (run || held.length) runtime.logger.info({ jobId }, 'cancel requested: aborting the job')
+      // Not running here, or not yet: its run may be about to start (see recent-cancels.ts).
+      else runtime.recentCancels.remember(jobId)
     })
     return {
       async close() {

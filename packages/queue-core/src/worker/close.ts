@@ -45,6 +45,7 @@ export async function closeWorker(
     sleep(handBackMs, false, { ref: false }),
   ])
   await parts.keeper?.stop()
+  runtime.recentCancels.clear()
   if (!clean) {
     parts.cancels.disconnect()
     logger.warn({ handBackMs }, 'stop not confirmed by Redis: unfinished jobs stay locked')

@@ -36,7 +36,7 @@ export interface WorkerOptions {
   stalledIntervalMs?: number
   /**
    * How many finished jobs stay readable, and for how long, applied as each job finishes (a job
-   * enqueued with its own retention keeps that). @defaultValue {@link RETENTION}
+   * enqueued with its own retention keeps that). @defaultValue `RETENTION` (job-options.ts)
    */
   retention?: Retention
   /**

@@ -1,7 +1,7 @@
 import { type Job, WaitingError } from 'bullmq'
 import { attemptsUsedUp } from '../attempt-budget.js'
 import { storeBigResult } from '../big-result.js'
-import { PermanentJobError } from '../errors.js'
+import { CANCELLED_REASON, PermanentJobError } from '../errors.js'
 import { unreadableReason } from '../tolerant-job.js'
 import { createFanOut, type FanOutDeps } from './fan-out.js'
 import type { ReadyHandler } from './handler-loader.js'
@@ -50,8 +50,10 @@ async function processJob(job: Job, token: string | undefined, deps: ProcessDeps
     throw new PermanentJobError(`no handler for job "${job.name}" on queue "${job.queueName}"`)
   }
   const { runtime } = deps
-  const abort = new RunAbort()
   const id = job.id ?? ''
+  // Cancelled while BullMQ was handing it over: the cancel came before this run was registered.
+  if (runtime.recentCancels.take(id)) throw new PermanentJobError(CANCELLED_REASON)
+  const abort = new RunAbort()
   runtime.runs.set(id, abort)
   try {
     const fanOut = createFanOut(job, token, deps.fanOut)

@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js'
 import type { WorkerRecordHandle } from '../records.js'
 import type { AnyRegistry } from '../registry.js'
 import type { QueueHandles } from './queue-handles.js'
+import type { RecentCancels } from './recent-cancels.js'
 import type { RunAbort } from './run-abort.js'
 
 /** What one started worker holds, shared by its job runs, its attempt events and its close. */
@@ -23,6 +24,8 @@ export interface WorkerRuntime {
   readonly queueHandles: QueueHandles
   /** The in-process runs in progress, by job id: cancels and shutdowns abort them. */
   readonly runs: Map<string, RunAbort>
+  /** Cancels heard for jobs that did not run here yet (see recent-cancels.ts). */
+  readonly recentCancels: RecentCancels
   /** Aborted when the grace period of a close runs out. */
   readonly shutdown: AbortController
 }
