@@ -180,10 +180,15 @@ describe('worker runtime (real processes)', () => {
     await waiter.finished('default', id)
     const metrics = await eventually(
       async () => (await fetch(`${url}/metrics`)).text(),
-      (text) => text.includes('jobq_jobs_completed_total{queue="default",job="demo.echo"} 1'),
+      (text) =>
+        text.includes(
+          'jobq_worker_attempts_total{queue="default",name="demo.echo",outcome="completed"} 1',
+        ),
     )
-    expect(metrics).toMatch(/jobq_job_duration_seconds_bucket\{.*job="demo\.echo"/)
-    expect(metrics).toMatch(/# TYPE jobq_jobs_failed_total counter/)
+    expect(metrics).toMatch(/jobq_worker_attempt_duration_seconds_bucket\{.*name="demo\.echo"/)
+    expect(metrics).toMatch(/# TYPE jobq_worker_attempts_total counter/)
+    // The fleet-wide final outcomes are the producer's alone (README, "Metrics").
+    expect(metrics).not.toMatch(/^jobq_jobs_/m)
   })
 
   it('/readyz answers 503 until every setup() has finished, then 200', async () => {

@@ -59,10 +59,11 @@ export type {
 export { DURATION_BUCKETS_MS } from './fleet-stats.js'
 export type { DurationHistogram } from './fleet-stats.js'
 export { cancelChannel, listenForCancels, requestCancel } from './cancel.js'
-export { HAND_BACK_MS, startWorker } from './worker.js'
-export type { JobFinishedEvent, RunningWorker, WorkerOptions } from './worker.js'
-export { createSandboxProcessor, sandboxProcessorUrl } from './sandbox-processor.js'
-export type { SandboxJob, SandboxProcessor, SandboxProcessorOptions } from './sandbox-processor.js'
+export { startWorker } from './worker/boot.js'
+export { HAND_BACK_MS } from './worker/options.js'
+export type { JobFinishedEvent, RunningWorker, WorkerOptions } from './worker/options.js'
+export { createSandboxProcessor, sandboxProcessorUrl } from './worker/sandbox.js'
+export type { SandboxJob, SandboxProcessor, SandboxProcessorOptions } from './worker/sandbox.js'
 export {
   MAX_FAILURE_REASON_BYTES,
   STACK_TRACE_LIMIT,

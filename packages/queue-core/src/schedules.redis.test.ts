@@ -5,7 +5,7 @@ import { createHarness, type Harness } from '../test/harness.js'
 import { createRedis } from './connection.js'
 import { createLogger } from './logger.js'
 import { createOperations } from './operations/index.js'
-import { startWorker } from './worker.js'
+import { startWorker } from './worker/boot.js'
 
 describe('schedules', () => {
   let h: Harness

@@ -4,7 +4,8 @@ import { createLogger } from '../src/logger.js'
 import { createOperations } from '../src/operations/index.js'
 import type { AnyRegistry } from '../src/registry.js'
 import { deletePrefix, JobWaiter, uniquePrefix } from '../src/testing/index.js'
-import { startWorker, type RunningWorker, type WorkerOptions } from '../src/worker.js'
+import { startWorker } from '../src/worker/boot.js'
+import type { RunningWorker, WorkerOptions } from '../src/worker/options.js'
 
 const logger = createLogger({ level: 'silent' })
 

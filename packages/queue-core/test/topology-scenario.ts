@@ -4,7 +4,7 @@ import { createLogger } from '../src/logger.js'
 import { createOperations } from '../src/operations/index.js'
 import type { RedisTarget } from '../src/redis-target.js'
 import { JobWaiter, until } from '../src/testing/index.js'
-import { startWorker } from '../src/worker.js'
+import { startWorker } from '../src/worker/boot.js'
 import { fixtureRegistry } from './fixtures/registry.js'
 
 const logger = createLogger({ level: 'silent' })

@@ -1,12 +1,20 @@
 import { spawn } from 'node:child_process'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Command } from 'commander'
 import { workerEnv, type ConnectionFlags } from '../env.js'
 
+// The CLI's worker entry (src/worker-main.ts), always the built one: bundled, this file is part
+// of dist/main.js beside it; run from source (tsx), it is two folders down from the package.
+const workerMain = fileURLToPath(
+  new URL(
+    import.meta.url.endsWith('.ts') ? '../../dist/worker-main.js' : './worker-main.js',
+    import.meta.url,
+  ),
+)
+
 /**
- * `jobq worker`: the very worker of apps/worker, run as a child process with the same
- * arguments (apps never import each other; a process boundary keeps that true).
+ * `jobq worker`: the worker process of `@jobq/queue-core/worker` (the same as apps/worker's), run
+ * as a child process with the same arguments, so this process never evaluates handler code.
  */
 export function registerWorker(program: Command): void {
   program
@@ -29,10 +37,6 @@ export function registerWorker(program: Command): void {
     )
     .action(
       async (queues: string[], options: Record<string, string | undefined>, command: Command) => {
-        const main = join(
-          dirname(createRequire(import.meta.url).resolve('@jobq/worker/package.json')),
-          'dist/main.js',
-        )
         const args = [
           ...queues,
           ...Object.entries({
@@ -43,7 +47,7 @@ export function registerWorker(program: Command): void {
             .filter(([, value]) => value !== undefined)
             .flatMap(([flag, value]) => [`--${flag}`, value!]),
         ]
-        const child = spawn(process.execPath, [main, ...args], {
+        const child = spawn(process.execPath, [workerMain, ...args], {
           stdio: 'inherit',
           env: workerEnv(command.optsWithGlobals<ConnectionFlags>()),
         })

@@ -1,8 +1,8 @@
 import { Worker as Thread } from 'node:worker_threads'
 import type { TLSSocket } from 'node:tls'
 import { Cluster } from 'ioredis'
-import type { Redis } from './connection.js'
-import type { Logger } from './logger.js'
+import type { Redis } from '../connection.js'
+import type { Logger } from '../logger.js'
 
 /**
  * Keeps the locks of this process's active jobs alive while its event loop is blocked.

@@ -1,4 +1,5 @@
-import type { Logger, RunningWorker } from '@jobq/queue-core'
+import type { Logger } from '../../logger.js'
+import type { RunningWorker } from '../options.js'
 import { EXIT, STOP_MARGIN_MS } from './exit-codes.js'
 
 /** How a worker process reacts to SIGTERM and SIGINT, from its start to its end. */

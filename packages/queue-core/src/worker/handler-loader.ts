@@ -1,4 +1,4 @@
-import type { AnyJobDefinition, HandlerContext } from './define-job.js'
+import type { AnyJobDefinition, HandlerContext } from '../define-job.js'
 
 /** A handler as the worker calls it. */
 export type LoadedHandler = (input: unknown, ctx: HandlerContext<unknown>) => Promise<unknown>

@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import type { Logger } from '@jobq/queue-core'
-import { runPool } from './run-pool.js'
+import { runPool } from '@jobq/queue-core/worker'
 
-const crashAtOnce = fileURLToPath(new URL('../test/fixtures/crash-at-once.mjs', import.meta.url))
+const crashAtOnce = fileURLToPath(new URL('./fixtures/crash-at-once.mjs', import.meta.url))
 
 describe('runPool', () => {
   it('restarts a process that keeps dying young with a doubling, capped delay', async () => {

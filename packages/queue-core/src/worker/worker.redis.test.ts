@@ -1,13 +1,14 @@
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
 import { Queue } from 'bullmq'
-import { fixtureRegistry } from '../test/fixtures/registry.js'
-import { createRedis, waitForReady, type Redis } from './connection.js'
-import { UnknownQueueError } from './errors.js'
-import { keepingCompleted, type Retention } from './job-options.js'
-import { createLogger } from './logger.js'
-import { createOperations, type Operations } from './operations/index.js'
-import { deletePrefix, JobWaiter, uniquePrefix } from './testing/index.js'
-import { startWorker, type RunningWorker } from './worker.js'
+import { fixtureRegistry } from '../../test/fixtures/registry.js'
+import { createRedis, waitForReady, type Redis } from '../connection.js'
+import { UnknownQueueError } from '../errors.js'
+import { keepingCompleted, type Retention } from '../job-options.js'
+import { createLogger } from '../logger.js'
+import { createOperations, type Operations } from '../operations/index.js'
+import { deletePrefix, JobWaiter, uniquePrefix } from '../testing/index.js'
+import { startWorker } from './boot.js'
+import type { RunningWorker } from './options.js'
 
 const logger = createLogger({ level: 'silent' })
 

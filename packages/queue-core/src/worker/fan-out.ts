@@ -1,12 +1,12 @@
 import { Job, WaitingChildrenError, type Queue } from 'bullmq'
-import { giveBackStart } from './attempt-budget.js'
-import { resolveResult } from './big-result.js'
-import type { Redis } from './connection.js'
-import type { ChildJob, ChildOutcome } from './define-job.js'
-import { PermanentJobError } from './errors.js'
-import { toBullOptions } from './job-options.js'
-import type { AnyRegistry } from './registry.js'
-import { toIssues } from './validation.js'
+import { giveBackStart } from '../attempt-budget.js'
+import { resolveResult } from '../big-result.js'
+import type { Redis } from '../connection.js'
+import type { ChildJob, ChildOutcome } from '../define-job.js'
+import { PermanentJobError } from '../errors.js'
+import { toBullOptions } from '../job-options.js'
+import type { AnyRegistry } from '../registry.js'
+import { toIssues } from '../validation.js'
 
 /** What a fan-out needs from its worker. */
 export interface FanOutDeps {

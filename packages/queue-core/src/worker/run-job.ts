@@ -1,10 +1,10 @@
-import type { ChildJob, ChildOutcome } from './define-job.js'
-import { CANCELLED_REASON, JobTimeoutError, PermanentJobError } from './errors.js'
+import type { ChildJob, ChildOutcome } from '../define-job.js'
+import { CANCELLED_REASON, JobTimeoutError, PermanentJobError } from '../errors.js'
 import type { ReadyHandler } from './handler-loader.js'
-import { timeoutOf } from './job-options.js'
-import type { Logger } from './logger.js'
+import { timeoutOf } from '../job-options.js'
+import type { Logger } from '../logger.js'
 import type { RunAbort } from './run-abort.js'
-import { toIssues } from './validation.js'
+import { toIssues } from '../validation.js'
 
 /** The reason jobq passes to BullMQ's `worker.cancelJob`, to tell a cancel from other aborts. */
 export const CANCEL_SIGNAL_REASON = 'jobq:cancel'

@@ -1,14 +1,11 @@
-import { fileURLToPath } from 'node:url'
-import {
-  createLogger,
-  createRedis,
-  keepingCompleted,
-  redisTargetOf,
-  startWorker,
-  UnknownQueueError,
-  type AnyRegistry,
-  type RunningWorker,
-} from '@jobq/queue-core'
+import { createLogger } from '../../logger.js'
+import { createRedis } from '../../connection.js'
+import { keepingCompleted } from '../../job-options.js'
+import { redisTargetOf } from '../../redis-target.js'
+import { startWorker } from '../boot.js'
+import { UnknownQueueError } from '../../errors.js'
+import { type AnyRegistry } from '../../registry.js'
+import { type RunningWorker } from '../options.js'
 import type { WorkerArgs } from './args.js'
 import type { WorkerEnv } from './env.js'
 import { createHealthApp, listenHealth } from './health-server.js'
@@ -16,13 +13,16 @@ import { EXIT } from './exit-codes.js'
 import { createMetrics } from './metrics.js'
 import { listenForStop } from './stop.js'
 
-// Built, this file sits beside dist/sandbox-processor.js; under tsx (dev) beside the .ts source.
-const sandboxProcessor = fileURLToPath(
-  new URL(`./sandbox-processor${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
-)
-
-/** Runs one worker process until SIGTERM/SIGINT; exits the process with an {@link EXIT} code. */
-export async function runWorker(args: WorkerArgs, env: WorkerEnv, registry: AnyRegistry) {
+/**
+ * Runs one worker process until SIGTERM/SIGINT; exits the process with an {@link EXIT} code.
+ * `sandboxProcessor` is the app's module BullMQ forks for sandboxed queues (see `startWorker`).
+ */
+export async function runWorker(
+  args: WorkerArgs,
+  env: WorkerEnv,
+  registry: AnyRegistry,
+  sandboxProcessor: string | URL,
+) {
   const logger = createLogger({ level: env.LOG_LEVEL, name: 'worker' })
   const redis = createRedis({
     target: redisTargetOf(env),

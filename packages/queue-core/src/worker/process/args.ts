@@ -27,8 +27,8 @@ export interface WorkerArgs {
 }
 
 /** A command line that cannot be understood; main prints it with the usage and exits 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError'
+export class WorkerUsageError extends Error {
+  override readonly name = 'WorkerUsageError'
 }
 
 /** Parses `[QUEUE...] [--concurrency N] [--grace-ms MS]`. */
@@ -46,7 +46,7 @@ export function parseWorkerArgs(argv: string[]): WorkerArgs {
       },
     })
   } catch (err) {
-    throw new UsageError((err as Error).message)
+    throw new WorkerUsageError((err as Error).message)
   }
   const { values, positionals } = parsed
   return {
@@ -62,7 +62,7 @@ function positiveInt(flag: string, raw: string | undefined, min: number): number
   if (raw === undefined) return undefined
   const value = Number(raw)
   if (!Number.isInteger(value) || value < min) {
-    throw new UsageError(`${flag} must be a whole number of at least ${min}, got "${raw}"`)
+    throw new WorkerUsageError(`${flag} must be a whole number of at least ${min}, got "${raw}"`)
   }
   return value
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import type { Logger } from '@jobq/queue-core'
+import type { Logger } from '../../logger.js'
 import { EXIT, STOP_MARGIN_MS } from './exit-codes.js'
 
 /** Options of {@link runPool}. */

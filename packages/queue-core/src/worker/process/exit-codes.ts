@@ -1,4 +1,4 @@
-import { HAND_BACK_MS } from '@jobq/queue-core'
+import { HAND_BACK_MS } from '../options.js'
 
 /**
  * How `jobq worker` ends (README, "Stopping a worker"; `jobq worker --help`). A stop never hangs:

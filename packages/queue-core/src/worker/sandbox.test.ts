@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { fixtureRegistry } from '../test/fixtures/registry.js'
-import { createLogger } from './logger.js'
-import {
-  createSandboxProcessor,
-  sandboxProcessorUrl,
-  type SandboxJob,
-} from './sandbox-processor.js'
+import { fixtureRegistry } from '../../test/fixtures/registry.js'
+import { createLogger } from '../logger.js'
+import { createSandboxProcessor, sandboxProcessorUrl, type SandboxJob } from './sandbox.js'
 
 const processor = await createSandboxProcessor(fixtureRegistry, {
   moduleUrl: sandboxProcessorUrl('/srv/processor.js', 'fixtures').href,
