@@ -5,12 +5,12 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import {
+  eventually,
   freePort,
   JobWaiter,
   spawnNode,
   testRedisUrl,
   uniquePrefix,
-  until,
   type NodeProcess,
 } from '@jobq/queue-core/testing'
 
@@ -109,13 +109,10 @@ describe('the images, without an engine', () => {
     // The images' HEALTHCHECK commands, run as Docker would inside each container.
     for (const [app, dir] of Object.entries(dirs)) {
       const [command, ...args] = dockerfile(app).healthcheck!
-      await until(
-        async () => {
-          const check = spawnSync(command!, args, { cwd: dir, env: { ...process.env, ...env } })
-          return check.status === 0
-        },
-        `${app} HEALTHCHECK to pass`,
-        10_000,
+      await eventually(
+        () => spawnSync(command!, args, { cwd: dir, env: { ...process.env, ...env } }).status,
+        (status) => status === 0,
+        { what: `${app} HEALTHCHECK to pass`, timeoutMs: 10_000 },
       )
     }
   }, 60_000)

@@ -1,12 +1,12 @@
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
+  eventually,
   freePort,
   JobWaiter,
   spawnNode,
   startCluster,
   startSentinelSet,
-  until,
   type NodeProcess,
 } from '@jobq/queue-core/testing'
 
@@ -33,7 +33,9 @@ describe('the built apps on each Redis topology', () => {
     processes.push(producer, worker)
     await Promise.all([producer.waitFor(/producer listening/), worker.waitFor(/taking jobs/)])
     // As a load balancer would: send traffic once /readyz says Redis answers (503 until then).
-    await until(async () => (await fetch(`${base}/readyz`)).status === 200, 'producer ready')
+    await eventually(async () => (await fetch(`${base}/readyz`)).status, (s) => s === 200, {
+      what: 'producer ready',
+    })
     const response = await fetch(`${base}/v1/jobs/reports.summarize`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -3,7 +3,7 @@ import { createRedis, waitForReady } from '../src/connection.js'
 import { createLogger } from '../src/logger.js'
 import { createProducer } from '../src/producer.js'
 import type { RedisTarget } from '../src/redis-target.js'
-import { JobWaiter, until } from '../src/testing/index.js'
+import { eventually, JobWaiter } from '../src/testing/index.js'
 import { startWorker } from '../src/worker.js'
 import { fixtureRegistry } from './fixtures/registry.js'
 
@@ -58,7 +58,10 @@ export async function runThroughFailover(stack: Stack, kill: () => Promise<void>
   // of the seconds its stream connection takes to follow the failover (BullMQ restarts at `$`).
   const stateOf = (id: string) => producer.getJob(id).then((job) => job.state)
   const completed = (id: string) =>
-    until(async () => (await stateOf(id)) === 'completed', `job ${id} to complete`, 30_000)
+    eventually(() => stateOf(id), (state) => state === 'completed', {
+      what: `job ${id} to complete`,
+      timeoutMs: 30_000,
+    })
   const acked: string[] = []
   let flowing = true
   let n = 0
@@ -73,15 +76,21 @@ export async function runThroughFailover(stack: Stack, kill: () => Promise<void>
     }
   })()
   try {
-    await until(async () => acked.length >= 30, '30 acknowledged jobs')
+    await eventually(() => acked.length, (n) => n >= 30, { what: '30 acknowledged jobs' })
     await completed(acked[29]!)
     const killedAt = Date.now()
     const ackedBefore = acked.length
     await kill()
-    await until(async () => acked.length > ackedBefore, 'an enqueue after the kill', 30_000)
+    await eventually(() => acked.length, (n) => n > ackedBefore, {
+      what: 'an enqueue after the kill',
+      timeoutMs: 30_000,
+    })
     await completed(acked[ackedBefore]!)
     const recoveryMs = Date.now() - killedAt
-    await until(async () => acked.length >= ackedBefore + 30, '30 more jobs', 30_000)
+    await eventually(() => acked.length, (n) => n >= ackedBefore + 30, {
+      what: '30 more jobs',
+      timeoutMs: 30_000,
+    })
     flowing = false
     await flow
     await completed(acked.at(-1)!)

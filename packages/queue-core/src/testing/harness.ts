@@ -1,0 +1,158 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createRedis, waitForReady, type Redis } from '../connection.js'
+import { createLogger, type Logger } from '../logger.js'
+import type { RedisTarget } from '../redis-target.js'
+import type { AnyRegistry } from '../registry.js'
+import { spawnNode, type NodeProcess } from '../redis-server/spawn-node.js'
+import { deletePrefix, uniquePrefix } from './helpers.js'
+import { JobWaiter } from './job-waiter.js'
+
+/** Options of {@link createHarness} and {@link useHarness}. */
+export interface HarnessOptions {
+  /** Registry handed to producers and workers. @defaultValue an empty registry is an error */
+  registry?: AnyRegistry
+  /** First word of the prefix, to find a failed test's keys. @defaultValue 'test' */
+  label?: string
+  /** Where to connect. @defaultValue the run's redis-server (`testRedisUrl()`) */
+  target?: string | RedisTarget
+}
+
+/** What the harness hands a producer factory (`createProducer`, or its successor). */
+export interface ProducerDeps {
+  registry: AnyRegistry
+  connection: Redis
+  eventsConnection: Redis
+  prefix: string
+}
+
+/** What the harness hands a worker starter (`startWorker`). */
+export interface WorkerDeps {
+  registry: AnyRegistry
+  connection: Redis
+  prefix: string
+  logger: Logger
+}
+
+/** Anything with a `close()`: a producer, a worker, a server wrapper. */
+export interface Closable {
+  close(...args: never[]): unknown
+}
+
+/**
+ * One test's (or one file's) world: a prefix no other test uses, Redis connections, a job waiter,
+ * producers, workers, child processes and scratch folders, each closed by {@link Harness.close}
+ * (by the hooks of {@link useHarness}), newest first.
+ */
+export interface Harness {
+  readonly prefix: string
+  readonly target: RedisTarget
+  /** The registry from the options (throws if none was given). */
+  readonly registry: AnyRegistry
+  /** A ready `producer`-role connection (fails fast while Redis is away). */
+  readonly redis: Redis
+  /** Awaits job events under the prefix (BullMQ QueueEvents), made on first use. */
+  readonly waiter: JobWaiter
+  /** A new connection of `role`, closed with the harness. @defaultValue role 'worker' */
+  connect(role?: 'producer' | 'worker'): Redis
+  /** `factory` (e.g. `createProducer`) on the harness's registry, connections and prefix. */
+  producer<P extends Closable>(factory: (deps: ProducerDeps) => P): P
+  /** `start` (e.g. `startWorker`) with the harness's deps under `options`; closed with a 1 s grace. */
+  worker<O extends WorkerDeps, W extends { close(graceMs?: number): unknown }>(
+    start: (options: O) => Promise<W>,
+    options?: Omit<O, keyof WorkerDeps> & Partial<WorkerDeps>,
+  ): Promise<W>
+  /** `node [nodeArgs] script [args]` (see `spawnNode`), killed with the harness. */
+  spawn(...args: Parameters<typeof spawnNode>): NodeProcess
+  /** A fresh scratch folder, removed with the harness. */
+  scratchDir(): string
+  /** Registers anything else to close with the harness; `name` is quoted if closing fails. */
+  track<T>(name: string, value: T, close: (value: T) => unknown): T
+  /** Closes everything made, newest first; deletes the prefix's keys unless `keepKeys`. */
+  close(options?: { keepKeys?: boolean }): Promise<void>
+}
+
+const silent = createLogger({ level: 'silent' })
+
+/**
+ * Makes a harness and waits for its first connection. Most test files want {@link useHarness},
+ * which calls this before each test (or the file) and closes it after.
+ *
+ * @throws Error when Redis is not ready within 5 s
+ */
+export async function createHarness(
+  options: HarnessOptions & { target: string | RedisTarget },
+): Promise<Harness> {
+  const target: RedisTarget =
+    typeof options.target === 'string' ? { kind: 'standalone', url: options.target } : options.target
+  const prefix = uniquePrefix(options.label)
+  const made: { name: string; close: () => unknown }[] = []
+  const track: Harness['track'] = (name, value, close) => {
+    made.push({ name, close: () => close(value) })
+    return value
+  }
+  const connect = (role: 'producer' | 'worker' = 'worker') =>
+    track(`${role} connection`, createRedis({ target, role }), (redis) => redis.disconnect())
+  // Not in `made`: the keys are deleted through it once everything else has closed.
+  const redis = createRedis({ target, role: 'producer' })
+  let waiter: JobWaiter | undefined
+  const harness: Harness = {
+    prefix,
+    target,
+    redis,
+    track,
+    connect,
+    get registry() {
+      if (!options.registry) throw new Error('this harness was made without a registry')
+      return options.registry
+    },
+    get waiter() {
+      waiter ??= track('job waiter', new JobWaiter(target, prefix), (w) => w.close())
+      return waiter
+    },
+    producer(factory) {
+      const deps = { registry: harness.registry, connection: redis, prefix }
+      return track('producer', factory({ ...deps, eventsConnection: connect() }), (p) => p.close())
+    },
+    async worker(start, workerOptions) {
+      const deps = { registry: harness.registry, connection: connect(), prefix, logger: silent }
+      const worker = await start({ ...deps, ...workerOptions } as Parameters<typeof start>[0])
+      return track('worker', worker, (w) => w.close(1_000))
+    },
+    spawn(...args) {
+      const child = spawnNode(...args)
+      return track(`process ${args[0]}`, child, (p) => (p.kill(), p.exited))
+    },
+    scratchDir() {
+      const dir = mkdtempSync(join(tmpdir(), `jobq-${options.label ?? 'test'}-`))
+      return track(`scratch folder ${dir}`, dir, (d) => rmSync(d, { recursive: true, force: true }))
+    },
+    close: (closeOptions) => closeAll(made, redis, prefix, closeOptions?.keepKeys ?? false),
+  }
+  await waitForReady(redis, 5_000)
+  return harness
+}
+
+/** Closes `made` newest first; every failure is named, and all are attempted. */
+async function closeAll(
+  made: { name: string; close: () => unknown }[],
+  redis: Redis,
+  prefix: string,
+  keepKeys: boolean,
+): Promise<void> {
+  const failures: string[] = []
+  for (const { name, close } of made.splice(0).reverse()) {
+    try {
+      await close()
+    } catch (err) {
+      failures.push(`${name}: ${(err as Error).message}`)
+    }
+  }
+  // Keys last, once no worker can write more; a Redis the test stopped keeps its keys.
+  if (!keepKeys && redis.status === 'ready') {
+    await deletePrefix(redis, prefix).catch(() => undefined)
+  }
+  redis.disconnect()
+  if (failures.length) throw new Error(`harness could not close: ${failures.join('; ')}`)
+}
