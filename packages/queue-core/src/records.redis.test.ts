@@ -1,32 +1,25 @@
 import { hostname } from 'node:os'
-import { setTimeout as sleep } from 'node:timers/promises'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { fixtureRegistry } from '../test/fixtures/registry.js'
-import { createHarness, type Harness } from '../test/harness.js'
 import { listWorkers, registerWorker, workerKey, workersKey } from './records.js'
 import { JOBQ_VERSION } from './version.js'
+import { createProducer, type Producer } from './producer.js'
+import { startWorker, type WorkerOptions } from './worker.js'
+import { eventually, useHarness } from './testing/index.js'
 
-/** Polls `read` until `check` passes (records are written within a heartbeat, not at once). */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, ms = 10_000) {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const value = await read()
-    if (check(value)) return value
-    if (Date.now() > deadline) throw new Error(`condition not met: ${JSON.stringify(value)}`)
-    await sleep(50)
-  }
-}
+// Records are written within a heartbeat, not at once: read with `eventually`.
 
 describe('worker records', () => {
-  let h: Harness
-  beforeEach(async () => {
-    h = await createHarness(fixtureRegistry)
+  const h = useHarness({ registry: fixtureRegistry })
+  let producer: Producer
+  beforeEach(() => {
+    producer = h.producer(createProducer)
   })
-  afterEach(async (context) => h.close(context.task.result?.state === 'fail'))
+  const start = (options: Partial<WorkerOptions> = {}) => h.worker(startWorker, options)
 
   it('registers each worker, shows its current job and counts, and removes it on a clean stop', async () => {
-    const worker = await h.start({ queues: ['fixtures'], heartbeatMs: 200 })
-    const [record] = await h.producer.listWorkers()
+    const worker = await start({ queues: ['fixtures'], heartbeatMs: 200 })
+    const [record] = await producer.listWorkers()
     expect(record).toMatchObject({
       id: worker.id,
       hostname: hostname(),
@@ -42,17 +35,17 @@ describe('worker records', () => {
     expect(record?.jobs).not.toContain('test.other')
     expect(Date.parse(record!.birth)).toBeLessThanOrEqual(Date.parse(record!.lastHeartbeat))
 
-    const hang = await h.producer.enqueue('test.hang', {})
+    const hang = await producer.enqueue('test.hang', {})
     await h.waiter.active('fixtures', hang.id)
     await eventually(
-      () => h.producer.listWorkers(),
+      () => producer.listWorkers(),
       ([r]) => r?.state === 'busy' && r.currentJobs.includes(hang.id),
     )
-    await h.producer.cancel(hang.id)
-    const ok = await h.producer.enqueue('test.add', { a: 1, b: 1 })
+    await producer.cancel(hang.id)
+    const ok = await producer.enqueue('test.add', { a: 1, b: 1 })
     await h.waiter.finished('fixtures', ok.id)
     const after = await eventually(
-      () => h.producer.listWorkers(),
+      () => producer.listWorkers(),
       ([r]) => r?.succeeded === 1 && r.failed === 1,
     )
     expect(after[0]).toMatchObject({ state: 'idle', currentJobs: [] })
@@ -60,12 +53,12 @@ describe('worker records', () => {
 
     const beat = after[0]!.lastHeartbeat
     await eventually(
-      () => h.producer.listWorkers(),
+      () => producer.listWorkers(),
       ([r]) => (r?.lastHeartbeat ?? '') > beat,
     )
 
     await worker.close(1_000)
-    expect(await h.producer.listWorkers()).toEqual([])
+    expect(await producer.listWorkers()).toEqual([])
     expect(await h.redis.exists(workerKey(h.prefix, worker.id))).toBe(0)
   })
 

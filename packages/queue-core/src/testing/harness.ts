@@ -59,7 +59,7 @@ export interface Harness {
   /** `factory` (e.g. `createProducer`) on the harness's registry, connections and prefix. */
   producer<P extends Closable>(factory: (deps: ProducerDeps) => P): P
   /** `start` (e.g. `startWorker`) with the harness's deps under `options`; closed with a 1 s grace. */
-  worker<O extends WorkerDeps, W extends { close(graceMs?: number): unknown }>(
+  worker<O, W extends { close(graceMs?: number): unknown }>(
     start: (options: O) => Promise<W>,
     options?: Omit<O, keyof WorkerDeps> & Partial<WorkerDeps>,
   ): Promise<W>
@@ -85,7 +85,9 @@ export async function createHarness(
   options: HarnessOptions & { target: string | RedisTarget },
 ): Promise<Harness> {
   const target: RedisTarget =
-    typeof options.target === 'string' ? { kind: 'standalone', url: options.target } : options.target
+    typeof options.target === 'string'
+      ? { kind: 'standalone', url: options.target }
+      : options.target
   const prefix = uniquePrefix(options.label)
   const made: { name: string; close: () => unknown }[] = []
   const track: Harness['track'] = (name, value, close) => {
@@ -113,12 +115,13 @@ export async function createHarness(
     },
     producer(factory) {
       const deps = { registry: harness.registry, connection: redis, prefix }
-      return track('producer', factory({ ...deps, eventsConnection: connect() }), (p) => p.close())
+      const producer = closeOnce(factory({ ...deps, eventsConnection: connect() }))
+      return track('producer', producer, (p) => p.close())
     },
     async worker(start, workerOptions) {
       const deps = { registry: harness.registry, connection: connect(), prefix, logger: silent }
       const worker = await start({ ...deps, ...workerOptions } as Parameters<typeof start>[0])
-      return track('worker', worker, (w) => w.close(1_000))
+      return track('worker', closeOnce(worker), (w) => w.close(1_000))
     },
     spawn(...args) {
       const child = spawnNode(...args)
@@ -132,6 +135,17 @@ export async function createHarness(
   }
   await waitForReady(redis, 5_000)
   return harness
+}
+
+/**
+ * Makes `value.close` answer every call after the first with the first call's promise: a test
+ * may stop a worker itself (to assert on the stop) and the harness closes it again after.
+ */
+function closeOnce<T extends { close(...args: never[]): unknown }>(value: T): T {
+  const close = value.close.bind(value)
+  let closing: unknown
+  value.close = (...args: never[]) => (closing ??= close(...args))
+  return value
 }
 
 /** Closes `made` newest first; every failure is named, and all are attempted. */

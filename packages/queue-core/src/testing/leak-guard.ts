@@ -61,11 +61,15 @@ export function leftOpen(baseline: HandleSnapshot): string[] {
  */
 export async function assertNoLeaks(baseline: HandleSnapshot, settleMs = 3_000): Promise<void> {
   try {
-    await eventually(() => leftOpen(baseline), (open) => open.length === 0, {
-      timeoutMs: settleMs,
-      intervalMs: 25,
-      what: 'every socket, server and child process the test opened to close',
-    })
+    await eventually(
+      () => leftOpen(baseline),
+      (open) => open.length === 0,
+      {
+        timeoutMs: settleMs,
+        intervalMs: 25,
+        what: 'every socket, server and child process the test opened to close',
+      },
+    )
   } catch {
     throw new Error(
       `left open: ${leftOpen(baseline).join('; ')} — close them in the test's teardown, or make ` +

@@ -52,7 +52,7 @@ export function useHarness(options: UseHarnessOptions = {}): Harness {
     get(_, key) {
       if (!current) throw new Error(`harness.${String(key)} read outside a test or hook`)
       const value = Reflect.get(current, key) as unknown
-      return typeof value === 'function' ? value.bind(current) : value
+      return typeof value === 'function' ? (value as () => unknown).bind(current) : value
     },
   })
 }
