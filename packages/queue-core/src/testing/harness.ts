@@ -17,6 +17,8 @@ export interface HarnessOptions {
   label?: string
   /** Where to connect. @defaultValue the run's redis-server (`testRedisUrl()`) */
   target?: string | RedisTarget
+  /** Wrap the prefix in `{…}` so every key lands in one cluster slot. @defaultValue false */
+  hashTag?: boolean
 }
 
 /** What the harness hands a producer factory (`createProducer`, or its successor). */
@@ -79,7 +81,7 @@ const silent = createLogger({ level: 'silent' })
  * Makes a harness and waits for its first connection. Most test files want {@link useHarness},
  * which calls this before each test (or the file) and closes it after.
  *
- * @throws Error when Redis is not ready within 5 s
+ * @throws Error when Redis is not ready within 10 s
  */
 export async function createHarness(
   options: HarnessOptions & { target: string | RedisTarget },
@@ -88,7 +90,8 @@ export async function createHarness(
     typeof options.target === 'string'
       ? { kind: 'standalone', url: options.target }
       : options.target
-  const prefix = uniquePrefix(options.label)
+  const unique = uniquePrefix(options.label)
+  const prefix = options.hashTag ? `{${unique}}` : unique
   const made: { name: string; close: () => unknown }[] = []
   const track: Harness['track'] = (name, value, close) => {
     made.push({ name, close: () => close(value) })
@@ -133,7 +136,8 @@ export async function createHarness(
     },
     close: (closeOptions) => closeAll(made, redis, prefix, closeOptions?.keepKeys ?? false),
   }
-  await waitForReady(redis, 5_000)
+  // 10 s: a cluster or a Sentinel set just started may take a few seconds to route.
+  await waitForReady(redis, 10_000)
   return harness
 }
 
