@@ -22,16 +22,26 @@ export interface UseHarnessOptions extends Omit<HarnessOptions, 'target'> {
  * test (or once, `per: 'file'`) and close it after, keeping the keys of a failed test for a look.
  * The returned object is the current harness: read its fields inside tests and hooks only.
  */
-export function useHarness(options: UseHarnessOptions = {}): Harness {
+export function useHarness<X extends object = object>(
+  options: UseHarnessOptions & {
+    /**
+     * Adds what one suite needs on top (the producer's app, its HTTP helpers), made from the
+     * harness right after it, in the same hook; anything it opens goes through `h.track`.
+     */
+    extend?: (harness: Harness) => X | Promise<X>
+  } = {},
+): Harness & X {
   let current: Harness | undefined
+  let extension: X | undefined
   let failed = false
   const open = async () => {
     const target = typeof options.target === 'function' ? options.target() : options.target
     current = await createHarness({ ...options, target: target ?? testRedisUrl() })
+    extension = await options.extend?.(current)
   }
   const close = async () => {
     const harness = current
-    current = undefined
+    current = extension = undefined
     await harness?.close({ keepKeys: failed })
   }
   if (options.per === 'file') {
@@ -48,11 +58,12 @@ export function useHarness(options: UseHarnessOptions = {}): Harness {
       await close()
     })
   }
-  return new Proxy({} as Harness, {
+  return new Proxy({} as Harness & X, {
     get(_, key) {
       if (!current) throw new Error(`harness.${String(key)} read outside a test or hook`)
-      const value = Reflect.get(current, key) as unknown
-      return typeof value === 'function' ? (value as () => unknown).bind(current) : value
+      const from: object = extension && key in extension ? extension : current
+      const value = Reflect.get(from, key) as unknown
+      return typeof value === 'function' ? (value as () => unknown).bind(from) : value
     },
   })
 }
