@@ -19,6 +19,8 @@ export interface HarnessOptions {
   target?: string | RedisTarget
   /** Wrap the prefix in `{…}` so every key lands in one cluster slot. @defaultValue false */
   hashTag?: boolean
+  /** A given prefix (another harness's, to read its jobs elsewhere). @defaultValue a unique one */
+  prefix?: string
 }
 
 /** What the harness hands a producer factory (`createProducer`, or its successor). */
@@ -65,7 +67,12 @@ export interface Harness {
     start: (options: O) => Promise<W>,
     options?: Omit<O, keyof WorkerDeps> & Partial<WorkerDeps>,
   ): Promise<W>
-  /** `node [nodeArgs] script [args]` (see `spawnNode`), killed with the harness. */
+  /**
+   * Child processes killed (SIGKILL, exit awaited) first when the harness closes: {@link spawn}
+   * adds to it, and a test pushes those it started through its own helpers.
+   */
+  readonly processes: NodeProcess[]
+  /** `node [nodeArgs] script [args]` (see `spawnNode`), added to {@link processes}. */
   spawn(...args: Parameters<typeof spawnNode>): NodeProcess
   /** A fresh scratch folder, removed with the harness. */
   scratchDir(): string
@@ -90,7 +97,7 @@ export async function createHarness(
     typeof options.target === 'string'
       ? { kind: 'standalone', url: options.target }
       : options.target
-  const unique = uniquePrefix(options.label)
+  const unique = options.prefix ?? uniquePrefix(options.label)
   const prefix = options.hashTag ? `{${unique}}` : unique
   const made: { name: string; close: () => unknown }[] = []
   const track: Harness['track'] = (name, value, close) => {
@@ -102,8 +109,10 @@ export async function createHarness(
   // Not in `made`: the keys are deleted through it once everything else has closed.
   const redis = createRedis({ target, role: 'producer' })
   let waiter: JobWaiter | undefined
+  const processes: NodeProcess[] = []
   const harness: Harness = {
     prefix,
+    processes,
     target,
     redis,
     track,
@@ -128,13 +137,18 @@ export async function createHarness(
     },
     spawn(...args) {
       const child = spawnNode(...args)
-      return track(`process ${args[0]}`, child, (p) => (p.kill(), p.exited))
+      processes.push(child)
+      return child
     },
     scratchDir() {
       const dir = mkdtempSync(join(tmpdir(), `jobq-${options.label ?? 'test'}-`))
       return track(`scratch folder ${dir}`, dir, (d) => rmSync(d, { recursive: true, force: true }))
     },
-    close: (closeOptions) => closeAll(made, redis, prefix, closeOptions?.keepKeys ?? false),
+    async close(closeOptions) {
+      // Processes first: a worker process left running would write under the prefix meanwhile.
+      await Promise.all(processes.splice(0).map((p) => (p.kill(), p.exited)))
+      await closeAll(made, redis, prefix, closeOptions?.keepKeys ?? false)
+    },
   }
   // 10 s: a cluster or a Sentinel set just started may take a few seconds to route.
   await waitForReady(redis, 10_000)
@@ -152,6 +166,21 @@ function closeOnce<T extends { close(...args: never[]): unknown }>(value: T): T 
   return value
 }
 
+/** How long one thing may take to close: a close that hangs is reported, not waited on. */
+const CLOSE_TIMEOUT_MS = 10_000
+
+async function within(ms: number, work: unknown): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`did not close within ${ms} ms`)), ms)
+  })
+  try {
+    await Promise.race([work, late])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 /** Closes `made` newest first; every failure is named, and all are attempted. */
 async function closeAll(
   made: { name: string; close: () => unknown }[],
@@ -162,7 +191,7 @@ async function closeAll(
   const failures: string[] = []
   for (const { name, close } of made.splice(0).reverse()) {
     try {
-      await close()
+      await within(CLOSE_TIMEOUT_MS, close())
     } catch (err) {
       failures.push(`${name}: ${(err as Error).message}`)
     }

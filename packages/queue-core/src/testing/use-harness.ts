@@ -30,7 +30,7 @@ export function useHarness<X extends object = object>(
      */
     extend?: (harness: Harness) => X | Promise<X>
   } = {},
-): Harness & X {
+): Omit<Harness, keyof X> & X {
   let current: Harness | undefined
   let extension: X | undefined
   let failed = false
@@ -58,7 +58,7 @@ export function useHarness<X extends object = object>(
       await close()
     })
   }
-  return new Proxy({} as Harness & X, {
+  return new Proxy({} as Omit<Harness, keyof X> & X, {
     get(_, key) {
       if (!current) throw new Error(`harness.${String(key)} read outside a test or hook`)
       const from: object = extension && key in extension ? extension : current
