@@ -11,7 +11,7 @@ import { JobWaiter } from './job-waiter.js'
 
 /** Options of {@link createHarness} and {@link useHarness}. */
 export interface HarnessOptions {
-  /** Registry handed to producers and workers. @defaultValue an empty registry is an error */
+  /** Registry handed to producers and workers (`producer()` and `worker()` throw without one). */
   registry?: AnyRegistry
   /** First word of the prefix, to find a failed test's keys. @defaultValue 'test' */
   label?: string
@@ -151,7 +151,10 @@ export async function createHarness(
     },
   }
   // 10 s: a cluster or a Sentinel set just started may take a few seconds to route.
-  await waitForReady(redis, 10_000)
+  await waitForReady(redis, 10_000).catch((err: unknown) => {
+    redis.disconnect()
+    throw err
+  })
   return harness
 }
 
