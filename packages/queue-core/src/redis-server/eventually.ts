@@ -26,8 +26,11 @@ export async function eventually<T>(
   check: (value: T) => boolean = Boolean,
   options: EventuallyOptions | number = {},
 ): Promise<T> {
-  const { timeoutMs = 20_000, intervalMs = 50, what } =
-    typeof options === 'number' ? { timeoutMs: options } : options
+  const {
+    timeoutMs = 20_000,
+    intervalMs = 50,
+    what,
+  } = typeof options === 'number' ? { timeoutMs: options } : options
   const deadline = Date.now() + timeoutMs
   let last: { value: T } | { error: unknown } | undefined
   for (;;) {

@@ -12,8 +12,7 @@ import { freePort, startRedisServer, type RedisServer } from './redis-server.js'
 // topology and failover tests. Timings follow ../shared/MACHINE.md: both are ready in ~3 s.
 
 /** Polls `check`: Redis has no event for "replica synced" or "sentinels agree". */
-const until = (check: () => Promise<boolean>, what: string) =>
-  eventually(check, Boolean, { what })
+const until = (check: () => Promise<boolean>, what: string) => eventually(check, Boolean, { what })
 
 /** Runs one command on loopback:`port` and closes the connection. */
 export async function command(port: number, password: string | undefined, ...args: string[]) {
