@@ -66,6 +66,7 @@ export default tseslint.config(
       '**/test/**',
       'scripts/**',
       '**/testing/**',
+      '**/redis-server/**',
       'bench/**',
       'clients/*/generate/**',
     ],

@@ -17,6 +17,12 @@ export function sharedConfig(name: string): ViteUserConfig {
           new URL('./packages/queue-core/src/testing/global-setup.ts', import.meta.url),
         ),
       ],
+      // Fails a test file that leaves a socket, a server or a child process open.
+      setupFiles: [
+        fileURLToPath(
+          new URL('./packages/queue-core/src/testing/leak-guard.setup.ts', import.meta.url),
+        ),
+      ],
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       testTimeout: 30_000,
       hookTimeout: 30_000,

@@ -9,7 +9,7 @@ import { createServer } from 'node:net'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { prettyFactory } from 'pino-pretty'
-import { freePort, startRedisServer, type RedisServer } from '@jobq/queue-core/testing'
+import { freePort, startRedisServer, type RedisServer } from '@jobq/queue-core/redis-server'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const port = Number(process.env.PORT ?? 3000)

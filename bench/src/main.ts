@@ -1,6 +1,6 @@
 // `pnpm bench [--quick]`: jobq beside plain BullMQ on one private redis-server, in one run,
 // alternating which goes first each round to cancel drift; medians of the rounds.
-import { startRedisServer } from '@jobq/queue-core/testing'
+import { startRedisServer } from '@jobq/queue-core/redis-server'
 import { createContext, type BenchContext, type BenchResult } from './context.js'
 import { machine, table, writeResults } from './report.js'
 import { drainRate, type Mode } from './scenarios/drain.js'

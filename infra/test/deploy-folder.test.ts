@@ -1,28 +1,19 @@
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, describe, expect, it } from 'vitest'
-import {
-  freePort,
-  JobWaiter,
-  spawnNode,
-  testRedisUrl,
-  uniquePrefix,
-  until,
-  type NodeProcess,
-} from '@jobq/queue-core/testing'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { eventually, freePort, testRedisUrl, useHarness } from '@jobq/queue-core/testing'
 
 // No Docker engine here: this runs what each Dockerfile's build stage runs (deploy-folder.mjs),
 // checks what its runtime stage copies, and runs the app from that folder as the image would
 // (cwd = the folder, `node dist/main.js`), then runs the image's own HEALTHCHECK command.
 const root = fileURLToPath(new URL('../../', import.meta.url))
-const out = mkdtempSync(join(tmpdir(), 'jobq-deploy-'))
-const processes: NodeProcess[] = []
-afterAll(() => {
-  processes.forEach((p) => p.kill())
-  rmSync(out, { recursive: true, force: true })
+// One harness for the file: the deploy folders are built once and the apps run from them.
+const h = useHarness({ label: 'deploy', per: 'file' })
+let out: string
+beforeAll(() => {
+  out = h.scratchDir()
 })
 
 function dockerfile(app: string) {
@@ -56,7 +47,7 @@ describe('the images, without an engine', () => {
   )
 
   it('both deploy folders hold dist and production dependencies only, and run a job end to end', async () => {
-    const prefix = uniquePrefix('deploy')
+    const { prefix } = h
     const dirs = { producer: deploy('producer'), worker: deploy('worker') }
     for (const dir of Object.values(dirs)) {
       expect(readdirSync(dir).filter((f) => !f.startsWith('pnpm-'))).toEqual(
@@ -81,9 +72,8 @@ describe('the images, without an engine', () => {
       NODE_ENV: 'production',
       JOBQ_API_TOKENS: 'deploy-test-token-0123456789',
     }
-    const producer = spawnNode('dist/main.js', [], { env, cwd: dirs.producer })
-    const worker = spawnNode('dist/main.js', ['reports'], { env, cwd: dirs.worker })
-    processes.push(producer, worker)
+    const producer = h.spawn('dist/main.js', [], { env, cwd: dirs.producer })
+    const worker = h.spawn('dist/main.js', ['reports'], { env, cwd: dirs.worker })
     await Promise.all([producer.waitFor(/producer listening/), worker.waitFor(/taking jobs/)])
 
     const response = await fetch(`http://127.0.0.1:${port}/v1/jobs/reports.summarize`, {
@@ -96,26 +86,18 @@ describe('the images, without an engine', () => {
     })
     expect(response.status).toBe(202)
     const { id } = (await response.json()) as { id: string }
-    const waiter = new JobWaiter(testRedisUrl(), prefix)
-    try {
-      expect(await waiter.finished('reports', id)).toMatchObject({
-        state: 'completed',
-        result: { title: 'from the image', sum: 6 },
-      })
-    } finally {
-      await waiter.close()
-    }
+    expect(await h.waiter.finished('reports', id)).toMatchObject({
+      state: 'completed',
+      result: { title: 'from the image', sum: 6 },
+    })
 
     // The images' HEALTHCHECK commands, run as Docker would inside each container.
     for (const [app, dir] of Object.entries(dirs)) {
       const [command, ...args] = dockerfile(app).healthcheck!
-      await until(
-        async () => {
-          const check = spawnSync(command!, args, { cwd: dir, env: { ...process.env, ...env } })
-          return check.status === 0
-        },
-        `${app} HEALTHCHECK to pass`,
-        10_000,
+      await eventually(
+        () => spawnSync(command!, args, { cwd: dir, env: { ...process.env, ...env } }).status,
+        (status) => status === 0,
+        { what: `${app} HEALTHCHECK to pass`, timeoutMs: 10_000 },
       )
     }
   }, 60_000)

@@ -1,41 +1,21 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { idempotencyKeyOf } from '@jobq/queue-core'
-import {
-  JobWaiter,
-  spawnNode,
-  testRedisUrl,
-  uniquePrefix,
-  type NodeProcess,
-} from '@jobq/queue-core/testing'
+import { spawnNode, testRedisUrl, useHarness, type JobWaiter } from '@jobq/queue-core/testing'
 
 const cli = fileURLToPath(new URL('../dist/main.js', import.meta.url))
 
 describe('the jobq command line (built, as a subprocess, against real Redis)', () => {
+  const h = useHarness({ label: 'cli' })
   let dir: string
   let prefix: string
   let waiter: JobWaiter
-  let background: NodeProcess[]
 
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'jobq-cli-'))
-  })
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
   beforeEach(() => {
-    prefix = uniquePrefix()
-    waiter = new JobWaiter(testRedisUrl(), prefix)
-    background = []
-  })
-  afterEach(async (context) => {
-    for (const process of background) {
-      process.child.kill('SIGTERM')
-      await process.exited
-    }
-    if (context.task.result?.state !== 'fail') await waiter.deleteAll()
-    await waiter.close()
+    ;({ prefix, waiter } = h)
+    dir = h.scratchDir()
   })
 
   const env = () => ({
@@ -60,8 +40,11 @@ describe('the jobq command line (built, as a subprocess, against real Redis)', (
 
   /** `jobq worker ...args` in the background, resolved once it takes jobs. */
   async function worker(...args: string[]) {
-    const run = spawnNode(cli, ['worker', ...args], { env: env() })
-    background.push(run)
+    // Stopped as an operator would (SIGTERM, then its exit awaited) when the test ends.
+    const run = h.track('jobq worker', spawnNode(cli, ['worker', ...args], { env: env() }), (p) => {
+      p.child.kill('SIGTERM')
+      return p.exited
+    })
     await run.waitFor(/worker taking jobs/)
     return run
   }

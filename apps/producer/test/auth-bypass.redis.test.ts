@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createHarness, type Harness } from './harness.js'
+import { describe, expect, it } from 'vitest'
+import { useAppHarness } from './harness.js'
 
 const TOKEN = 'test-token-0123456789abcdef'
 
@@ -7,13 +7,7 @@ const TOKEN = 'test-token-0123456789abcdef'
 // dashboard's own API under /ui, routes the document does not list, and path spellings that a
 // router might match differently from the auth middleware.
 describe('bearer auth: no way around it', () => {
-  let h: Harness
-  beforeEach(async () => {
-    h = await createHarness({ apiTokens: [TOKEN] })
-  })
-  afterEach(async () => {
-    await h.close(false)
-  })
+  const h = useAppHarness({ apiTokens: [TOKEN] })
 
   it('never answers 2xx/3xx without a valid token, however the path is spelled', async () => {
     const { id } = (await (

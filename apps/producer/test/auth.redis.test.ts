@@ -1,19 +1,13 @@
 import { fileURLToPath } from 'node:url'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { freePort, spawnNode, testRedisUrl } from '@jobq/queue-core/testing'
-import { createHarness, type Harness } from './harness.js'
+import { describe, expect, it } from 'vitest'
+import { freePort, testRedisUrl, useHarness } from '@jobq/queue-core/testing'
+import { useAppHarness } from './harness.js'
 
 const TOKEN = 'test-token-0123456789abcdef'
 const OTHER = 'second-token-0123456789abcdef'
 
 describe('bearer auth (JOBQ_API_TOKENS)', () => {
-  let h: Harness
-  beforeEach(async () => {
-    h = await createHarness({ apiTokens: [TOKEN, OTHER] })
-  })
-  afterEach(async () => {
-    await h.close(false)
-  })
+  const h = useAppHarness({ apiTokens: [TOKEN, OTHER] })
 
   /** Every operation of the OpenAPI document, with its path parameters filled in. */
   async function operations() {
@@ -81,6 +75,7 @@ describe('bearer auth (JOBQ_API_TOKENS)', () => {
 
 describe('producer start-up checks', () => {
   const main = fileURLToPath(new URL('../dist/main.js', import.meta.url))
+  const h = useHarness({ label: 'startup' })
 
   it('refuses to start in production without tokens, and on a bad variable, naming it', async () => {
     const cases: [Record<string, string>, RegExp][] = [
@@ -89,7 +84,7 @@ describe('producer start-up checks', () => {
       [{ PORT: '99999' }, /PORT: must be at most 65535/],
     ]
     for (const [env, message] of cases) {
-      const producer = spawnNode(main, [], {
+      const producer = h.spawn(main, [], {
         env: { REDIS_URL: testRedisUrl(), PORT: String(await freePort()), ...env },
       })
       expect(await producer.exited).toBe(1)

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { createHarness, type Harness } from './harness.js'
+import { useAppHarness } from './harness.js'
 
 // Debian's chromium (installed by the test bootstrap); playwright never downloads a browser here.
 const CHROMIUM = '/usr/bin/chromium'
@@ -17,7 +17,6 @@ const FLAGS = [
 
 describe('in a browser: the dashboard (/ui) and the API docs (/docs)', () => {
   let browser: Browser
-  let h: Harness
   let page: Page
   let base: string
 
@@ -33,8 +32,8 @@ describe('in a browser: the dashboard (/ui) and the API docs (/docs)', () => {
     await browser?.close()
   })
 
+  const h = useAppHarness()
   beforeEach(async () => {
-    h = await createHarness()
     base = await h.listen()
     page = await browser.newPage()
     // Nothing leaves this machine: the pages must work from this server alone.
@@ -44,9 +43,8 @@ describe('in a browser: the dashboard (/ui) and the API docs (/docs)', () => {
         : route.abort(),
     )
   })
-  afterEach(async (context) => {
+  afterEach(async () => {
     await page.close()
-    await h.close(context.task.result?.state === 'fail')
   })
 
   it('shows every queue and retries a failed job from the page', async () => {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import {
   createClient,
   JobFailedError,
@@ -6,17 +6,13 @@ import {
   JobWaitTimeoutError,
   type JobqClient,
 } from '@jobq/client'
-import { createHarness, type Harness } from './harness.js'
+import { useAppHarness } from './harness.js'
 
 describe('@jobq/client against a running producer', () => {
-  let h: Harness
+  const h = useAppHarness()
   let client: JobqClient
   beforeEach(async () => {
-    h = await createHarness()
     client = createClient({ baseUrl: await h.listen() })
-  })
-  afterEach(async (context) => {
-    await h.close(context.task.result?.state === 'fail')
   })
 
   it('enqueues, then waits for the typed result over server-sent events', async () => {

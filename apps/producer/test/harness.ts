@@ -1,90 +1,83 @@
+import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { registry } from '@jobq/jobs'
+import { createLogger, createOperations, startWorker } from '@jobq/queue-core'
 import {
-  createLogger,
-  createOperations,
-  createRedis,
-  startWorker,
-  waitForReady,
-  type RunningWorker,
-} from '@jobq/queue-core'
-import { deletePrefix, JobWaiter, testRedisUrl, uniquePrefix } from '@jobq/queue-core/testing'
+  createHarness,
+  testRedisUrl,
+  useHarness,
+  type Harness as CoreHarness,
+} from '@jobq/queue-core/testing'
 import { createApp, type AppDeps } from '../src/app.js'
 
 const logger = createLogger({ level: 'silent' })
 
-/** The app on a real producer against a Redis (the test one by default), under its own prefix. */
-export async function createHarness(
-  options: Partial<Pick<AppDeps, 'bodyLimitBytes' | 'bulkMax' | 'apiTokens'>> & {
-    redisUrl?: string
-  } = {},
-) {
-  const url = options.redisUrl ?? testRedisUrl()
-  const prefix = uniquePrefix()
-  const redis = createRedis({ url, role: 'producer' })
-  const eventsRedis = createRedis({ url, role: 'worker' })
-  await waitForReady(redis, 5_000)
-  const producer = createOperations({
-    registry,
-    connection: redis,
-    eventsConnection: eventsRedis,
-    prefix,
-  })
-  const app = createApp({ producer, registry, logger, ...options })
-  const waiter = new JobWaiter(url, prefix)
-  const workers: { worker: RunningWorker; redis: ReturnType<typeof createRedis> }[] = []
-  let server: ReturnType<typeof serve> | undefined
+/** What the app takes besides its producer: the limits some route tests tighten. */
+export type AppOptions = Partial<Pick<AppDeps, 'bodyLimitBytes' | 'bulkMax' | 'apiTokens'>>
 
-  return {
-    app,
-    waiter,
-    prefix,
-    redis,
-    /** POSTs JSON (or a raw string) the way a client would. */
-    post(path: string, body: unknown, headers: Record<string, string> = {}) {
-      return app.request(path, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: typeof body === 'string' ? body : JSON.stringify(body),
-      })
-    },
-    /** Runs an in-process worker (handlers from @jobq/jobs) for some or all queues. */
-    async startWorker(queues?: string[]) {
-      const workerRedis = createRedis({ url, role: 'worker' })
-      const worker = await startWorker({
-        registry,
-        connection: workerRedis,
-        prefix,
-        queues,
-        logger,
-      })
-      workers.push({ worker, redis: workerRedis })
-      return worker
-    },
-    /** Serves the app on a free loopback port, for clients that need a real socket. */
-    async listen(): Promise<string> {
-      server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
-      await new Promise((resolve) => server!.once('listening', resolve))
-      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-    },
-    /** Total jobs in a queue, whatever their state. */
-    async jobCount(queue: string) {
-      const counts = await waiter.counts(queue)
-      return Object.values(counts).reduce((a, b) => a + b, 0)
-    },
-    async close(keepKeys: boolean) {
-      server?.close()
-      for (const { worker, redis: workerRedis } of workers) {
-        await worker.close(1_000)
-        workerRedis.disconnect()
-      }
-      await producer.close()
-      await waiter.close()
-      if (!keepKeys && redis.status === 'ready') await deletePrefix(redis, prefix)
-      redis.disconnect()
-      eventsRedis.disconnect()
-    },
+/**
+ * The producer app on the shared harness (`@jobq/queue-core/testing`): a real producer under the
+ * harness's prefix, the Hono app on it, and the helpers HTTP tests use. Everything it opens is
+ * tracked by the harness and closed with it.
+ */
+function withApp(options: AppOptions) {
+  return (h: CoreHarness) => {
+    const producer = h.producer(createOperations)
+    const app = createApp({ producer, registry, logger, ...options })
+    return {
+      app,
+      /** POSTs JSON (or a raw string) the way a client would. */
+      post(path: string, body: unknown, headers: Record<string, string> = {}) {
+        return app.request(path, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: typeof body === 'string' ? body : JSON.stringify(body),
+        })
+      },
+      /** Runs an in-process worker (handlers from @jobq/jobs) for some or all queues. */
+      startWorker: (queues?: string[]) => h.worker(startWorker, { queues }),
+      /** Serves the app on a free loopback port, for clients that need a real socket. */
+      async listen(): Promise<string> {
+        const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server
+        h.track('http server', server, closeServer)
+        await new Promise((resolve) => server.once('listening', resolve))
+        return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      },
+      /** Total jobs in a queue, whatever their state. */
+      async jobCount(queue: string) {
+        const counts = await h.waiter.counts(queue)
+        return Object.values(counts).reduce((a, b) => a + b, 0)
+      },
+    }
   }
 }
-export type Harness = Awaited<ReturnType<typeof createHarness>>
+
+/** Stops listening and ends open connections (a watch stream would keep `close` waiting). */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve())
+    server.closeAllConnections()
+  })
+}
+
+/** The harness with the producer app on it. */
+export type Harness = CoreHarness & ReturnType<ReturnType<typeof withApp>>
+
+/**
+ * Registers the hooks that make the app harness before each test (`per: 'file'`: once) and close
+ * it after; read its fields inside tests and hooks.
+ */
+export function useAppHarness(options: AppOptions & { per?: 'test' | 'file' } = {}): Harness {
+  const { per, ...app } = options
+  return useHarness({ label: 'producer', registry, per, extend: withApp(app) })
+}
+
+/** One app harness made now, on `redisUrl` (a server the test starts); close it with `close()`. */
+export async function createAppHarness(
+  options: AppOptions & { redisUrl?: string } = {},
+): Promise<Harness> {
+  const { redisUrl, ...app } = options
+  const h = await createHarness({ label: 'producer', registry, target: redisUrl ?? testRedisUrl() })
+  return Object.assign(h, withApp(app)(h))
+}

@@ -1,9 +1,9 @@
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { registry } from '@jobq/jobs'
 import { JOB_STATES } from '@jobq/queue-core'
 import { MAX_JSON_DEPTH } from '../src/body.js'
-import { createHarness, type Harness } from './harness.js'
+import { useAppHarness } from './harness.js'
 import { samples } from './samples.js'
 
 // Property-based: every route of the OpenAPI document, fed hostile input, answers a 4xx
@@ -156,20 +156,16 @@ const tooDeep = fc
   )
 
 describe('hostile input on every route of the OpenAPI document', () => {
-  let h: Harness
+  const h = useAppHarness({ per: 'file' })
   let operations: Operation[]
 
   beforeAll(async () => {
-    h = await createHarness()
     const doc = (await (await h.app.request('/openapi.json')).json()) as {
       paths: Record<string, Record<string, unknown>>
     }
     operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
       Object.keys(methods).map((method) => ({ method: method.toUpperCase(), path })),
     )
-  })
-  afterAll(async () => {
-    await h.close(false)
   })
 
   async function jobsInRedis() {

@@ -1,14 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createHarness, type Harness } from './harness.js'
+import { describe, expect, it } from 'vitest'
+import { useAppHarness } from './harness.js'
 
 describe('GET /metrics', () => {
-  let h: Harness
-  beforeEach(async () => {
-    h = await createHarness()
-  })
-  afterEach(async () => {
-    await h.close(false)
-  })
+  const h = useAppHarness()
 
   const scrape = async () => {
     const res = await h.app.request('/metrics')

@@ -1,12 +1,6 @@
 import { fileURLToPath } from 'node:url'
-import { afterEach, describe, expect, it } from 'vitest'
-import {
-  freePort,
-  spawnNode,
-  testRedisUrl,
-  uniquePrefix,
-  type NodeProcess,
-} from '@jobq/queue-core/testing'
+import { describe, expect, it } from 'vitest'
+import { freePort, testRedisUrl, useHarness } from '@jobq/queue-core/testing'
 import { samples } from './samples.js'
 
 const hook = fileURLToPath(new URL('./forbid-handlers.mjs', import.meta.url))
@@ -14,14 +8,12 @@ const producerMain = fileURLToPath(new URL('../dist/main.js', import.meta.url))
 const workerMain = fileURLToPath(new URL('../../worker/dist/main.js', import.meta.url))
 
 describe('the producer never evaluates handler code', () => {
-  const processes: NodeProcess[] = []
-  afterEach(() => processes.forEach((p) => p.kill()))
+  const h = useHarness({ label: 'no-handler' })
 
   it('serves enqueue and reads for every job with handler modules forbidden', async () => {
     const port = await freePort()
-    const env = { REDIS_URL: testRedisUrl(), JOBQ_PREFIX: uniquePrefix(), PORT: String(port) }
-    const producer = spawnNode(producerMain, [], { env, nodeArgs: ['--import', hook] })
-    processes.push(producer)
+    const env = { REDIS_URL: testRedisUrl(), JOBQ_PREFIX: h.prefix, PORT: String(port) }
+    const producer = h.spawn(producerMain, [], { env, nodeArgs: ['--import', hook] })
     await producer.waitFor(/producer listening/)
 
     const { registry } = await import('@jobq/jobs')
@@ -46,9 +38,8 @@ describe('the producer never evaluates handler code', () => {
   })
 
   it('(control) the same hook stops a worker, which must load handlers', async () => {
-    const env = { REDIS_URL: testRedisUrl(), JOBQ_PREFIX: uniquePrefix() }
-    const worker = spawnNode(workerMain, [], { env, nodeArgs: ['--import', hook] })
-    processes.push(worker)
+    const env = { REDIS_URL: testRedisUrl(), JOBQ_PREFIX: h.prefix }
+    const worker = h.spawn(workerMain, [], { env, nodeArgs: ['--import', hook] })
     expect(await worker.exited).toBe(86)
     expect(worker.output()).toMatch(/handler module loaded: .*\.handler\.js/)
   })

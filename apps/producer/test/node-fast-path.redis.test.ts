@@ -1,19 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createHarness, type Harness } from './harness.js'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { useAppHarness } from './harness.js'
 
 // Served by @hono/node-server, the app reads request headers from Node's own parsed headers and
 // sets response headers on the ServerResponse (src/node-http.ts); `app.request()` in the other
 // tests takes the WHATWG path. This checks the Node path behaves the same over a real socket.
 describe('over a real socket (the Node header fast path)', () => {
   const TOKEN = 'fast-path-token-0123456789'
-  let h: Harness
+  const h = useAppHarness({ apiTokens: [TOKEN], bodyLimitBytes: 1_024 })
   let url: string
   beforeEach(async () => {
-    h = await createHarness({ apiTokens: [TOKEN], bodyLimitBytes: 1_024 })
     url = await h.listen()
-  })
-  afterEach(async (context) => {
-    await h.close(context.task.result?.state === 'fail')
   })
 
   const post = (body: string, headers: Record<string, string>) =>

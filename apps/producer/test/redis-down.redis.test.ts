@@ -1,18 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { startRedisServer, type RedisServer } from '@jobq/queue-core/testing'
-import { createHarness, type Harness } from './harness.js'
+import { createAppHarness, type Harness } from './harness.js'
 
 describe('while Redis is unreachable', () => {
   let server: RedisServer | undefined
   let h: Harness | undefined
   afterEach(async () => {
-    await h?.close(true)
+    await h?.close({ keepKeys: true })
     await server?.stop()
   })
 
   it('answers 503 with Retry-After within a second, not a hung request, and recovers', async () => {
     server = await startRedisServer()
-    h = await createHarness({ redisUrl: server.url })
+    h = await createAppHarness({ redisUrl: server.url })
     expect((await h.post('/v1/jobs/demo.echo', { data: 1 })).status).toBe(202)
     await server.stop()
 

@@ -2,7 +2,8 @@ import './provided-context.js'
 import { fileURLToPath } from 'node:url'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { registry } from '@jobq/jobs'
-import { spawnNode, testRedisUrl, useStack, type NodeProcess } from '@jobq/queue-core/testing'
+import { createOperations, type Operations } from '@jobq/queue-core'
+import { testRedisUrl, useHarness, type NodeProcess } from '@jobq/queue-core/testing'
 
 const workerMain = fileURLToPath(new URL('../dist/main.js', import.meta.url))
 
@@ -10,14 +11,15 @@ const workerMain = fileURLToPath(new URL('../dist/main.js', import.meta.url))
 // worker process must fail each job for good (no retries: a retry cannot fix a payload) and carry
 // on with the next job, never crash or hang.
 describe('worker process vs payloads written straight into Redis', () => {
-  const stack = useStack('hostile', registry)
+  const stack = useHarness({ label: 'hostile', registry })
+  let producer: Operations
   let worker: NodeProcess
 
   beforeEach(async () => {
-    worker = spawnNode(workerMain, ['default'], {
+    producer = stack.producer(createOperations)
+    worker = stack.spawn(workerMain, ['default'], {
       env: { REDIS_URL: testRedisUrl(), JOBQ_PREFIX: stack.prefix, JOBQ_HEARTBEAT_MS: '200' },
     })
-    stack.processes.push(worker)
     await worker.waitFor(/worker taking jobs/)
   })
 
@@ -34,7 +36,7 @@ describe('worker process vs payloads written straight into Redis', () => {
       const outcome = await stack.waiter.finished('default', jobId)
       expect(outcome.state, jobId).toBe('failed')
       expect(outcome.state === 'failed' && outcome.reason, jobId).toMatch(reason)
-      expect((await stack.producer.jobs.get(jobId)).attemptsMade, `${jobId}: not retried`).toBe(1)
+      expect((await producer.jobs.get(jobId)).attemptsMade, `${jobId}: not retried`).toBe(1)
     }
 
     // Data no client library would write: the job hash's data field overwritten by hand while
@@ -45,12 +47,12 @@ describe('worker process vs payloads written straight into Redis', () => {
       ['deep', 'demo.echo', '['.repeat(depth) + ']'.repeat(depth)],
       ['deep-row', 'demo.row', `{"index":0,"row":{"a":${'['.repeat(depth)}${']'.repeat(depth)}}}`],
     ]
-    await stack.producer.queues.pause('default')
+    await producer.queues.pause('default')
     for (const [jobId, name, data] of rawData) {
       await raw.add(name, {}, { jobId, attempts: 5, backoff: { type: 'fixed', delay: 10 } })
       await stack.redis.hset(`${stack.prefix}:default:${jobId}`, 'data', data)
     }
-    await stack.producer.queues.resume('default')
+    await producer.queues.resume('default')
     for (const [jobId] of rawData) {
       // Job.fromId cannot read such a job back (its data does not parse): read the hash itself.
       const key = `${stack.prefix}:default:${jobId}`
@@ -61,11 +63,11 @@ describe('worker process vs payloads written straight into Redis', () => {
       expect(failedReason, jobId).toMatch(/invalid|JSON|nest/i)
       expect(attemptsMade, `${jobId}: not retried`).toBe('1')
       // GET /v1/jobs/:id still shows it (data unreadable: null), rather than failing with a 500.
-      expect(await stack.producer.jobs.get(jobId)).toMatchObject({ id: jobId, state: 'failed' })
+      expect(await producer.jobs.get(jobId)).toMatchObject({ id: jobId, state: 'failed' })
     }
 
     // Still alive and taking jobs.
-    const ok = await stack.producer.jobs.enqueue('demo.echo', { after: 'all that' })
+    const ok = await producer.jobs.enqueue('demo.echo', { after: 'all that' })
     expect(await stack.waiter.finished('default', ok.id)).toEqual({
       state: 'completed',
       result: { echo: { after: 'all that' } },

@@ -1,77 +1,44 @@
 import './provided-context.js'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { registry } from '@jobq/jobs'
+import { createOperations, type Operations, type Redis, type WorkerRecord } from '@jobq/queue-core'
 import {
-  createOperations,
-  createRedis,
-  waitForReady,
-  type Operations,
-  type Redis,
-  type WorkerRecord,
-} from '@jobq/queue-core'
-import {
-  deletePrefix,
+  eventually,
   freePort,
-  JobWaiter,
-  spawnNode,
-  uniquePrefix,
-  type NodeProcess,
+  testRedisUrl,
+  useHarness,
+  type JobWaiter,
 } from '@jobq/queue-core/testing'
 
 const workerMain = fileURLToPath(new URL('../dist/main.js', import.meta.url))
 const gatedRegistry = fileURLToPath(new URL('./fixtures/gated-registry.mjs', import.meta.url))
 const sandboxRegistry = fileURLToPath(new URL('./fixtures/sandbox-registry.mjs', import.meta.url))
 
-/** Polls `read` until `check` passes; records change within a heartbeat, not at once. */
-async function eventually<T>(read: () => Promise<T>, check: (v: T) => boolean, ms = 15_000) {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const value = await read()
-    if (check(value)) return value
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${JSON.stringify(value)}`)
-    await sleep(50)
-  }
-}
-
 describe('worker runtime (real processes)', () => {
+  const h = useHarness({ registry })
   let prefix: string
   let redis: Redis
   let producer: Operations
   let waiter: JobWaiter
-  let processes: NodeProcess[]
 
-  beforeEach(async () => {
-    prefix = uniquePrefix()
-    redis = createRedis({ url: inject('redisUrl'), role: 'producer' })
-    await waitForReady(redis, 5_000)
-    producer = createOperations({ registry, connection: redis, prefix })
-    waiter = new JobWaiter(inject('redisUrl'), prefix)
-    processes = []
+  beforeEach(() => {
+    ;({ prefix, redis, waiter } = h)
+    producer = h.producer(createOperations)
   })
 
-  afterEach(async (context) => {
-    processes.forEach((p) => p.kill())
-    await producer.close()
-    await waiter.close()
-    if (context.task.result?.state !== 'fail') await deletePrefix(redis, prefix)
-    redis.disconnect()
-  })
-
+  // Records change within a heartbeat, not at once: polled with `eventually`.
   function spawnWorker(args: string[], env: Record<string, string> = {}) {
-    const worker = spawnNode(workerMain, args, {
+    const worker = h.spawn(workerMain, args, {
       env: {
-        REDIS_URL: inject('redisUrl'),
+        REDIS_URL: testRedisUrl(),
         JOBQ_PREFIX: prefix,
         JOBQ_HEARTBEAT_MS: '200',
         ...env,
       },
     })
-    processes.push(worker)
     return worker
   }
 
@@ -192,26 +159,22 @@ describe('worker runtime (real processes)', () => {
   })
 
   it('/readyz answers 503 until every setup() has finished, then 200', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'jobq-gate-'))
-    try {
-      const gate = join(dir, 'open')
-      const port = await freePort()
-      const worker = spawnWorker([], {
-        JOBQ_REGISTRY: gatedRegistry,
-        JOBQ_TEST_GATE: gate,
-        WORKER_HTTP_PORT: String(port),
-      })
-      await worker.waitFor(/health server listening/)
-      const url = `http://127.0.0.1:${port}`
-      expect((await fetch(`${url}/healthz`)).status).toBe(200)
-      expect((await fetch(`${url}/readyz`)).status).toBe(503)
-      await eventually(workers, ([r]) => r?.state === 'starting')
-      expect((await fetch(`${url}/readyz`)).status).toBe(503)
-      writeFileSync(gate, '')
-      await worker.waitFor(/worker taking jobs/)
-      expect((await fetch(`${url}/readyz`)).status).toBe(200)
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
+    const dir = h.scratchDir()
+    const gate = join(dir, 'open')
+    const port = await freePort()
+    const worker = spawnWorker([], {
+      JOBQ_REGISTRY: gatedRegistry,
+      JOBQ_TEST_GATE: gate,
+      WORKER_HTTP_PORT: String(port),
+    })
+    await worker.waitFor(/health server listening/)
+    const url = `http://127.0.0.1:${port}`
+    expect((await fetch(`${url}/healthz`)).status).toBe(200)
+    expect((await fetch(`${url}/readyz`)).status).toBe(503)
+    await eventually(workers, ([r]) => r?.state === 'starting')
+    expect((await fetch(`${url}/readyz`)).status).toBe(503)
+    writeFileSync(gate, '')
+    await worker.waitFor(/worker taking jobs/)
+    expect((await fetch(`${url}/readyz`)).status).toBe(200)
   })
 })

@@ -1,13 +1,12 @@
 import { fileURLToPath } from 'node:url'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
+  eventually,
   freePort,
   JobWaiter,
-  spawnNode,
   startCluster,
   startSentinelSet,
-  until,
-  type NodeProcess,
+  useHarness,
 } from '@jobq/queue-core/testing'
 
 const producerMain = fileURLToPath(new URL('../../producer/dist/main.js', import.meta.url))
@@ -16,24 +15,25 @@ const workerMain = fileURLToPath(new URL('../dist/main.js', import.meta.url))
 // The built producer and worker, configured only through the environment a deploy would set,
 // run a job over HTTP on a real Sentinel set and on a real cluster.
 describe('the built apps on each Redis topology', () => {
-  const processes: NodeProcess[] = []
-  const cleanups: (() => Promise<void>)[] = []
-  afterEach(async () => {
-    processes.splice(0).forEach((p) => p.kill())
-    await Promise.all(cleanups.splice(0).map((stop) => stop()))
-  })
+  // Closes, newest first, the processes, the waiter and the Redis topology each test made.
+  const h = useHarness()
 
   async function runJob(env: Record<string, string>, waiter: JobWaiter) {
     const port = await freePort()
     const base = `http://127.0.0.1:${port}`
     // Whatever REDIS_URL the test process has must not leak into these.
     const appEnv = { REDIS_URL: '', PORT: String(port), ...env }
-    const producer = spawnNode(producerMain, [], { env: appEnv })
-    const worker = spawnNode(workerMain, ['reports'], { env: appEnv })
-    processes.push(producer, worker)
+    const producer = h.spawn(producerMain, [], { env: appEnv })
+    const worker = h.spawn(workerMain, ['reports'], { env: appEnv })
     await Promise.all([producer.waitFor(/producer listening/), worker.waitFor(/taking jobs/)])
     // As a load balancer would: send traffic once /readyz says Redis answers (503 until then).
-    await until(async () => (await fetch(`${base}/readyz`)).status === 200, 'producer ready')
+    await eventually(
+      async () => (await fetch(`${base}/readyz`)).status,
+      (s) => s === 200,
+      {
+        what: 'producer ready',
+      },
+    )
     const response = await fetch(`${base}/v1/jobs/reports.summarize`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -50,10 +50,10 @@ describe('the built apps on each Redis topology', () => {
   }
 
   it('REDIS_SENTINELS + REDIS_SENTINEL_NAME (password from REDIS_URL)', async () => {
-    const set = await startSentinelSet({ password: 'ha-secret-1' })
-    cleanups.push(() => set.stop())
-    const waiter = new JobWaiter(set.target, 'jobq')
-    cleanups.unshift(() => waiter.close())
+    const set = h.track('sentinel set', await startSentinelSet({ password: 'ha-secret-1' }), (s) =>
+      s.stop(),
+    )
+    const waiter = h.track('waiter', new JobWaiter(set.target, 'jobq'), (w) => w.close())
     await runJob(
       {
         REDIS_SENTINELS: set.target.sentinels.map((s) => `${s.host}:${s.port}`).join(','),
@@ -65,10 +65,8 @@ describe('the built apps on each Redis topology', () => {
   })
 
   it('REDIS_CLUSTER_NODES with JOBQ_PREFIX={jobq}', async () => {
-    const cluster = await startCluster({ masters: 3 })
-    cleanups.push(() => cluster.stop())
-    const waiter = new JobWaiter(cluster.target, '{jobq}')
-    cleanups.unshift(() => waiter.close())
+    const cluster = h.track('cluster', await startCluster({ masters: 3 }), (c) => c.stop())
+    const waiter = h.track('waiter', new JobWaiter(cluster.target, '{jobq}'), (w) => w.close())
     await runJob(
       {
         REDIS_CLUSTER_NODES: cluster.target.nodes.map((n) => `${n.host}:${n.port}`).join(','),

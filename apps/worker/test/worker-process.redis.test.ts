@@ -1,34 +1,40 @@
 import './provided-context.js'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { registry } from '@jobq/jobs'
-import { spawnNode, testRedisUrl, useStack } from '@jobq/queue-core/testing'
+import { createOperations, type Operations } from '@jobq/queue-core'
+import { testRedisUrl, useHarness } from '@jobq/queue-core/testing'
 
 const workerMain = fileURLToPath(new URL('../dist/main.js', import.meta.url))
 
 describe('worker process', () => {
-  const stack = useStack('worker', registry)
+  const stack = useHarness({ label: 'worker', registry })
+  let producer: Operations
+  let dir: string
+  beforeEach(() => {
+    producer = stack.producer(createOperations)
+    dir = stack.scratchDir()
+  })
 
   /** Starts `node apps/worker/dist/main.js ...args` and resolves with its worker id once ready. */
   async function startWorker(args: string[], env: Record<string, string> = {}) {
-    const worker = spawnNode(workerMain, args, {
+    const worker = stack.spawn(workerMain, args, {
       env: {
         REDIS_URL: testRedisUrl(),
         JOBQ_PREFIX: stack.prefix,
-        JOBQ_DEMO_FILE: join(stack.tmp.dir, 'large_file.txt'),
+        JOBQ_DEMO_FILE: join(dir, 'large_file.txt'),
         JOBQ_DEMO_FILE_MB: '1',
         ...env,
       },
     })
-    stack.processes.push(worker)
     const line = await worker.waitFor(/worker taking jobs/)
     return { worker, id: (JSON.parse(line) as { workerId: string }).workerId }
   }
 
   const enqueueMany = (name: string, data: unknown, count: number) =>
     Promise.all(
-      Array.from({ length: count }, async () => (await stack.producer.jobs.enqueue(name, data)).id),
+      Array.from({ length: count }, async () => (await producer.jobs.enqueue(name, data)).id),
     )
 
   it('a big_file worker never takes a default job, and a default worker never a big_file job', async () => {
@@ -40,10 +46,8 @@ describe('worker process', () => {
       ...bigIds.map((id) => stack.waiter.finished('big_file', id)),
       ...echoIds.map((id) => stack.waiter.finished('default', id)),
     ])
-    for (const id of bigIds)
-      expect((await stack.producer.jobs.get(id)).workerId).toBe(bigFileWorker.id)
-    for (const id of echoIds)
-      expect((await stack.producer.jobs.get(id)).workerId).toBe(defaultWorker.id)
+    for (const id of bigIds) expect((await producer.jobs.get(id)).workerId).toBe(bigFileWorker.id)
+    for (const id of echoIds) expect((await producer.jobs.get(id)).workerId).toBe(defaultWorker.id)
   })
 
   it('a reports worker runs only reports jobs; the demo queues wait for their own workers', async () => {
@@ -56,7 +60,7 @@ describe('worker process', () => {
       result: { title: 't', count: 3, sum: 9, mean: 3, min: 1, max: 6 },
     })
     for (const id of reportIds)
-      expect((await stack.producer.jobs.get(id)).workerId).toBe(reportsWorker.id)
+      expect((await producer.jobs.get(id)).workerId).toBe(reportsWorker.id)
     // The demo jobs were enqueued before the reports jobs finished, and nobody took them.
     expect(await stack.waiter.counts('default')).toMatchObject({
       waiting: 3,
@@ -66,8 +70,7 @@ describe('worker process', () => {
 
     const defaultWorker = await startWorker(['default'])
     await Promise.all(echoIds.map((id) => stack.waiter.finished('default', id)))
-    for (const id of echoIds)
-      expect((await stack.producer.jobs.get(id)).workerId).toBe(defaultWorker.id)
+    for (const id of echoIds) expect((await producer.jobs.get(id)).workerId).toBe(defaultWorker.id)
   })
 
   it('runs setup() once per process: 20 jobs of one process share loadedAt and pid', async () => {
@@ -96,14 +99,11 @@ describe('worker process', () => {
 
   it('on SIGTERM finishes the running job, then exits 0', async () => {
     const { worker, id: workerId } = await startWorker(['default'])
-    const { id } = await stack.producer.jobs.enqueue('demo.sleep', {
-      ms: 1_500,
-      message: 'finish me',
-    })
+    const { id } = await producer.jobs.enqueue('demo.sleep', { ms: 1_500, message: 'finish me' })
     await stack.waiter.active('default', id)
     worker.child.kill('SIGTERM')
     expect(await worker.exited).toBe(0)
-    const job = await stack.producer.jobs.get(id)
+    const job = await producer.jobs.get(id)
     expect(job).toMatchObject({
       state: 'completed',
       result: { sleptMs: 1_500, message: 'finish me' },
@@ -126,10 +126,9 @@ describe('worker process', () => {
       [['--bogus'], {}, 2, /Unknown option '--bogus'[\s\S]*usage: jobq-worker/],
     ]
     for (const [args, env, code, message] of cases) {
-      const worker = spawnNode(workerMain, args, {
+      const worker = stack.spawn(workerMain, args, {
         env: { REDIS_URL: testRedisUrl(), JOBQ_PREFIX: stack.prefix, ...env },
       })
-      stack.processes.push(worker)
       expect(await worker.exited, args.join(' ')).toBe(code)
       expect(worker.output()).toMatch(message)
     }

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import autocannon from 'autocannon'
-import { freePort } from '@jobq/queue-core/testing'
+import { freePort } from '@jobq/queue-core/redis-server'
 import { startChild } from '../child.js'
 import { until, type BenchContext } from '../context.js'
 

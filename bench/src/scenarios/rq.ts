@@ -3,7 +3,7 @@ import { once } from 'node:events'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
-import { freePort } from '@jobq/queue-core/testing'
+import { freePort } from '@jobq/queue-core/redis-server'
 import { until, type BenchContext } from '../context.js'
 
 /** Debian's python has python3-rq and python3-flask; another python3 on PATH may not. */

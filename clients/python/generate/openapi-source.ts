@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
-import { freePort, startRedisServer } from '@jobq/queue-core/testing'
+import { freePort, startRedisServer } from '@jobq/queue-core/redis-server'
 
 const root = fileURLToPath(new URL('../../../', import.meta.url))
 const STARTUP_MS = 60_000

@@ -1,28 +1,22 @@
 import { type Job, Queue } from 'bullmq'
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { AttemptHistoryWriter, INTERRUPTED_REASON, readHistory } from './attempt-history.js'
-import { createRedis, waitForReady, type Redis } from './connection.js'
+import { waitForReady, type Redis } from './connection.js'
 import { createLogger } from './logger.js'
 import { TolerantJob } from './tolerant-job.js'
-import { deletePrefix, uniquePrefix } from './testing/index.js'
+import { useHarness } from './testing/index.js'
 
 describe('attempt history', () => {
+  const h = useHarness()
   let redis: Redis
   let queue: Queue
-  let prefix: string
   let writer: AttemptHistoryWriter
 
-  beforeEach(async () => {
-    prefix = uniquePrefix()
-    redis = createRedis({ url: inject('redisUrl'), role: 'worker' })
-    await waitForReady(redis, 5_000)
-    queue = new Queue('history', { connection: redis, prefix })
+  beforeEach(() => {
+    redis = h.connect('worker')
+    const made = new Queue('history', { connection: redis, prefix: h.prefix })
+    queue = h.track('queue history', made, (q) => q.close())
     writer = new AttemptHistoryWriter(redis, 'worker-a', createLogger({ level: 'silent' }))
-  })
-  afterEach(async () => {
-    await queue.close()
-    await deletePrefix(redis, prefix)
-    redis.disconnect()
   })
 
   /** A stored job, as a worker holding lock `token` sees it at its next start. */
@@ -117,15 +111,15 @@ describe('attempt history', () => {
   it('reads on a fresh auto-pipelined connection in the same tick as other commands', async () => {
     // The producer's connection: a history read beside other reads of one request used to fail
     // with "pipeline[functionName] is not a function" (a command defined on first use).
-    const fresh = createRedis({ url: inject('redisUrl'), role: 'producer' })
+    const fresh = h.connect('producer')
     await waitForReady(fresh, 5_000)
     try {
       const job = await jobWith('tok-1')
       writer.started(job)
       await writer.flush()
       const [, entries] = await Promise.all([
-        fresh.hget(`${prefix}:history:j1`, 'name'),
-        readHistory(fresh, `${prefix}:history:j1`),
+        fresh.hget(`${h.prefix}:history:j1`, 'name'),
+        readHistory(fresh, `${h.prefix}:history:j1`),
       ])
       expect(entries.map((e) => e.outcome)).toEqual(['running'])
     } finally {

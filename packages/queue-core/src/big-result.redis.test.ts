@@ -1,31 +1,25 @@
 import { Queue } from 'bullmq'
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import {
   isResultMarker,
   RESULT_INLINE_MAX_CHARS,
   resolveResult,
   storeBigResult,
 } from './big-result.js'
-import { createRedis, waitForReady, type Redis } from './connection.js'
+import type { Redis } from './connection.js'
 import { previewJobView, PREVIEW_MAX_CHARS } from './preview.js'
 import { toJobView } from './job-view.js'
-import { deletePrefix, uniquePrefix } from './testing/index.js'
+import { useHarness } from './testing/index.js'
 
 describe('big results stored with the job', () => {
+  const h = useHarness({ label: 'big' })
   let redis: Redis
   let queue: Queue
-  let prefix: string
 
   beforeEach(async () => {
-    prefix = uniquePrefix('big')
-    redis = createRedis({ url: inject('redisUrl'), role: 'worker' })
-    await waitForReady(redis, 5_000)
-    queue = new Queue('q', { connection: redis, prefix })
-  })
-  afterEach(async () => {
-    await queue.close()
-    await deletePrefix(redis, prefix)
-    redis.disconnect()
+    redis = h.connect('worker')
+    const made = new Queue('q', { connection: redis, prefix: h.prefix })
+    queue = h.track('queue q', made, (q) => q.close())
   })
 
   it('keeps a result up to the cap inline, untouched', async () => {

@@ -1,5 +1,6 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startCluster, uniquePrefix, type RedisCluster } from './testing/index.js'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { fixtureRegistry } from '../test/fixtures/registry.js'
+import { startCluster, useHarness, type RedisCluster } from './testing/index.js'
 import { exerciseStack } from '../test/topology-checks.js'
 import { openStack, runThroughFailover, type Stack } from '../test/topology-scenario.js'
 
@@ -14,11 +15,16 @@ describe('on a Redis cluster', () => {
     cluster = await startCluster({ masters: 3, replicas: 1, password: 'cluster-test-secret' })
   }, 60_000)
   afterAll(() => cluster?.stop())
-  beforeEach(async () => {
-    prefix = `{${uniquePrefix('cluster')}}`
-    stack = await openStack(cluster.target, prefix)
+  const h = useHarness({
+    label: 'cluster',
+    registry: fixtureRegistry,
+    target: () => cluster.target,
+    hashTag: true,
   })
-  afterEach(() => stack?.close())
+  beforeEach(async () => {
+    prefix = h.prefix
+    stack = await openStack(h)
+  })
 
   it('runs jobs, streams their events, cancels an active one and lists the worker', async () => {
     await exerciseStack(stack)

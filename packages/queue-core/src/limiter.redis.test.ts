@@ -1,21 +1,25 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { limitedRegistry } from '../test/fixtures/registry.js'
-import { createHarness, type Harness } from '../test/harness.js'
+import { createOperations, type Operations } from './operations/index.js'
+import { startWorker } from './worker/boot.js'
+import type { WorkerOptions } from './worker/options.js'
+import { useHarness } from './testing/index.js'
 
 describe('rate limit per queue', () => {
-  let h: Harness
-  beforeEach(async () => {
-    h = await createHarness(limitedRegistry)
+  const h = useHarness({ registry: limitedRegistry })
+  let producer: Operations
+  beforeEach(() => {
+    producer = h.producer(createOperations)
   })
-  afterEach(async (context) => h.close(context.task.result?.state === 'fail'))
+  const start = (options: Partial<WorkerOptions> = {}) => h.worker(startWorker, options)
 
   it('starts at most max jobs per duration, across two workers, despite concurrency 10', async () => {
     const ids = await Promise.all(
       Array.from({ length: 8 }, async (_, i) => {
-        return (await h.producer.jobs.enqueue('test.limited', { a: i, b: 0 })).id
+        return (await producer.jobs.enqueue('test.limited', { a: i, b: 0 })).id
       }),
     )
-    await Promise.all([h.start(), h.start()])
+    await Promise.all([start(), start()])
     await Promise.all(ids.map((id) => h.waiter.finished('limited', id)))
     const jobs = await Promise.all(ids.map((id) => h.waiter.queue('limited').getJob(id)))
     const starts = jobs.map((job) => job!.processedOn!).sort((a, b) => a - b)

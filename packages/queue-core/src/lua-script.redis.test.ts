@@ -1,21 +1,16 @@
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
-import { createRedis, waitForReady, type Redis } from './connection.js'
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { Redis } from './connection.js'
 import { script } from './lua-script.js'
-import { deletePrefix, uniquePrefix } from './testing/index.js'
+import { useHarness } from './testing/index.js'
 
 describe('script', () => {
+  const h = useHarness()
   let redis: Redis
   let prefix: string
   const incrBy = script(`return redis.call('INCRBY', KEYS[1], ARGV[1])`)
 
-  beforeEach(async () => {
-    prefix = uniquePrefix()
-    redis = createRedis({ url: inject('redisUrl'), role: 'producer' })
-    await waitForReady(redis, 5_000)
-  })
-  afterEach(async () => {
-    await deletePrefix(redis, prefix)
-    redis.disconnect()
+  beforeEach(() => {
+    ;({ prefix, redis } = h)
   })
 
   it('runs in the same tick as other commands of an auto-pipelined connection', async () => {

@@ -1,32 +1,26 @@
 import { hostname } from 'node:os'
-import { setTimeout as sleep } from 'node:timers/promises'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { fixtureRegistry } from '../test/fixtures/registry.js'
-import { createHarness, type Harness } from '../test/harness.js'
 import { listWorkers, registerWorker, workerKey, workersKey } from './records.js'
 import { JOBQ_VERSION } from './version.js'
+import { createOperations, type Operations } from './operations/index.js'
+import { startWorker } from './worker/boot.js'
+import type { WorkerOptions } from './worker/options.js'
+import { eventually, useHarness } from './testing/index.js'
 
-/** Polls `read` until `check` passes (records are written within a heartbeat, not at once). */
-async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, ms = 10_000) {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const value = await read()
-    if (check(value)) return value
-    if (Date.now() > deadline) throw new Error(`condition not met: ${JSON.stringify(value)}`)
-    await sleep(50)
-  }
-}
+// Records are written within a heartbeat, not at once: read with `eventually`.
 
 describe('worker records', () => {
-  let h: Harness
-  beforeEach(async () => {
-    h = await createHarness(fixtureRegistry)
+  const h = useHarness({ registry: fixtureRegistry })
+  let producer: Operations
+  beforeEach(() => {
+    producer = h.producer(createOperations)
   })
-  afterEach(async (context) => h.close(context.task.result?.state === 'fail'))
+  const start = (options: Partial<WorkerOptions> = {}) => h.worker(startWorker, options)
 
   it('registers each worker, shows its current job and counts, and removes it on a clean stop', async () => {
-    const worker = await h.start({ queues: ['fixtures'], heartbeatMs: 200 })
-    const [record] = await h.producer.fleet.workers()
+    const worker = await start({ queues: ['fixtures'], heartbeatMs: 200 })
+    const [record] = await producer.fleet.workers()
     expect(record).toMatchObject({
       id: worker.id,
       hostname: hostname(),
@@ -42,17 +36,17 @@ describe('worker records', () => {
     expect(record?.jobs).not.toContain('test.other')
     expect(Date.parse(record!.birth)).toBeLessThanOrEqual(Date.parse(record!.lastHeartbeat))
 
-    const hang = await h.producer.jobs.enqueue('test.hang', {})
+    const hang = await producer.jobs.enqueue('test.hang', {})
     await h.waiter.active('fixtures', hang.id)
     await eventually(
-      () => h.producer.fleet.workers(),
+      () => producer.fleet.workers(),
       ([r]) => r?.state === 'busy' && r.currentJobs.includes(hang.id),
     )
-    await h.producer.control.cancel(hang.id)
-    const ok = await h.producer.jobs.enqueue('test.add', { a: 1, b: 1 })
+    await producer.control.cancel(hang.id)
+    const ok = await producer.jobs.enqueue('test.add', { a: 1, b: 1 })
     await h.waiter.finished('fixtures', ok.id)
     const after = await eventually(
-      () => h.producer.fleet.workers(),
+      () => producer.fleet.workers(),
       ([r]) => r?.succeeded === 1 && r.failed === 1,
     )
     expect(after[0]).toMatchObject({ state: 'idle', currentJobs: [] })
@@ -60,12 +54,12 @@ describe('worker records', () => {
 
     const beat = after[0]!.lastHeartbeat
     await eventually(
-      () => h.producer.fleet.workers(),
+      () => producer.fleet.workers(),
       ([r]) => (r?.lastHeartbeat ?? '') > beat,
     )
 
     await worker.close(1_000)
-    expect(await h.producer.fleet.workers()).toEqual([])
+    expect(await producer.fleet.workers()).toEqual([])
     expect(await h.redis.exists(workerKey(h.prefix, worker.id))).toBe(0)
   })
 

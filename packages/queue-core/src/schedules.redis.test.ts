@@ -1,24 +1,23 @@
-import { setTimeout as sleep } from 'node:timers/promises'
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { scheduleRegistry, unscheduledRegistry } from '../test/fixtures/registry.js'
-import { createHarness, type Harness } from '../test/harness.js'
-import { createRedis } from './connection.js'
-import { createLogger } from './logger.js'
-import { createOperations } from './operations/index.js'
+import { createOperations, type Operations } from './operations/index.js'
 import { startWorker } from './worker/boot.js'
+import type { WorkerOptions } from './worker/options.js'
+import { eventually, useHarness } from './testing/index.js'
 
 describe('schedules', () => {
-  let h: Harness
-  beforeEach(async () => {
-    h = await createHarness(scheduleRegistry)
+  const h = useHarness({ registry: scheduleRegistry })
+  let producer: Operations
+  beforeEach(() => {
+    producer = h.producer(createOperations)
   })
-  afterEach(async (context) => h.close(context.task.result?.state === 'fail'))
+  const start = (options: Partial<WorkerOptions> = {}) => h.worker(startWorker, options)
 
   it('fires on its pattern, once per tick even with two workers upserting it', async () => {
-    await Promise.all([h.start(), h.start()])
+    await Promise.all([start(), start()])
     const queue = h.waiter.queue('ticks')
     expect(await queue.getJobSchedulersCount()).toBe(1)
-    const [schedule] = await h.producer.fleet.schedules()
+    const [schedule] = await producer.fleet.schedules()
     expect(schedule).toMatchObject({
       id: 'jobq.test.tick',
       job: 'test.tick',
@@ -28,18 +27,23 @@ describe('schedules', () => {
     })
     expect(Date.parse(schedule!.next!)).toBeGreaterThan(Date.now() - 5_000)
 
-    // Wait for three runs, awaiting each by its event rather than sleeping.
+    // Wait for three runs, awaiting each by its event; between a run and the scheduler's next
+    // one there is nothing to await, so the next read comes after a pause.
     const done: string[] = []
-    while (done.length < 3) {
-      const completed = await queue.getJobs(['completed'], 0, -1)
-      for (const job of completed) if (!done.includes(job.id!)) done.push(job.id!)
-      if (done.length < 3) {
-        const delayed = await queue.getJobs(['delayed', 'wait', 'active'], 0, -1)
-        const next = delayed.find((job) => !done.includes(job.id!))
-        if (next) await h.waiter.finished('ticks', next.id!, 10_000)
-        else await sleep(50) // between a run and the scheduler's next one: poll again
-      }
-    }
+    await eventually(
+      async () => {
+        const completed = await queue.getJobs(['completed'], 0, -1)
+        for (const job of completed) if (!done.includes(job.id!)) done.push(job.id!)
+        if (done.length < 3) {
+          const delayed = await queue.getJobs(['delayed', 'wait', 'active'], 0, -1)
+          const next = delayed.find((job) => !done.includes(job.id!))
+          if (next) await h.waiter.finished('ticks', next.id!, 10_000)
+        }
+        return done.length
+      },
+      (n) => n >= 3,
+      { what: 'three scheduled runs to complete', timeoutMs: 25_000 },
+    )
     const jobs = await queue.getJobs(['completed'], 0, -1)
     // One job per tick: ids are the scheduler id plus the tick time, so duplicates would share a
     // time. Distinct times one second apart or more prove no worker added a second run.
@@ -54,23 +58,16 @@ describe('schedules', () => {
   })
 
   it('removes the schedule when a worker boots with a definition that dropped it', async () => {
-    await h.start()
-    expect(await h.producer.fleet.schedules()).toHaveLength(1)
-    const connection = createRedis({ url: inject('redisUrl'), role: 'worker' })
-    const worker = await startWorker({
-      registry: unscheduledRegistry,
-      connection,
-      prefix: h.prefix,
-      logger: createLogger({ level: 'silent' }),
-    })
+    await start()
+    expect(await producer.fleet.schedules()).toHaveLength(1)
+    const worker = await h.worker(startWorker, { registry: unscheduledRegistry })
     await worker.close(1_000)
-    connection.disconnect()
-    const producer = createOperations({
+    const dropped = createOperations({
       registry: unscheduledRegistry,
       connection: h.redis,
       prefix: h.prefix,
     })
-    expect(await producer.fleet.schedules()).toEqual([])
-    await producer.close()
+    expect(await dropped.fleet.schedules()).toEqual([])
+    await dropped.close()
   })
 })

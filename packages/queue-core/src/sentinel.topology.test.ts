@@ -1,5 +1,6 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { startSentinelSet, uniquePrefix, type SentinelSet } from './testing/index.js'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { fixtureRegistry } from '../test/fixtures/registry.js'
+import { startSentinelSet, useHarness, type SentinelSet } from './testing/index.js'
 import { exerciseStack } from '../test/topology-checks.js'
 import { openStack, runThroughFailover, type Stack } from '../test/topology-scenario.js'
 
@@ -12,10 +13,10 @@ describe('on a Sentinel set', () => {
     set = await startSentinelSet({ password: 'sentinel-test-secret' })
   }, 30_000)
   afterAll(() => set?.stop())
+  const h = useHarness({ label: 'sentinel', registry: fixtureRegistry, target: () => set.target })
   beforeEach(async () => {
-    stack = await openStack(set.target, uniquePrefix('sentinel'))
+    stack = await openStack(h)
   })
-  afterEach(() => stack?.close())
 
   it('runs jobs, streams their events, cancels an active one and lists the worker', async () => {
     await exerciseStack(stack)

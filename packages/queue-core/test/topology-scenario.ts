@@ -1,49 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createRedis, waitForReady } from '../src/connection.js'
-import { createLogger } from '../src/logger.js'
 import { createOperations } from '../src/operations/index.js'
-import type { RedisTarget } from '../src/redis-target.js'
-import { JobWaiter, until } from '../src/testing/index.js'
+import { eventually, type Harness } from '../src/testing/index.js'
 import { startWorker } from '../src/worker/boot.js'
-import { fixtureRegistry } from './fixtures/registry.js'
-
-const logger = createLogger({ level: 'silent' })
 
 /**
- * A producer, a worker and a job waiter, each with the connections it would have in production
- * (the producer's fail-fast one and its patient events one, the worker's, its cancel subscriber
- * made by `duplicate()`, BullMQ's blocking duplicates), all on one topology.
+ * A producer, a worker and a job waiter on the harness's topology, each with the connections it
+ * would have in production (the producer's fail-fast one and its patient events one, the
+ * worker's, its cancel subscriber made by `duplicate()`, BullMQ's blocking duplicates); the
+ * harness closes them.
  */
-export async function openStack(target: RedisTarget, prefix: string) {
-  const redis = createRedis({ target, role: 'producer' })
-  const eventsRedis = createRedis({ target, role: 'worker' })
-  const workerRedis = createRedis({ target, role: 'worker' })
-  await waitForReady(redis, 10_000)
-  const producer = createOperations({
-    registry: fixtureRegistry,
-    connection: redis,
-    eventsConnection: eventsRedis,
-    prefix,
-  })
-  const worker = await startWorker({
-    registry: fixtureRegistry,
-    connection: workerRedis,
-    prefix,
-    logger,
-    heartbeatMs: 200,
-  })
-  const waiter = new JobWaiter(target, prefix)
-  return {
-    producer,
-    worker,
-    waiter,
-    async close() {
-      await worker.close(1_000)
-      await producer.close()
-      await waiter.close()
-      for (const r of [redis, eventsRedis, workerRedis]) r.disconnect()
-    },
-  }
+export async function openStack(h: Harness) {
+  const producer = h.producer(createOperations)
+  const worker = await h.worker(startWorker, { heartbeatMs: 200 })
+  return { producer, worker, waiter: h.waiter }
 }
 export type Stack = Awaited<ReturnType<typeof openStack>>
 
@@ -58,7 +27,14 @@ export async function runThroughFailover(stack: Stack, kill: () => Promise<void>
   // of the seconds its stream connection takes to follow the failover (BullMQ restarts at `$`).
   const stateOf = (id: string) => producer.jobs.get(id).then((job) => job.state)
   const completed = (id: string) =>
-    until(async () => (await stateOf(id)) === 'completed', `job ${id} to complete`, 30_000)
+    eventually(
+      () => stateOf(id),
+      (state) => state === 'completed',
+      {
+        what: `job ${id} to complete`,
+        timeoutMs: 30_000,
+      },
+    )
   const acked: string[] = []
   let flowing = true
   let n = 0
@@ -73,15 +49,33 @@ export async function runThroughFailover(stack: Stack, kill: () => Promise<void>
     }
   })()
   try {
-    await until(async () => acked.length >= 30, '30 acknowledged jobs')
+    await eventually(
+      () => acked.length,
+      (n) => n >= 30,
+      { what: '30 acknowledged jobs' },
+    )
     await completed(acked[29]!)
     const killedAt = Date.now()
     const ackedBefore = acked.length
     await kill()
-    await until(async () => acked.length > ackedBefore, 'an enqueue after the kill', 30_000)
+    await eventually(
+      () => acked.length,
+      (n) => n > ackedBefore,
+      {
+        what: 'an enqueue after the kill',
+        timeoutMs: 30_000,
+      },
+    )
     await completed(acked[ackedBefore]!)
     const recoveryMs = Date.now() - killedAt
-    await until(async () => acked.length >= ackedBefore + 30, '30 more jobs', 30_000)
+    await eventually(
+      () => acked.length,
+      (n) => n >= ackedBefore + 30,
+      {
+        what: '30 more jobs',
+        timeoutMs: 30_000,
+      },
+    )
     flowing = false
     await flow
     await completed(acked.at(-1)!)

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
+import { eventually } from '@jobq/queue-core/redis-server'
 import { call } from './http.js'
 import type { FaultKind, PlannedFault } from './schedule.js'
 import { alive, signal, WORKER_SETTINGS, type Stack } from './stack.js'
@@ -203,12 +204,11 @@ export class FaultInjector {
   /** Resumes the queue, retrying until the producer says so (it may be restarting). */
   async resume(): Promise<void> {
     if (!this.paused) return
-    for (let i = 0; ; i++) {
-      const answer = await call(this.stack.url, 'POST', '/v1/queues/default/resume')
-      if (answer.status === 200) break
-      if (i > 600) throw new Error(`could not resume the queue: HTTP ${answer.status}`)
-      await sleep(100)
-    }
+    await eventually(
+      () => call(this.stack.url, 'POST', '/v1/queues/default/resume'),
+      (answer) => answer.status === 200,
+      { what: 'the producer to resume the queue', timeoutMs: 60_000, intervalMs: 100 },
+    )
     this.paused = false
   }
 

@@ -7,7 +7,7 @@ import {
   startRedisServer,
   type NodeProcess,
   type RedisServer,
-} from '@jobq/queue-core/testing'
+} from '@jobq/queue-core/redis-server'
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 /** The built entry points: the run drives what production runs. */

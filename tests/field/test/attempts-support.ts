@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { spawnNode, type NodeProcess } from '@jobq/queue-core/testing'
 
@@ -69,22 +68,8 @@ export function recordOf(file: string, id: string): RecordLine[] {
     }))
 }
 
-/** Polls `read` until `check` passes (for state that changes without an event to await). */
-export async function eventually<T>(
-  read: () => T | Promise<T>,
-  check: (value: T) => boolean,
-  ms = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const value = await read()
-    if (check(value)) return value
-    if (Date.now() > deadline) {
-      throw new Error(`not within ${ms} ms: ${JSON.stringify(value)?.slice(0, 800)}`)
-    }
-    await sleep(50)
-  }
-}
+/** The one polling helper (for state that changes without an event to await). */
+export { eventually } from '@jobq/queue-core/testing'
 
 /** The worker record id a worker process logged when it started taking jobs. */
 export function workerIdOf(worker: NodeProcess): string {

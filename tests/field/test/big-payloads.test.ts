@@ -1,16 +1,9 @@
 import { existsSync } from 'node:fs'
 import { chromium } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { registry } from '@jobq/jobs'
-import {
-  createLogger,
-  createRedis,
-  startWorker,
-  type Redis,
-  type RunningWorker,
-} from '@jobq/queue-core'
-import { JobWaiter, deletePrefix, testRedisUrl } from '@jobq/queue-core/testing'
-import { httpStack, type HttpStack } from './support/http-stack.js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { startWorker } from '@jobq/queue-core'
+import type { JobWaiter } from '@jobq/queue-core/testing'
+import { useHttpStack } from './support/http-stack.js'
 
 // Kind 9: big payloads do not sink the API, the dashboard or Redis. The issue's input: 20
 // completed demo.echo jobs of 3 MB each (JOBQ_BODY_LIMIT_BYTES=8388608). Lists and the dashboard
@@ -22,18 +15,14 @@ const MB3 = 3_000_000
 const JOBS = 20
 const KIB = 1024
 
-let stack: HttpStack
-let workerRedis: Redis
-let worker: RunningWorker
+const stack = useHttpStack({ bodyLimitBytes: 8 * 1024 * 1024, per: 'file' })
 let waiter: JobWaiter
 let ids: string[]
 let base: string
 
 beforeAll(async () => {
-  stack = await httpStack(testRedisUrl(), { bodyLimitBytes: 8 * 1024 * 1024 })
   base = await stack.listen()
-  workerRedis = createRedis({ url: testRedisUrl(), role: 'worker' })
-  waiter = new JobWaiter(testRedisUrl(), stack.prefix)
+  waiter = stack.waiter
   const res = await stack.app.request('/v1/jobs/demo.echo/bulk', {
     method: 'POST',
     body: JSON.stringify({ count: JOBS, data: { blob: 'x'.repeat(MB3) } }),
@@ -41,25 +30,10 @@ beforeAll(async () => {
   })
   expect(res.status).toBe(202)
   ids = ((await res.json()) as { ids: string[] }).ids
-  worker = await startWorker({
-    registry,
-    connection: workerRedis,
-    prefix: stack.prefix,
-    queues: ['default'],
-    concurrency: 4,
-    logger: createLogger({ level: 'silent' }),
-  })
+  await stack.worker(startWorker, { queues: ['default'], concurrency: 4 })
   for (const id of ids)
     expect((await waiter.finished('default', id, 60_000)).state).toBe('completed')
 }, 120_000)
-
-afterAll(async () => {
-  await worker?.close(1_000)
-  await waiter?.close()
-  await deletePrefix(stack.redis, stack.prefix)
-  await stack?.close()
-  workerRedis?.disconnect()
-})
 
 async function bytesOf(path: string): Promise<{ status: number; bytes: number; body: string }> {
   const res = await fetch(`${base}${path}`)

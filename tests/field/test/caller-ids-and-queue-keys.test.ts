@@ -3,14 +3,13 @@
 // cancel, clean, the rate limiter, events, metrics); the names of the keys it then holds are read
 // from Redis, not from a list, and each one is sent as a caller's `jobId`. The queue must go on
 // running jobs, every route must keep answering, and a worker started afterwards must boot.
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { useHarness } from '@jobq/queue-core/testing'
 import { eventually, IdsStack } from './ids-support.js'
 
 let stack: IdsStack
 
-afterEach(async (context) => {
-  await stack.close(context.task.result?.state === 'fail')
-})
+const h = useHarness({ label: 'ids' })
 
 /** Every key of queue `default` in Redis, as the suffix after `<prefix>:default:`. */
 async function queueKeySuffixes(): Promise<string[]> {
@@ -72,13 +71,13 @@ async function exerciseEveryFeature(): Promise<void> {
 
 describe('caller ids and the queue keys', () => {
   it('no key name a live queue uses, sent as jobId, touches the queue', async () => {
-    stack = new IdsStack()
+    stack = new IdsStack(h)
     await stack.startProducer()
     // A schedule (its runs fan out, one row held active), a rate limiter, concurrency 10.
     const worker = await stack.startWorker({ JOBQ_TEST_SCHEDULE_ROWS: '*/2 * * * * *' })
     await exerciseEveryFeature()
     // A scheduled run's held row is active; paused, the queue keeps new jobs in its wait list.
-    await eventually(queueKeySuffixes, (s) => s.includes('active'))
+    await eventually(queueKeySuffixes, (s) => s.includes('active'), 30_000)
     expect((await stack.post('/v1/queues/default/pause', {})).status).toBe(200)
     expect((await stack.post('/v1/jobs/demo.echo', { data: 'waits' })).status).toBe(202)
 

@@ -1,30 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { registry } from '@jobq/jobs'
-import {
-  createLogger,
-  createRedis,
-  nextRuns,
-  startWorker,
-  type Redis,
-  type RunningWorker,
-} from '@jobq/queue-core'
-import { JobWaiter, deletePrefix, testRedisUrl } from '@jobq/queue-core/testing'
-import { httpStack, type HttpStack } from './support/http-stack.js'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { nextRuns, startWorker } from '@jobq/queue-core'
+import type { JobWaiter } from '@jobq/queue-core/testing'
+import { useHttpStack } from './support/http-stack.js'
 
 // Kind 12: the docs state what users get wrong. A paused queue's backlog (fixed: 0, with
 // jobq_queue_paused 1), and the two rules the README and /docs now state, each checked against
 // the real thing: BullMQ's priority order on a real worker, and cron runs across DST computed by
 // the function BullMQ's job schedulers use.
 
-let stack: HttpStack
-
-beforeEach(async () => {
-  stack = await httpStack(testRedisUrl())
-})
-afterEach(async () => {
-  await deletePrefix(stack.redis, stack.prefix)
-  await stack.close()
-})
+const stack = useHttpStack()
 
 const post = (path: string, body: unknown) =>
   stack.app.request(path, {
@@ -78,18 +62,10 @@ describe('a paused queue', () => {
 })
 
 describe('the priority rule the docs state', () => {
-  let workerRedis: Redis
-  let worker: RunningWorker | undefined
   let waiter: JobWaiter
 
   beforeEach(() => {
-    workerRedis = createRedis({ url: testRedisUrl(), role: 'worker' })
-    waiter = new JobWaiter(testRedisUrl(), stack.prefix)
-  })
-  afterEach(async () => {
-    await worker?.close(1_000)
-    await waiter.close()
-    workerRedis.disconnect()
+    waiter = stack.waiter
   })
 
   it('runs jobs without a priority first (in order), then by priority, lowest first', async () => {
@@ -108,14 +84,7 @@ describe('the priority rule the docs state', () => {
       expect(answer.status).toBe(202)
       ids.set(label, ((await answer.json()) as { id: string }).id)
     }
-    worker = await startWorker({
-      registry,
-      connection: workerRedis,
-      prefix: stack.prefix,
-      queues: ['default'],
-      concurrency: 1,
-      logger: createLogger({ level: 'silent' }),
-    })
+    await stack.worker(startWorker, { queues: ['default'], concurrency: 1 })
     for (const id of ids.values())
       expect((await waiter.finished('default', id)).state).toBe('completed')
     const started = await Promise.all(

@@ -5,26 +5,15 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createOperations, type AnyRegistry, type Operations } from '@jobq/queue-core'
 import {
-  createOperations,
-  createRedis,
-  waitForReady,
-  type AnyRegistry,
-  type Operations,
-  type Redis,
-} from '@jobq/queue-core'
-import {
-  deletePrefix,
   freePort,
-  JobWaiter,
-  spawnNode,
   startRedisServer,
-  uniquePrefix,
+  useHarness,
+  type JobWaiter,
   type NodeProcess,
   type RedisServer,
 } from '@jobq/queue-core/testing'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { eventually, fixture, workerMain } from './support.js'
 
 const registryFile = fixture('stop-registry.mjs')
@@ -40,43 +29,31 @@ const CLEAN = 0
 const FORCED = 3
 
 describe('6. every stop ends', () => {
+  // Each test breaks its own redis-server; hooks run as a stack: the server starts before the
+  // harness and stops after it, and a frozen one is thawed before the harness closes.
   let redisServer: RedisServer
-  let redis: Redis
+  beforeEach(async () => {
+    redisServer = await startRedisServer()
+  })
+  afterEach(() => redisServer.stop())
+  const h = useHarness({ label: 'stop', registry, target: () => redisServer.url })
+  afterEach(() => {
+    redisServer.process.kill('SIGCONT')
+  })
+
   let producer: Operations
   let waiter: JobWaiter
   let prefix: string
   let dir: string
-  const processes: NodeProcess[] = []
 
-  beforeEach(async () => {
-    redisServer = await startRedisServer()
-    prefix = uniquePrefix('stop')
-    redis = createRedis({ url: redisServer.url, role: 'producer' })
-    await waitForReady(redis, 5_000)
-    producer = createOperations({ registry, connection: redis, prefix })
-    waiter = new JobWaiter(redisServer.url, prefix)
-    dir = mkdtempSync(join(tmpdir(), 'jobq-stop-'))
-  })
-
-  afterEach(async () => {
-    for (const p of processes.splice(0)) {
-      p.kill()
-      await p.exited
-    }
-    redisServer.process.kill('SIGCONT')
-    const up = redisServer.process.exitCode === null && redisServer.process.signalCode === null
-    // With Redis gone, closing would wait for it: bounded, and the server goes anyway.
-    const bounded = (p: Promise<unknown>) => Promise.race([p.catch(() => {}), sleep(2_000)])
-    await bounded(producer.close())
-    await bounded(waiter.close())
-    if (up) await bounded(deletePrefix(redis, prefix))
-    redis.disconnect()
-    await redisServer.stop()
-    rmSync(dir, { recursive: true, force: true })
+  beforeEach(() => {
+    ;({ prefix, waiter } = h)
+    producer = h.producer(createOperations)
+    dir = h.scratchDir()
   })
 
   function worker(args: string[], env: Record<string, string> = {}, url = redisServer.url) {
-    const proc = spawnNode(workerMain, args, {
+    const proc = h.spawn(workerMain, args, {
       env: {
         REDIS_URL: url,
         JOBQ_PREFIX: prefix,
@@ -92,7 +69,6 @@ describe('6. every stop ends', () => {
         ...env,
       },
     })
-    processes.push(proc)
     return proc
   }
 

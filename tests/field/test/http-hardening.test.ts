@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs'
 import { chromium, type Browser } from 'playwright-core'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { testRedisUrl } from '@jobq/queue-core/testing'
-import { httpStack, type HttpStack } from './support/http-stack.js'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { useHttpStack } from './support/http-stack.js'
 
 // Kind 11: the HTTP surface is hardened like a web app. Security headers on every kind of
 // response (API, problem, metrics, pages, assets), trailing-slash variants of the pages, a home
@@ -11,15 +10,11 @@ import { httpStack, type HttpStack } from './support/http-stack.js'
 const CHROMIUM = '/usr/bin/chromium'
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run']
 
-let stack: HttpStack
+const stack = useHttpStack()
 let base: string
 
 beforeEach(async () => {
-  stack = await httpStack(testRedisUrl())
   base = await stack.listen()
-})
-afterEach(async () => {
-  await stack.close()
 })
 
 /** One request of every kind the producer answers, over a real socket (Node's response path). */

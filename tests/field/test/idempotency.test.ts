@@ -3,15 +3,13 @@
 // key answers the job it first made, exactly one caller is told `created: true`, and neither
 // `jobq clean` nor retention removing that job lets the key make a second one.
 import { randomUUID } from 'node:crypto'
-import { afterEach, describe, expect, it, onTestFinished } from 'vitest'
-import { startRedisServer } from '@jobq/queue-core/testing'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { createHarness, startRedisServer, useHarness } from '@jobq/queue-core/testing'
 import { eventually, IdsStack } from './ids-support.js'
 
 let stack: IdsStack
 
-afterEach(async (context) => {
-  await stack.close(context.task.result?.state === 'fail')
-})
+const h = useHarness({ label: 'ids' })
 
 /** The total of every state of queue `default`, from GET /v1/queues. */
 async function jobsInDefault(): Promise<number> {
@@ -31,6 +29,7 @@ async function drained(): Promise<void> {
   await eventually(
     async () => stack.attempts(),
     (runs) => runs.some((run) => run.id === marker.body.id),
+    30_000,
   )
 }
 
@@ -39,12 +38,13 @@ function removed(id: string) {
   return eventually(
     () => stack.get(`/v1/jobs/${id}`),
     (r) => r.status === 404,
+    30_000,
   )
 }
 
 describe('idempotency keys', () => {
   it('tells exactly one of two concurrent callers created: true, 200 rounds', async () => {
-    stack = new IdsStack()
+    stack = new IdsStack(h)
     await stack.startProducer()
     const wrong: string[] = []
     for (let round = 0; round < 200; round++) {
@@ -65,7 +65,7 @@ describe('idempotency keys', () => {
   })
 
   it('answers bulk duplicates and known keys per item', async () => {
-    stack = new IdsStack()
+    stack = new IdsStack(h)
     await stack.startProducer()
     const first = await stack.post('/v1/jobs/demo.echo', { data: 0, options: { jobId: 'k1' } })
     expect(first.status).toBe(202)
@@ -99,7 +99,7 @@ describe('idempotency keys', () => {
   })
 
   it('makes no second job after `jobq clean` or retention removed the first', async () => {
-    stack = new IdsStack()
+    stack = new IdsStack(h)
     // Retention keeps no completed job: each one is removed the moment it completes.
     await stack.startProducer({ JOBQ_KEEP_COMPLETED: '0' })
     await stack.startWorker()
@@ -139,7 +139,7 @@ describe('idempotency keys', () => {
   })
 
   it('also after `jobq clean` removed a job that retention kept', async () => {
-    stack = new IdsStack()
+    stack = new IdsStack(h)
     await stack.startProducer()
     await stack.startWorker()
     const body = { data: 'kept', options: { jobId: 'kept-1' } }
@@ -174,7 +174,7 @@ describe('idempotency keys', () => {
   })
 
   it('forgets a key after its window, not before', async () => {
-    stack = new IdsStack()
+    stack = new IdsStack(h)
     await stack.startProducer({ JOBQ_IDEMPOTENCY_TTL_MS: '1500' })
     const body = { data: 'windowed', options: { jobId: 'w-1' } }
     const first = await stack.post('/v1/jobs/demo.echo', body)
@@ -193,7 +193,7 @@ describe('idempotency keys', () => {
   })
 
   it('a claim whose add never ran (Redis lost mid-request) makes exactly one job on retry', async () => {
-    stack = new IdsStack()
+    stack = new IdsStack(h)
     await stack.startProducer()
     // What a producer leaves when Redis drops between the claim of a key and the add of its
     // job: the claim, naming the id it was about to use, and no job.
@@ -224,8 +224,12 @@ describe('idempotency keys', () => {
     // A private server: its ACL is changed so that the MULTI adding the job is refused (its
     // EXISTS is not allowed: EXECABORT, nothing applied) while the claim before it goes through.
     const server = await startRedisServer()
-    onTestFinished(() => server.stop()) // after afterEach has closed the stack on it
-    stack = new IdsStack(server.url)
+    const own = await createHarness({ label: 'ids', target: server.url })
+    onTestFinished(async () => {
+      await own.close()
+      await server.stop()
+    })
+    stack = new IdsStack(own)
     await stack.startProducer()
     const body = { data: 'refused', options: { jobId: 'refused-1' } }
     await stack.redis.call('ACL', 'SETUSER', 'default', '-exists')

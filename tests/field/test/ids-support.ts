@@ -1,21 +1,11 @@
 // Shared by the id tests (caller-ids-and-queue-keys, idempotency, scheduler-ids): the BUILT
 // producer, worker and CLI, as a user runs them, against the suite's redis-server.
 import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import {
-  deletePrefix,
-  freePort,
-  spawnNode,
-  testRedisUrl,
-  uniquePrefix,
-  type NodeProcess,
-} from '@jobq/queue-core/testing'
-import { createRedis } from '@jobq/queue-core'
+import { eventually, freePort, type Harness, type NodeProcess } from '@jobq/queue-core/testing'
 
 const built = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url))
 const workerMain = built('apps/worker/dist/main.js')
@@ -43,24 +33,29 @@ export interface Reply<T = ApiBody> {
   body: T
 }
 
-/** One test's stack: a prefix, a producer process, workers on demand, a record of attempts. */
+/**
+ * One test's stack on a harness (the suite's Redis, or a private server a test may break): its
+ * prefix, a producer process, workers on demand, a record of attempts. The harness closes it all.
+ */
 export class IdsStack {
-  readonly prefix = uniquePrefix('ids')
-  readonly redis: ReturnType<typeof createRedis>
-  readonly dir = mkdtempSync(join(tmpdir(), 'jobq-ids-'))
-  readonly record = join(this.dir, 'attempts.log')
-  readonly processes: NodeProcess[] = []
+  readonly prefix: string
+  readonly redis: ReturnType<Harness['connect']>
+  readonly redisUrl: string
+  readonly record: string
   url = ''
 
-  /** On the suite's Redis, or on `redisUrl` (a private server a test may break). */
-  constructor(readonly redisUrl = testRedisUrl()) {
-    this.redis = createRedis({ url: redisUrl, role: 'worker' })
+  constructor(private readonly h: Harness) {
+    this.prefix = h.prefix
+    this.redis = h.connect('worker')
+    if (h.target.kind !== 'standalone') throw new Error('the id tests run on one redis-server')
+    this.redisUrl = h.target.url
+    this.record = join(h.scratchDir(), 'attempts.log')
   }
 
   /** Starts the built producer (demo registry) with `env`; resolves once it listens. */
   async startProducer(env: Record<string, string> = {}): Promise<NodeProcess> {
     const port = await freePort()
-    const producer = spawnNode(producerMain, [], {
+    const producer = this.h.spawn(producerMain, [], {
       env: {
         REDIS_URL: this.redisUrl,
         JOBQ_PREFIX: this.prefix,
@@ -70,20 +65,20 @@ export class IdsStack {
         ...env,
       },
     })
-    this.processes.push(producer)
     await producer.waitFor(/producer listening/)
     this.url = `http://127.0.0.1:${port}`
     // It listens before its Redis connection is up (answering 503 until then): wait for ready.
     await eventually(
       () => this.get('/readyz'),
       (r) => r.status === 200,
+      30_000,
     )
     return producer
   }
 
   /** Starts the built worker on the ids fixture registry; resolves once it takes jobs. */
   async startWorker(env: Record<string, string> = {}): Promise<NodeProcess> {
-    const worker = spawnNode(workerMain, ['default'], {
+    const worker = this.h.spawn(workerMain, ['default'], {
       env: {
         REDIS_URL: this.redisUrl,
         JOBQ_PREFIX: this.prefix,
@@ -93,7 +88,6 @@ export class IdsStack {
         ...env,
       },
     })
-    this.processes.push(worker)
     await worker.waitFor(/worker taking jobs/)
     return worker
   }
@@ -152,31 +146,7 @@ export class IdsStack {
       ms,
     )
   }
-
-  async close(failed: boolean): Promise<void> {
-    for (const p of this.processes.splice(0)) {
-      p.kill()
-      await p.exited
-    }
-    if (!failed) await deletePrefix(this.redis, this.prefix)
-    this.redis.disconnect()
-    rmSync(this.dir, { recursive: true, force: true })
-  }
 }
 
-/** Polls `read` until `check` passes (for state that changes without an event to await). */
-export async function eventually<T>(
-  read: () => Promise<T>,
-  check: (value: T) => boolean,
-  ms = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const value = await read()
-    if (check(value)) return value
-    if (Date.now() > deadline) {
-      throw new Error(`not within ${ms} ms: ${JSON.stringify(value).slice(0, 500)}`)
-    }
-    await sleep(50)
-  }
-}
+/** The one polling helper (for state that changes without an event to await). */
+export { eventually }

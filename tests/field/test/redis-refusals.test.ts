@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { createRedis, type Redis } from '@jobq/queue-core'
-import { startRedisServer, until, type RedisServer } from '@jobq/queue-core/testing'
+import { eventually, startRedisServer, type RedisServer } from '@jobq/queue-core/testing'
 import { httpStack, type HttpStack } from './support/http-stack.js'
 
 // Kind 8: a Redis that refuses writes is "unavailable", not an internal error. Each test starts
@@ -210,9 +210,10 @@ describe('a Redis that refuses writes', () => {
     try {
       const redis = admin(replica.url)
       await redis.call('REPLICAOF', '127.0.0.1', String(primary.port))
-      await until(
-        async () => (await redis.info('replication')).includes('master_link_status:up'),
-        'the replica to sync',
+      await eventually(
+        () => redis.info('replication'),
+        (info) => info.includes('master_link_status:up'),
+        { what: 'the replica to sync' },
       )
       await expectRefused(replicaStack, [...writes(), cancel(id)], 503, /read-only replica/)
       await expectAnswered(replicaStack, reads(id))
@@ -247,9 +248,10 @@ describe('a Redis that refuses writes', () => {
     const busy = admin(server.url)
     busy.eval('while true do end', 0).catch(() => undefined) // killed below
     const redis = admin(server.url)
-    await until(
-      async () => (await redis.ping().catch((err: Error) => err.message)).startsWith('BUSY'),
-      'the script to make Redis busy',
+    await eventually(
+      () => redis.ping().catch((err: Error) => err.message),
+      (answer) => answer.startsWith('BUSY'),
+      { what: 'the script to make Redis busy' },
     )
     await expectRefused(
       stack,
@@ -260,7 +262,11 @@ describe('a Redis that refuses writes', () => {
     expect((await readiness(stack)).body.reason).toBe('busy')
     expect(await writableGauge(stack)).toBe('0')
     await redis.script('KILL')
-    await until(async () => (await readiness(stack)).status === 200, 'ready after SCRIPT KILL')
+    await eventually(
+      () => readiness(stack),
+      (r) => r.status === 200,
+      { what: 'ready after SCRIPT KILL' },
+    )
     await expectAnswered(stack, reads(id))
   })
 
@@ -279,7 +285,11 @@ describe('a Redis that refuses writes', () => {
     await redis.config('SET', 'requirepass', 'rotated')
     await redis.client('KILL', 'TYPE', 'normal')
     const root = admin(server.url, 'rotated')
-    await until(async () => (await readiness(stack)).body.reason === 'auth', 'NOAUTH')
+    await eventually(
+      () => readiness(stack),
+      (r) => r.body.reason === 'auth',
+      { what: 'NOAUTH' },
+    )
     await expectRefused(
       stack,
       [...writes(), cancel(id), ...reads(id)],
@@ -288,7 +298,11 @@ describe('a Redis that refuses writes', () => {
     )
     expect(await writableGauge(stack)).toBe('0')
     await root.config('SET', 'requirepass', '')
-    await until(async () => (await readiness(stack)).status === 200, 'ready again')
+    await eventually(
+      () => readiness(stack),
+      (r) => r.status === 200,
+      { what: 'ready again' },
+    )
     await enqueue(stack)
   })
 })

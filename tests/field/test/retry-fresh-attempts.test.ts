@@ -1,7 +1,18 @@
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
-import type { AnyRegistry, AttemptEntry } from '@jobq/queue-core'
-import { freePort, spawnNode, testRedisUrl, useStack, type Stack } from '@jobq/queue-core/testing'
+import { beforeEach, describe, expect, it } from 'vitest'
+import {
+  createOperations,
+  type AnyRegistry,
+  type AttemptEntry,
+  type Operations,
+} from '@jobq/queue-core'
+import {
+  freePort,
+  spawnNode,
+  testRedisUrl,
+  useHarness,
+  type Harness,
+} from '@jobq/queue-core/testing'
 import {
   attemptsRegistry,
   cliMain,
@@ -20,7 +31,13 @@ const summary = (history: AttemptEntry[] | undefined) =>
 // Kind 7 of issue 12: a retry by hand (POST /v1/jobs/:id/retry, POST /v1/queues/:queue/retry,
 // `jobq requeue`) gives a failed job a fresh set of attempts, and its history keeps the old ones.
 describe('retry means what it says: a fresh set of attempts', () => {
-  const stack = useStack('retry', registry)
+  const stack = useHarness({ label: 'retry', registry })
+  let producer: Operations
+  let dir: string
+  beforeEach(() => {
+    producer = stack.producer(createOperations)
+    dir = stack.scratchDir()
+  })
 
   /** A worker on the fixture registry; field.fail has attempts: 2 and fails every time. */
   const worker = (concurrency = 1) =>
@@ -28,7 +45,7 @@ describe('retry means what it says: a fresh set of attempts', () => {
       {
         REDIS_URL: testRedisUrl(),
         JOBQ_PREFIX: stack.prefix,
-        record: join(stack.tmp.dir, 'record.log'),
+        record: join(dir, 'record.log'),
       },
       ['default', '--concurrency', String(concurrency)],
     )
@@ -43,9 +60,9 @@ describe('retry means what it says: a fresh set of attempts', () => {
   }
 
   /** The built producer on a free port, on this test's prefix. */
-  async function httpApi(s: Stack) {
+  async function httpApi(s: Harness) {
     const port = await freePort()
-    const api = spawnNode(producerMain, [], {
+    const api = s.spawn(producerMain, [], {
       env: {
         HOST: '127.0.0.1',
         PORT: String(port),
@@ -53,7 +70,6 @@ describe('retry means what it says: a fresh set of attempts', () => {
         JOBQ_PREFIX: s.prefix,
       },
     })
-    s.processes.push(api)
     await api.waitFor(/producer listening/)
     // Listening is not connected: a producer fails fast (503) until its Redis connection is up.
     await eventually(
@@ -67,7 +83,7 @@ describe('retry means what it says: a fresh set of attempts', () => {
   }
 
   /** `jobq …` (the built CLI) on this test's prefix. */
-  async function jobq(s: Stack, ...args: string[]) {
+  async function jobq(s: Harness, ...args: string[]) {
     const cli = spawnNode(cliMain, args, {
       env: { REDIS_URL: testRedisUrl(), JOBQ_PREFIX: s.prefix },
     })
@@ -77,13 +93,13 @@ describe('retry means what it says: a fresh set of attempts', () => {
 
   /** A job failed after its 2 attempts, as the view shows it before any retry. */
   async function expectSpent(id: string) {
-    const view = await stack.producer.jobs.get(id)
+    const view = await producer.jobs.get(id)
     expect(view).toMatchObject({ state: 'failed', attemptsMade: 2, attemptsStarted: 2 })
   }
 
   /** After the retry: back to waiting with nothing spent, the history kept. */
   async function expectFresh(id: string) {
-    const view = await stack.producer.jobs.get(id)
+    const view = await producer.jobs.get(id)
     expect(view).toMatchObject({
       state: 'waiting',
       attemptsMade: 0,
@@ -97,17 +113,17 @@ describe('retry means what it says: a fresh set of attempts', () => {
   async function expectRunAgain(ids: string[]) {
     await failAll(ids)
     for (const id of ids) {
-      const view = await stack.producer.jobs.get(id)
+      const view = await producer.jobs.get(id)
       expect(view).toMatchObject({ state: 'failed', attemptsMade: 2, attemptsStarted: 2 })
       expect(view.failedReason).toBe('field.fail fails on purpose')
       expect(summary(view.history)).toEqual(['1:failed', '2:failed', '3:failed', '4:failed'])
-      const record = join(stack.tmp.dir, 'record.log')
+      const record = join(dir, 'record.log')
       expect(recordOf(record, id).filter((l) => l.kind === 'start')).toHaveLength(4)
     }
   }
 
   it('POST /v1/jobs/:id/retry', async () => {
-    const { id } = await stack.producer.jobs.enqueue('field.fail', {})
+    const { id } = await producer.jobs.enqueue('field.fail', {})
     await failAll([id])
     await expectSpent(id)
     const post = await httpApi(stack)
@@ -120,12 +136,12 @@ describe('retry means what it says: a fresh set of attempts', () => {
   })
 
   it('POST /v1/queues/:queue/retry, over more failed jobs than one chunk', async () => {
-    const { ids } = await stack.producer.jobs.enqueueBulk(
+    const { ids } = await producer.jobs.enqueueBulk(
       'field.fail',
       Array.from({ length: 1_100 }, () => ({ data: {} })),
     )
     // And one with a priority: BullMQ's own retryJobs would put it on the plain wait list.
-    const { id: prioritized } = await stack.producer.jobs.enqueue('field.fail', {}, { priority: 5 })
+    const { id: prioritized } = await producer.jobs.enqueue('field.fail', {}, { priority: 5 })
     await failAll([...ids, prioritized], 50)
     await expectSpent(ids[0]!)
     const post = await httpApi(stack)
@@ -147,8 +163,8 @@ describe('retry means what it says: a fresh set of attempts', () => {
   })
 
   it('jobq requeue QUEUE ID and jobq requeue QUEUE --all', async () => {
-    const { id: one } = await stack.producer.jobs.enqueue('field.fail', {})
-    const { id: two } = await stack.producer.jobs.enqueue('field.fail', {})
+    const { id: one } = await producer.jobs.enqueue('field.fail', {})
+    const { id: two } = await producer.jobs.enqueue('field.fail', {})
     await failAll([one, two])
     await expectSpent(one)
     expect(await jobq(stack, 'requeue', 'default', one)).toMatchObject({ code: 0 })
@@ -159,12 +175,12 @@ describe('retry means what it says: a fresh set of attempts', () => {
   })
 
   it('keeps retrying fresh: a second retry numbers the starts on', async () => {
-    const { id } = await stack.producer.jobs.enqueue('field.fail', {})
+    const { id } = await producer.jobs.enqueue('field.fail', {})
     await failAll([id])
-    await stack.producer.control.retry(id)
+    await producer.control.retry(id)
     await failAll([id])
-    await stack.producer.control.retry(id)
-    const view = await stack.producer.jobs.get(id)
+    await producer.control.retry(id)
+    const view = await producer.jobs.get(id)
     expect(view).toMatchObject({ state: 'waiting', attemptsMade: 0, attemptsStarted: 0 })
     expect(summary(view.history)).toEqual(['1:failed', '2:failed', '3:failed', '4:failed'])
   })

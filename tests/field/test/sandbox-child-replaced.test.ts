@@ -2,24 +2,14 @@
 // the job that hit it fails, with the load error as its reason, and later jobs run in a fresh
 // child.
 import { join } from 'node:path'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { readFileSync } from 'node:fs'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { createOperations, type AnyRegistry, type Operations } from '@jobq/queue-core'
 import {
-  createOperations,
-  createRedis,
-  waitForReady,
-  type AnyRegistry,
-  type Operations,
-  type Redis,
-} from '@jobq/queue-core'
-import {
-  deletePrefix,
-  JobWaiter,
-  spawnNode,
   testRedisUrl,
-  uniquePrefix,
+  useHarness,
   type JobOutcome,
+  type JobWaiter,
   type NodeProcess,
 } from '@jobq/queue-core/testing'
 import { fixture, workerMain } from './support.js'
@@ -36,37 +26,24 @@ const FAILURES = {
 } as const
 
 describe('4. a sandbox child that failed to start is replaced', () => {
+  const h = useHarness({ label: 'fragile', registry })
   let prefix: string
-  let redis: Redis
   let producer: Operations
   let waiter: JobWaiter
   let dir: string
   let worker: NodeProcess | undefined
 
-  beforeEach(async () => {
-    prefix = uniquePrefix('fragile')
-    redis = createRedis({ url: testRedisUrl(), role: 'producer' })
-    await waitForReady(redis, 5_000)
-    producer = createOperations({ registry, connection: redis, prefix })
-    waiter = new JobWaiter(testRedisUrl(), prefix)
-    dir = mkdtempSync(join(tmpdir(), 'jobq-fragile-'))
-  })
-
-  afterEach(async () => {
-    worker?.kill()
-    await worker?.exited
-    await producer.close()
-    await waiter.close()
-    await deletePrefix(redis, prefix)
-    redis.disconnect()
-    rmSync(dir, { recursive: true, force: true })
+  beforeEach(() => {
+    ;({ prefix, waiter } = h)
+    producer = h.producer(createOperations)
+    dir = h.scratchDir()
   })
 
   for (const [mode, reasonPattern] of Object.entries(FAILURES)) {
     for (const concurrency of [1, 3]) {
       it(`${mode} fails once, concurrency ${concurrency}: one job fails, the rest run`, async () => {
         const marker = join(dir, 'marker')
-        worker = spawnNode(workerMain, ['fragile', '--concurrency', String(concurrency)], {
+        worker = h.spawn(workerMain, ['fragile', '--concurrency', String(concurrency)], {
           env: {
             REDIS_URL: testRedisUrl(),
             JOBQ_PREFIX: prefix,

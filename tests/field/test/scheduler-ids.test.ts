@@ -3,14 +3,13 @@
 // `<run id>.c<index>`: GET /v1/queues/:queue/jobs lists them, so GET /v1/jobs/:id, its events and
 // DELETE must take them. Ids that no generator makes (control characters, spaces, too long) are
 // still refused with 400, and an id naming one of the queue's own keys reads as 404, never 500.
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { useHarness } from '@jobq/queue-core/testing'
 import { eventually, IdsStack } from './ids-support.js'
 
 let stack: IdsStack
 
-afterEach(async (context) => {
-  await stack.close(context.task.result?.state === 'fail')
-})
+const h = useHarness({ label: 'ids' })
 
 const STATES = ['active', 'waiting', 'delayed', 'waiting-children', 'completed', 'failed']
 
@@ -29,7 +28,7 @@ async function listedIds(): Promise<Map<string, string>> {
 
 describe('ids of scheduler runs and fan-out children', () => {
   it('reads and cancels every id the list shows', async () => {
-    stack = new IdsStack()
+    stack = new IdsStack(h)
     await stack.startProducer()
     // A schedule of demo.rows every 2 s; each run fans out a held row (stays active) and a plain
     // one; concurrency 1, so the plain child of the held run waits.
@@ -38,8 +37,10 @@ describe('ids of scheduler runs and fan-out children', () => {
       JOBQ_TEST_CONCURRENCY: '1',
     })
 
-    const held = await eventually(listedIds, (ids) =>
-      [...ids].some(([id, state]) => state === 'active' && /^repeat:.*\.c0$/.test(id)),
+    const held = await eventually(
+      listedIds,
+      (ids) => [...ids].some(([id, state]) => state === 'active' && /^repeat:.*\.c0$/.test(id)),
+      30_000,
     )
     const heldChild = [...held].find(([id, s]) => s === 'active' && id.endsWith('.c0'))![0]
     const run = heldChild.slice(0, -'.c0'.length)
@@ -86,7 +87,7 @@ describe('ids of scheduler runs and fan-out children', () => {
   })
 
   it('still refuses malformed ids with 400, and reads queue keys as 404', async () => {
-    stack = new IdsStack()
+    stack = new IdsStack(h)
     await stack.startProducer()
     await stack.startWorker()
     const made = await stack.post('/v1/jobs/demo.echo', { data: 1 })

@@ -1,8 +1,8 @@
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
-import type { AnyRegistry, AttemptEntry } from '@jobq/queue-core'
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { AnyRegistry, AttemptEntry, Operations } from '@jobq/queue-core'
 import { createOperations, createRedis, waitForReady } from '@jobq/queue-core'
-import { JobWaiter, startRedisServer, testRedisUrl, useStack } from '@jobq/queue-core/testing'
+import { JobWaiter, startRedisServer, testRedisUrl, useHarness } from '@jobq/queue-core/testing'
 import {
   attemptsRegistry,
   eventually,
@@ -22,18 +22,24 @@ const outcomes = (history: AttemptEntry[] | undefined) => history?.map((entry) =
 // history; a job with attempts left is never failed by a stall; a handler that blocks the event
 // loop past its lock runs once and is never failed after it succeeded.
 describe('a stall never wastes the retry budget or fails a job that succeeded', () => {
-  const stack = useStack('stall', registry)
+  const stack = useHarness({ label: 'stall', registry })
+  let producer: Operations
+  let dir: string
+  beforeEach(() => {
+    producer = stack.producer(createOperations)
+    dir = stack.scratchDir()
+  })
   const env = () => ({
     REDIS_URL: testRedisUrl(),
     JOBQ_PREFIX: stack.prefix,
-    record: join(stack.tmp.dir, 'record.log'),
+    record: join(dir, 'record.log'),
     // The settings: a lock that lapses 1 s after a crash, found 250 ms later.
     JOBQ_LOCK_MS: '1000',
     JOBQ_STALLED_INTERVAL_MS: '250',
   })
 
   it('two kill -9 in a row, then a third worker: completes, two interrupted + one completed', async () => {
-    const { producer, waiter, processes } = stack
+    const { waiter, processes } = stack
     const e = env()
     const { id } = await producer.jobs.enqueue('demo.sleep', { ms: 5_000, message: 'survive' })
     const runners = []
@@ -76,7 +82,7 @@ describe('a stall never wastes the retry budget or fails a job that succeeded', 
   })
 
   it('a job that crashes its worker at every start fails after its attempts, saying why', async () => {
-    const { producer, waiter, processes } = stack
+    const { waiter, processes } = stack
     const e = env()
     const { id } = await producer.jobs.enqueue('field.crash', {}) // attempts: 2
     const final = waiter.finished('default', id, 60_000)
@@ -109,7 +115,7 @@ describe('a stall never wastes the retry budget or fails a job that succeeded', 
   })
 
   it('a shutdown whose grace runs out hands the job back; it counts as one attempt', async () => {
-    const { producer, waiter, processes } = stack
+    const { waiter, processes } = stack
     const e = env()
     const first = await startWorker({ ...e, JOBQ_GRACE_MS: '200' })
     processes.push(first)
@@ -140,7 +146,7 @@ describe('a stall never wastes the retry budget or fails a job that succeeded', 
   })
 
   it('a handler that blocks the event loop past its lock runs once and completes', async () => {
-    const { producer, waiter, processes } = stack
+    const { waiter, processes } = stack
     // Lock 2 s, the handler blocks 7 s; a second worker's stalled check looks every 250 ms.
     const e = { ...env(), JOBQ_LOCK_MS: '2000' }
     const busy = await startWorker(e)

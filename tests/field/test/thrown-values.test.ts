@@ -1,23 +1,19 @@
 // Kind 2: anything a handler throws ends the attempt promptly, with a readable and bounded
 // reason, in process and sandboxed, and the worker keeps taking jobs.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import {
   createLogger,
   createOperations,
-  createRedis,
   MAX_FAILURE_REASON_BYTES,
   STACK_TRACE_LIMIT,
-  waitForReady,
   type AnyRegistry,
   type Operations,
   type Redis,
 } from '@jobq/queue-core'
 import {
-  deletePrefix,
-  JobWaiter,
-  spawnNode,
   testRedisUrl,
-  uniquePrefix,
+  useHarness,
+  type JobWaiter,
   type NodeProcess,
 } from '@jobq/queue-core/testing'
 import { createApp } from '../../../apps/producer/src/app.js'
@@ -58,9 +54,9 @@ const MODES = [
 ] as const
 
 describe('2. anything a handler throws ends the attempt with a readable, bounded reason', () => {
+  const h = useHarness({ label: 'thrown', registry, per: 'file' })
   let prefix: string
   let redis: Redis
-  let events: Redis
   let producer: Operations
   let waiter: JobWaiter
   let worker: NodeProcess
@@ -68,15 +64,11 @@ describe('2. anything a handler throws ends the attempt with a readable, bounded
   const reasons = new Map<string, string>()
 
   beforeAll(async () => {
-    prefix = uniquePrefix('thrown')
-    redis = createRedis({ url: testRedisUrl(), role: 'producer' })
-    events = createRedis({ url: testRedisUrl(), role: 'worker' })
-    await waitForReady(redis, 5_000)
-    producer = createOperations({ registry, connection: redis, eventsConnection: events, prefix })
-    waiter = new JobWaiter(testRedisUrl(), prefix)
+    ;({ prefix, redis, waiter } = h)
+    producer = h.producer(createOperations)
     const logger = createLogger({ level: 'silent' })
     app = createApp({ producer, registry, logger })
-    worker = spawnNode(workerMain, ['inproc', 'sandboxed'], {
+    worker = h.spawn(workerMain, ['inproc', 'sandboxed'], {
       env: {
         REDIS_URL: testRedisUrl(),
         JOBQ_PREFIX: prefix,
@@ -85,16 +77,6 @@ describe('2. anything a handler throws ends the attempt with a readable, bounded
       },
     })
     await worker.waitFor(/worker taking jobs/)
-  })
-
-  afterAll(async () => {
-    worker?.kill()
-    await worker?.exited
-    await producer?.close()
-    await waiter?.close()
-    await deletePrefix(redis, prefix)
-    redis?.disconnect()
-    events?.disconnect()
   })
 
   for (const { mode, queue, job } of MODES) {

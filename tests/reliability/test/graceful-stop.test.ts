@@ -1,7 +1,7 @@
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
-import type { AnyRegistry } from '@jobq/queue-core'
-import { testRedisUrl, useStack } from '@jobq/queue-core/testing'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { createOperations, type AnyRegistry, type Operations } from '@jobq/queue-core'
+import { testRedisUrl, useHarness } from '@jobq/queue-core/testing'
 import {
   eventually,
   exactlyOnce,
@@ -15,11 +15,15 @@ const { registry } = (await import(recordingRegistry)) as { registry: AnyRegistr
 const JOBS = 1_000
 
 describe('2. graceful stop under load (SIGTERM to a pool)', () => {
-  const stack = useStack('sigterm', registry)
+  const stack = useHarness({ label: 'sigterm', registry })
+  let producer: Operations
+  beforeEach(() => {
+    producer = stack.producer(createOperations)
+  })
 
   async function sigtermUnderLoad(graceMs: number | undefined) {
-    const { prefix, producer, waiter, tmp, processes } = stack
-    const record = join(tmp.dir, 'record.log')
+    const { prefix, waiter, processes } = stack
+    const record = join(stack.scratchDir(), 'record.log')
     const env = { REDIS_URL: testRedisUrl(), JOBQ_PREFIX: prefix, record }
     const graceArgs = graceMs === undefined ? [] : ['--grace-ms', String(graceMs)]
     const pool = spawnWorker(
@@ -40,8 +44,7 @@ describe('2. graceful stop under load (SIGTERM to a pool)', () => {
     await eventually(
       () => readRecord(record).dones.size,
       (n) => n >= JOBS / 5,
-      20_000,
-      10,
+      { timeoutMs: 20_000, intervalMs: 10 },
     )
     pool.child.kill('SIGTERM')
     const stoppedAt = performance.now()
@@ -59,8 +62,7 @@ describe('2. graceful stop under load (SIGTERM to a pool)', () => {
     const recorded = await eventually(
       () => readRecord(record),
       (r) => r.dones.size >= JOBS,
-      60_000,
-      100,
+      { timeoutMs: 60_000, intervalMs: 100 },
     )
     await eventually(
       () => waiter.counts('default'),

@@ -1,8 +1,9 @@
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createRedis, waitForReady, type Redis } from '@jobq/queue-core'
 import {
   startRedisServer,
+  useHarness,
   uniquePrefix,
   type NodeProcess,
   type RedisServer,
@@ -14,7 +15,6 @@ import {
   readRecord,
   report,
   rssOf,
-  scratch,
   settledMemory,
   settledMemoryArgs,
   spawnProducer,
@@ -34,14 +34,17 @@ const MiB = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10
 describe(`7. load: ${JOBS} jobs through the API and two workers`, () => {
   let server: RedisServer | undefined
   let redis: Redis | undefined
-  const processes: NodeProcess[] = []
-  const tmp = scratch('load')
-
+  // Hooks run as a stack: the harness (processes, scratch folder) closes before the server stops.
   afterEach(async () => {
-    processes.splice(0).forEach((p) => p.kill())
     redis?.disconnect()
     await server?.stop()
-    tmp.cleanup()
+  })
+  const h = useHarness({ label: 'load' })
+  let processes: NodeProcess[]
+  let dir: string
+  beforeEach(() => {
+    processes = h.processes
+    dir = h.scratchDir()
   })
 
   it('completes every job exactly once; Redis and worker memory come back flat', async () => {
@@ -52,7 +55,7 @@ describe(`7. load: ${JOBS} jobs through the API and two workers`, () => {
     const coldMemory = await memory()
 
     const prefix = uniquePrefix('load')
-    const record = join(tmp.dir, 'record.log')
+    const record = join(dir, 'record.log')
     const env = { REDIS_URL: server.url, JOBQ_PREFIX: prefix }
     const producer = await spawnProducer({
       ...env,
@@ -92,7 +95,8 @@ describe(`7. load: ${JOBS} jobs through the API and two workers`, () => {
       ])
       return wait + active + prioritized
     }
-    const drained = () => eventually(backlog, (n) => n === 0, 600_000, 250)
+    const drained = () =>
+      eventually(backlog, (n) => n === 0, { timeoutMs: 600_000, intervalMs: 250 })
     const completedTotal = async () => {
       const res = await fetch(`${producer.url}/metrics`)
       const text = await res.text()
@@ -149,7 +153,10 @@ describe(`7. load: ${JOBS} jobs through the API and two workers`, () => {
     expect(recorded.dones.size).toBe(WARMUP + JOBS)
     // The workers' count agrees: completed equals enqueued.
     // (Workers write their counts every 5 s: wait for the last write, then it must be exact.)
-    await eventually(completedTotal, (n) => n >= WARMUP + JOBS, 15_000, 250)
+    await eventually(completedTotal, (n) => n >= WARMUP + JOBS, {
+      timeoutMs: 15_000,
+      intervalMs: 250,
+    })
     expect(await completedTotal()).toBe(WARMUP + JOBS)
     // Retention did its job: only the last KEEP_COMPLETED are still readable.
     expect(await redis.zcard(`${prefix}:default:completed`)).toBeLessThanOrEqual(KEEP_COMPLETED)

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import type { AnyRegistry } from '@jobq/queue-core'
-import { freePort, testRedisUrl, useStack } from '@jobq/queue-core/testing'
+import { createOperations, type AnyRegistry } from '@jobq/queue-core'
+import { freePort, testRedisUrl, useHarness } from '@jobq/queue-core/testing'
 import { eventually, recordingRegistry, spawnProducer, spawnWorker } from './support.js'
 
 const { registry } = (await import(recordingRegistry)) as { registry: AnyRegistry }
@@ -41,15 +41,16 @@ function families(text: string): Map<string, Family> {
 }
 
 describe('metrics: one scheme across the producer and the worker', () => {
-  const stack = useStack('metrics', registry)
+  const stack = useHarness({ label: 'metrics', registry })
 
   it('never exports one name from both processes, and each says whose count it is', async () => {
-    const { prefix, producer, waiter, tmp, processes } = stack
+    const { prefix, waiter, processes } = stack
+    const producer = stack.producer(createOperations)
     const env = { REDIS_URL: testRedisUrl(), JOBQ_PREFIX: prefix }
     const port = await freePort()
     const worker = spawnWorker(['default'], {
       ...env,
-      record: join(tmp.dir, 'record.log'),
+      record: join(stack.scratchDir(), 'record.log'),
       WORKER_HTTP_PORT: String(port),
     })
     processes.push(worker)
@@ -63,7 +64,7 @@ describe('metrics: one scheme across the producer and the worker', () => {
       eventually(
         async () => (await fetch(`${url}/metrics`)).text(),
         (text) => text.includes(until),
-        20_000,
+        { what: `${url}/metrics to show ${until}`, timeoutMs: 20_000 },
       )
     // The workers write the fleet-wide counts to Redis every 5 s; the producer reads them.
     const [workerText, producerText] = await Promise.all([

@@ -5,11 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   freePort,
   startRedisServer,
+  useHarness,
   uniquePrefix,
   type NodeProcess,
   type RedisServer,
 } from '@jobq/queue-core/testing'
-import { eventually, readRecord, report, scratch, spawnProducer, spawnWorker } from './support.js'
+import { eventually, readRecord, report, spawnProducer, spawnWorker } from './support.js'
 
 // 6. Secrets end to end: Redis with a password, reached over TLS (rediss://) with a certificate
 // from a private CA generated here; API tokens. Nothing secret may show in any process's output
@@ -20,15 +21,22 @@ const WRONG = ['api-token-4Jd8Ks0Pq2Wm7Zr6', 'guessed-token-Uh3Nn8Bb1Yy']
 const WRONG_PASSWORD = 'not-the-pw-Ee4Rr5Tt6'
 
 describe('6. Redis password + TLS, and secrets kept out of logs and bodies', () => {
-  const tmp = scratch('tls')
   let server: RedisServer
   let tlsPort: number
-  const processes: NodeProcess[] = []
   const bodies: string[] = []
+  // Hooks run as a stack: the harness (processes, scratch folder) closes before the server stops.
+  afterAll(async () => {
+    await server?.stop()
+  })
+  const h = useHarness({ label: 'tls', per: 'file' })
+  let processes: NodeProcess[]
+  let dir: string
 
   beforeAll(async () => {
+    processes = h.processes
+    dir = h.scratchDir()
     const openssl = (...args: string[]) =>
-      execFileSync('openssl', args, { cwd: tmp.dir, stdio: 'pipe' })
+      execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' })
     openssl(
       'req',
       '-x509',
@@ -56,7 +64,7 @@ describe('6. Redis password + TLS, and secrets kept out of logs and bodies', () 
       '-subj',
       '/CN=localhost',
     )
-    writeFileSync(join(tmp.dir, 'ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost')
+    writeFileSync(join(dir, 'ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost')
     openssl(
       'x509',
       '-req',
@@ -82,20 +90,15 @@ describe('6. Redis password + TLS, and secrets kept out of logs and bodies', () 
         '--tls-port',
         String(tlsPort),
         '--tls-cert-file',
-        join(tmp.dir, 'server.pem'),
+        join(dir, 'server.pem'),
         '--tls-key-file',
-        join(tmp.dir, 'server.key'),
+        join(dir, 'server.key'),
         '--tls-ca-cert-file',
-        join(tmp.dir, 'ca.pem'),
+        join(dir, 'ca.pem'),
         '--tls-auth-clients',
         'no',
       ],
     })
-  })
-  afterAll(async () => {
-    processes.splice(0).forEach((p) => p.kill())
-    await server?.stop()
-    tmp.cleanup()
   })
 
   const tlsUrl = (password: string) => `rediss://:${password}@127.0.0.1:${tlsPort}`
@@ -109,10 +112,10 @@ describe('6. Redis password + TLS, and secrets kept out of logs and bodies', () 
 
   it('runs jobs end to end over rediss:// with a password and the private CA', async () => {
     const prefix = uniquePrefix('tls')
-    const record = join(tmp.dir, 'record.log')
+    const record = join(dir, 'record.log')
     const env = {
       REDIS_URL: tlsUrl(PASSWORD),
-      REDIS_TLS_CA_FILE: join(tmp.dir, 'ca.pem'),
+      REDIS_TLS_CA_FILE: join(dir, 'ca.pem'),
       JOBQ_PREFIX: prefix,
       LOG_LEVEL: 'trace',
     }
@@ -198,7 +201,7 @@ describe('6. Redis password + TLS, and secrets kept out of logs and bodies', () 
       },
       {
         name: 'wrong password',
-        env: { REDIS_URL: tlsUrl(WRONG_PASSWORD), REDIS_TLS_CA_FILE: join(tmp.dir, 'ca.pem') },
+        env: { REDIS_URL: tlsUrl(WRONG_PASSWORD), REDIS_TLS_CA_FILE: join(dir, 'ca.pem') },
         log: /WRONGPASS|NOAUTH|invalid password|username-password/i,
       },
     ]
@@ -220,7 +223,7 @@ describe('6. Redis password + TLS, and secrets kept out of logs and bodies', () 
       const worker = spawnWorker(['default'], {
         ...env,
         JOBQ_PREFIX: prefix,
-        record: join(tmp.dir, 'none.log'),
+        record: join(dir, 'none.log'),
         LOG_LEVEL: 'trace',
       })
       processes.push(worker)

@@ -1,9 +1,10 @@
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import {
   JobWaiter,
   startRedisServer,
+  useHarness,
   uniquePrefix,
   type NodeProcess,
   type RedisServer,
@@ -13,7 +14,6 @@ import {
   exactlyOnce,
   readRecord,
   report,
-  scratch,
   spawnProducer,
   spawnWorker,
 } from './support.js'
@@ -29,20 +29,23 @@ const DURABLE = ['--appendfsync', 'always']
 describe('3. Redis restart (AOF on, kill -9) with jobs waiting and workers running', () => {
   let server: RedisServer | undefined
   let waiter: JobWaiter | undefined
-  const processes: NodeProcess[] = []
-  const tmp = scratch('restart')
-
+  // Hooks run as a stack: the harness (processes, scratch folder) closes before the server stops.
   afterEach(async () => {
-    processes.splice(0).forEach((p) => p.kill())
     await waiter?.close()
     await server?.stop()
-    tmp.cleanup()
+  })
+  const h = useHarness({ label: 'restart' })
+  let processes: NodeProcess[]
+  let dir: string
+  beforeEach(() => {
+    processes = h.processes
+    dir = h.scratchDir()
   })
 
   it('loses no acknowledged job; producer and workers reconnect by themselves', async () => {
-    server = await startRedisServer({ appendonly: true, dir: tmp.dir, args: DURABLE })
+    server = await startRedisServer({ appendonly: true, dir: dir, args: DURABLE })
     const prefix = uniquePrefix('restart')
-    const record = join(tmp.dir, 'record.log')
+    const record = join(dir, 'record.log')
     const env = { REDIS_URL: server.url, JOBQ_PREFIX: prefix }
     const producer = await spawnProducer(env)
     processes.push(producer.process)
@@ -75,8 +78,7 @@ describe('3. Redis restart (AOF on, kill -9) with jobs waiting and workers runni
     await eventually(
       () => readRecord(record).dones.size,
       (n) => n >= 500,
-      20_000,
-      10,
+      { timeoutMs: 20_000, intervalMs: 10 },
     )
 
     server.process.kill('SIGKILL')
@@ -114,7 +116,7 @@ describe('3. Redis restart (AOF on, kill -9) with jobs waiting and workers runni
     server = await startRedisServer({
       port: server.port,
       appendonly: true,
-      dir: tmp.dir,
+      dir: dir,
       args: DURABLE,
     })
     const restartedAt = performance.now()
@@ -130,8 +132,7 @@ describe('3. Redis restart (AOF on, kill -9) with jobs waiting and workers runni
     await eventually(
       () => readRecord(record).dones.size,
       (n) => n > linesAtRestart,
-      30_000,
-      10,
+      { timeoutMs: 30_000, intervalMs: 10 },
     )
     const workersBackMs = Math.round(performance.now() - restartedAt)
     acknowledged.push(...(await enqueue(100, 'after-')))
@@ -139,8 +140,7 @@ describe('3. Redis restart (AOF on, kill -9) with jobs waiting and workers runni
     const recorded = await eventually(
       () => readRecord(record),
       (r) => acknowledged.every((id) => r.dones.has(id)),
-      120_000,
-      100,
+      { timeoutMs: 120_000, intervalMs: 100 },
     )
     const allDoneMs = Math.round(performance.now() - restartedAt)
     expect(exactlyOnce(recorded, acknowledged)).toEqual({

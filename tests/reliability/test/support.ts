@@ -1,8 +1,5 @@
 import { request } from 'node:http'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
+import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { freePort, spawnNode, type NodeProcess } from '@jobq/queue-core/testing'
 
@@ -23,12 +20,6 @@ export const settledMemoryArgs = [
   '--import',
   fileURLToPath(new URL('../fixtures/settled-memory.mjs', import.meta.url)),
 ]
-
-/** A scratch directory, removed by `cleanup()`. */
-export function scratch(label: string) {
-  const dir = mkdtempSync(join(tmpdir(), `jobq-${label}-`))
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
-}
 
 /** What the recording handlers wrote: attempts begun and finished, per job id. */
 export interface Recorded {
@@ -63,24 +54,8 @@ export function exactlyOnce(recorded: Recorded, ids: readonly string[]) {
   return { missing, duplicated, unknown }
 }
 
-/** Polls `read` until `check` passes (for state that changes without an event to await). */
-export async function eventually<T>(
-  read: () => T | Promise<T>,
-  check: (value: T) => boolean,
-  ms = 20_000,
-  every = 50,
-): Promise<T> {
-  const deadline = Date.now() + ms
-  for (;;) {
-    const value = await read()
-    if (check(value)) return value
-    if (Date.now() > deadline) {
-      const shown = JSON.stringify(value, (_, v: unknown) => (v instanceof Map ? v.size : v))
-      throw new Error(`not within ${ms} ms: ${shown?.slice(0, 500)}`)
-    }
-    await sleep(every)
-  }
-}
+/** The one polling helper (for state that changes without an event to await). */
+export { eventually } from '@jobq/queue-core/testing'
 
 /** Starts the built worker with the recording registry, writing attempts to `record`. */
 export function spawnWorker(

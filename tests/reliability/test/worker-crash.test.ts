@@ -1,17 +1,21 @@
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
-import type { AnyRegistry } from '@jobq/queue-core'
-import { testRedisUrl, useStack } from '@jobq/queue-core/testing'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { createOperations, type AnyRegistry, type Operations } from '@jobq/queue-core'
+import { testRedisUrl, useHarness } from '@jobq/queue-core/testing'
 import { eventually, readRecord, recordingRegistry, report, spawnWorker } from './support.js'
 
 const { registry } = (await import(recordingRegistry)) as { registry: AnyRegistry }
 
 describe('1. worker crash (kill -9 mid-job)', () => {
-  const stack = useStack('crash', registry)
+  const stack = useHarness({ label: 'crash', registry })
+  let producer: Operations
+  beforeEach(() => {
+    producer = stack.producer(createOperations)
+  })
 
   it('runs the job again on another worker, completes it exactly once, and shows the history', async () => {
-    const { prefix, producer, waiter, tmp, processes } = stack
-    const record = join(tmp.dir, 'record.log')
+    const { prefix, waiter, processes } = stack
+    const record = join(stack.scratchDir(), 'record.log')
     const env = {
       REDIS_URL: testRedisUrl(),
       JOBQ_PREFIX: prefix,

@@ -1,14 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createHarness, type Harness } from '../../test/harness.js'
+import { describe, expect, it } from 'vitest'
+import { useAppHarness } from '../../test/harness.js'
 
 describe('POST /v1/jobs/:name/bulk', () => {
-  let h: Harness
-  beforeEach(async () => {
-    h = await createHarness({ bulkMax: 100 })
-  })
-  afterEach(async (context) => {
-    await h.close(context.task.result?.state === 'fail')
-  })
+  const h = useAppHarness({ bulkMax: 100 })
 
   it('enqueues every item and answers their ids in order', async () => {
     const res = await h.post('/v1/jobs/demo.echo/bulk', {

@@ -1,14 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createHarness, type Harness } from '../../test/harness.js'
+import { describe, expect, it } from 'vitest'
+import { useAppHarness } from '../../test/harness.js'
 
 describe('DELETE /v1/jobs/:id and POST /v1/jobs/:id/retry', () => {
-  let h: Harness
-  beforeEach(async () => {
-    h = await createHarness()
-  })
-  afterEach(async (context) => {
-    await h.close(context.task.result?.state === 'fail')
-  })
+  const h = useAppHarness()
 
   const enqueue = async (body: unknown) =>
     ((await (await h.post('/v1/jobs/demo.sleep', body)).json()) as { id: string }).id

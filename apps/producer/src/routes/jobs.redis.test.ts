@@ -1,16 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createHarness, type Harness } from '../../test/harness.js'
+import { describe, expect, it } from 'vitest'
+import { useAppHarness } from '../../test/harness.js'
 
 const PROBLEM = 'application/problem+json'
 
 describe('POST /v1/jobs/:name and GET /v1/jobs/:id', () => {
-  let h: Harness
-  beforeEach(async () => {
-    h = await createHarness({ bodyLimitBytes: 4_096 })
-  })
-  afterEach(async (context) => {
-    await h.close(context.task.result?.state === 'fail')
-  })
+  const h = useAppHarness({ bodyLimitBytes: 4_096 })
 
   it('enqueues over HTTP and the job completes with the handler result', async () => {
     await h.startWorker()

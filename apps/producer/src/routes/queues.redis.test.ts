@@ -1,14 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createHarness, type Harness } from '../../test/harness.js'
+import { describe, expect, it } from 'vitest'
+import { useAppHarness } from '../../test/harness.js'
 
 describe('GET /v1/queues/:queue/jobs', () => {
-  let h: Harness
-  beforeEach(async () => {
-    h = await createHarness()
-  })
-  afterEach(async (context) => {
-    await h.close(context.task.result?.state === 'fail')
-  })
+  const h = useAppHarness()
 
   it('lists a queue’s jobs by state, newest first, with paging', async () => {
     const ids: string[] = []
@@ -54,13 +48,7 @@ describe('GET /v1/queues/:queue/jobs', () => {
 })
 
 describe('GET /v1/queues and the admin actions', () => {
-  let h: Harness
-  beforeEach(async () => {
-    h = await createHarness()
-  })
-  afterEach(async (context) => {
-    await h.close(context.task.result?.state === 'fail')
-  })
+  const h = useAppHarness()
 
   const summary = async (name: string) => {
     const body = (await (await h.app.request('/v1/queues')).json()) as {
@@ -144,13 +132,7 @@ describe('GET /v1/queues and the admin actions', () => {
 })
 
 describe('health', () => {
-  let h: Harness
-  beforeEach(async () => {
-    h = await createHarness()
-  })
-  afterEach(async () => {
-    await h.close(false)
-  })
+  const h = useAppHarness()
 
   it('answers /healthz and /readyz while Redis is reachable', async () => {
     expect(await (await h.app.request('/healthz')).json()).toEqual({ status: 'ok' })

@@ -1,7 +1,7 @@
 import { validate } from '@readme/openapi-parser'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { registry } from '@jobq/jobs'
-import { createHarness, type Harness } from '../../test/harness.js'
+import { useAppHarness } from '../../test/harness.js'
 
 type Doc = {
   openapi: string
@@ -13,13 +13,7 @@ type Doc = {
 }
 
 describe('registry, OpenAPI and docs', () => {
-  let h: Harness
-  beforeEach(async () => {
-    h = await createHarness()
-  })
-  afterEach(async () => {
-    await h.close(false)
-  })
+  const h = useAppHarness()
 
   it('GET /v1/registry describes every job with JSON Schemas of its input and output', async () => {
     const body = (await (await h.app.request('/v1/registry')).json()) as {

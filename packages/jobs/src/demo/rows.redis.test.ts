@@ -1,48 +1,17 @@
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
-import {
-  createLogger,
-  createOperations,
-  createRedis,
-  startWorker,
-  waitForReady,
-  type Operations,
-  type Redis,
-  type RunningWorker,
-} from '@jobq/queue-core'
-import { deletePrefix, JobWaiter, uniquePrefix } from '@jobq/queue-core/testing'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { createOperations, startWorker, type Operations } from '@jobq/queue-core'
+import { useHarness, type JobWaiter } from '@jobq/queue-core/testing'
 import { registry } from '../index.js'
 
 describe('demo.rows fans out one demo.row per row', () => {
-  let prefix: string
-  let redis: Redis
-  let workerRedis: Redis
+  const h = useHarness({ registry })
   let producer: Operations
   let waiter: JobWaiter
-  let worker: RunningWorker
 
   beforeEach(async () => {
-    prefix = uniquePrefix()
-    redis = createRedis({ url: inject('redisUrl'), role: 'producer' })
-    workerRedis = createRedis({ url: inject('redisUrl'), role: 'worker' })
-    await waitForReady(redis, 5_000)
-    producer = createOperations({ registry, connection: redis, prefix })
-    waiter = new JobWaiter(inject('redisUrl'), prefix)
-    worker = await startWorker({
-      registry,
-      connection: workerRedis,
-      prefix,
-      queues: ['default'],
-      logger: createLogger({ level: 'silent' }),
-    })
-  })
-
-  afterEach(async (context) => {
-    await worker.close(1_000)
-    await producer.close()
-    await waiter.close()
-    if (context.task.result?.state !== 'fail') await deletePrefix(redis, prefix)
-    redis.disconnect()
-    workerRedis.disconnect()
+    waiter = h.waiter
+    producer = h.producer(createOperations)
+    await h.worker(startWorker, { queues: ['default'] })
   })
 
   it('completes with a poisoned row reported in failed, after that row used its retries', async () => {

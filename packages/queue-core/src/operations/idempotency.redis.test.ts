@@ -1,26 +1,22 @@
 import { Queue } from 'bullmq'
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { createRedis, waitForReady, type Redis } from '../connection.js'
 import { addKeyed, idempotencyKeyOf, type IdempotencyScope } from './idempotency.js'
-import { deletePrefix, startRedisServer, uniquePrefix } from '../testing/index.js'
+import { startRedisServer, useHarness } from '../testing/index.js'
 
 describe('addKeyed', () => {
+  const h = useHarness()
   let redis: Redis
   let queue: Queue
   let scope: IdempotencyScope
 
-  beforeEach(async () => {
-    redis = createRedis({ url: inject('redisUrl'), role: 'producer' })
-    await waitForReady(redis, 5_000)
-    const prefix = uniquePrefix()
-    queue = new Queue('keyed', { connection: redis, prefix })
+  beforeEach(() => {
+    const { prefix } = h
+    redis = h.redis
+    queue = h.track('queue keyed', new Queue('keyed', { connection: redis, prefix }), (q) =>
+      q.close(),
+    )
     scope = { redis, prefix, ttlMs: 60_000 }
-  })
-
-  afterEach(async (context) => {
-    await queue.close()
-    if (context.task.result?.state !== 'fail') await deletePrefix(redis, scope.prefix)
-    redis.disconnect()
   })
 
   const job = (key: string | undefined, data: unknown, opts = {}) => ({

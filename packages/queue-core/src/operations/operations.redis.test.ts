@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { fixtureRegistry } from '../../test/fixtures/registry.js'
-import { createRedis, waitForReady, type Redis } from '../connection.js'
+import { createRedis, waitForReady } from '../connection.js'
 import {
   BackendUnavailableError,
   JobConflictError,
@@ -10,27 +10,17 @@ import {
   UnknownQueueError,
 } from '../errors.js'
 import { createOperations, type Operations } from './index.js'
-import { deletePrefix, JobWaiter, startRedisServer, uniquePrefix } from '../testing/index.js'
+import { startRedisServer, useHarness, type JobWaiter } from '../testing/index.js'
 
 describe('operations', () => {
+  const h = useHarness({ registry: fixtureRegistry })
   let prefix: string
-  let redis: Redis
   let producer: Operations
   let waiter: JobWaiter
 
-  beforeEach(async () => {
-    prefix = uniquePrefix()
-    redis = createRedis({ url: inject('redisUrl'), role: 'producer' })
-    await waitForReady(redis, 5_000)
-    producer = createOperations({ registry: fixtureRegistry, connection: redis, prefix })
-    waiter = new JobWaiter(inject('redisUrl'), prefix)
-  })
-
-  afterEach(async (context) => {
-    await producer.close()
-    await waiter.close()
-    if (context.task.result?.state !== 'fail') await deletePrefix(redis, prefix)
-    redis.disconnect()
+  beforeEach(() => {
+    ;({ prefix, waiter } = h)
+    producer = h.producer(createOperations)
   })
 
   it('enqueues valid data and reads the job back by id alone', async () => {

@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node'
 import type {} from './provided-context.js'
-import { startRedisServer } from './redis-server.js'
+import { startRedisServer } from '../redis-server/redis-server.js'
 
 /**
  * Vitest global setup: one private redis-server per test run, on a free port, no persistence.

@@ -1,12 +1,14 @@
 import { once } from 'node:events'
 import { createServer, connect, type Server, type Socket } from 'node:net'
 import { setTimeout as delay } from 'node:timers/promises'
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
+import { beforeEach, describe, expect, inject, it } from 'vitest'
 import { gate } from '../../test/fixtures/gated.handler.js'
 import { gateRegistry } from '../../test/fixtures/registry.js'
-import { createHarness, type Harness } from '../../test/harness.js'
 import { requestCancel } from '../cancel.js'
-import { createRedis, type Redis } from '../connection.js'
+import { createRedis } from '../connection.js'
+import { createOperations, type Operations } from '../operations/index.js'
+import { useHarness } from '../testing/index.js'
+import { startWorker } from './boot.js'
 
 /** Resolves with the id of the next job whose handler starts in this process. */
 const nextStart = async () => ((await once(gate, 'started')) as [string])[0]
@@ -49,27 +51,22 @@ async function slowSubscribeProxy(redisUrl: string, ms: number) {
 // The window between a worker taking its first job and it listening for cancels and marking its
 // record ready: BullMQ workers run on construction, so they must be made last (issue 13).
 describe('worker boot order', () => {
-  let h: Harness
-  let cleanup: (() => void)[] = []
-  beforeEach(async () => {
-    h = await createHarness(gateRegistry)
-  })
-  afterEach(async (context) => {
-    await h.close(context.task.result?.state === 'fail')
-    cleanup.forEach((step) => step())
-    cleanup = []
+  const h = useHarness({ registry: gateRegistry })
+  let producer: Operations
+  beforeEach(() => {
+    producer = h.producer(createOperations)
   })
 
   it('cancels a job that was waiting at boot and is cancelled the moment it starts', async () => {
-    const proxy = await slowSubscribeProxy(inject('redisUrl'), 300)
-    const connection: Redis = createRedis({ url: proxy.url, role: 'worker' })
-    cleanup.push(
-      () => connection.disconnect(),
-      () => proxy.close(),
+    const proxy = h.track('proxy', await slowSubscribeProxy(inject('redisUrl'), 300), (p) =>
+      p.close(),
     )
-    const { id } = await h.producer.jobs.enqueue('test.gated', { ms: 3_000 })
+    const connection = h.track('connection', createRedis({ url: proxy.url, role: 'worker' }), (c) =>
+      c.disconnect(),
+    )
+    const { id } = await producer.jobs.enqueue('test.gated', { ms: 3_000 })
     const started = nextStart()
-    const booting = h.start({ connection })
+    const booting = h.worker(startWorker, { connection })
     expect(await started).toBe(id)
     // The worker is subscribed by the time any job of it runs: this cancel reaches it.
     const heard = await requestCancel(h.redis, h.prefix, id)
@@ -79,18 +76,18 @@ describe('worker boot order', () => {
   })
 
   it('shows a job that starts at once on boot in the record: busy, never idle', async () => {
-    const { id } = await h.producer.jobs.enqueue('test.gated', { ms: 60_000 })
+    const { id } = await producer.jobs.enqueue('test.gated', { ms: 60_000 })
     const started = nextStart()
-    const worker = await h.start()
+    const worker = await h.worker(startWorker)
     expect(await started).toBe(id)
     expect(worker.record()).toMatchObject({ state: 'busy', currentJobs: [id] })
   })
 
   it('cancels a job whose cancel it heard just before the job reached it', async () => {
-    await h.start()
+    await h.worker(startWorker)
     const queue = h.waiter.queue('gates')
     await queue.pause()
-    const { id } = await h.producer.jobs.enqueue('test.gated', { ms: 3_000 })
+    const { id } = await producer.jobs.enqueue('test.gated', { ms: 3_000 })
     // As when the cancel message overtakes BullMQ's hand-over of the job (two connections): the
     // worker hears it while nothing of it runs there yet.
     expect(await requestCancel(h.redis, h.prefix, id)).toBe(1)

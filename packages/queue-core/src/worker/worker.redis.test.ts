@@ -1,55 +1,33 @@
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { Queue } from 'bullmq'
 import { fixtureRegistry } from '../../test/fixtures/registry.js'
-import { createRedis, waitForReady, type Redis } from '../connection.js'
+import type { Redis } from '../connection.js'
 import { UnknownQueueError } from '../errors.js'
 import { keepingCompleted, type Retention } from '../job-options.js'
-import { createLogger } from '../logger.js'
 import { createOperations, type Operations } from '../operations/index.js'
-import { deletePrefix, JobWaiter, uniquePrefix } from '../testing/index.js'
+import { useHarness, type JobWaiter } from '../testing/index.js'
 import { startWorker } from './boot.js'
 import type { RunningWorker } from './options.js'
 
-const logger = createLogger({ level: 'silent' })
-
 describe('worker', () => {
+  const h = useHarness({ registry: fixtureRegistry })
   let prefix: string
   let producerRedis: Redis
-  let workerRedis: Redis
   let producer: Operations
   let waiter: JobWaiter
   let workers: RunningWorker[]
 
   const start = async (queues?: string[], more?: { retention: Retention; concurrency: number }) => {
-    const worker = await startWorker({
-      registry: fixtureRegistry,
-      connection: workerRedis,
-      prefix,
-      queues,
-      logger,
-      ...more,
-    })
+    const worker = await h.worker(startWorker, { queues, ...more })
     workers.push(worker)
     return worker
   }
 
-  beforeEach(async () => {
-    prefix = uniquePrefix()
-    producerRedis = createRedis({ url: inject('redisUrl'), role: 'producer' })
-    workerRedis = createRedis({ url: inject('redisUrl'), role: 'worker' })
-    await waitForReady(producerRedis, 5_000)
-    producer = createOperations({ registry: fixtureRegistry, connection: producerRedis, prefix })
-    waiter = new JobWaiter(inject('redisUrl'), prefix)
+  beforeEach(() => {
+    ;({ prefix, waiter } = h)
+    producerRedis = h.redis
+    producer = h.producer(createOperations)
     workers = []
-  })
-
-  afterEach(async (context) => {
-    await Promise.all(workers.map((worker) => worker.close(1_000)))
-    await producer.close()
-    await waiter.close()
-    if (context.task.result?.state !== 'fail') await deletePrefix(producerRedis, prefix)
-    producerRedis.disconnect()
-    workerRedis.disconnect()
   })
 
   it('runs a job and stores the validated result', async () => {

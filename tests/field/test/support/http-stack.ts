@@ -1,64 +1,55 @@
+import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { registry } from '@jobq/jobs'
-import {
-  createLogger,
-  createOperations,
-  createRedis,
-  waitForReady,
-  type Operations,
-  type Redis,
-} from '@jobq/queue-core'
-import { uniquePrefix } from '@jobq/queue-core/testing'
+import { createLogger, createOperations } from '@jobq/queue-core'
+import { createHarness, useHarness, type Harness } from '@jobq/queue-core/testing'
 import { createApp, type AppDeps } from '../../../../apps/producer/src/app.js'
 
-/** The producer's HTTP app on a real producer, against the Redis at `url`, under a fresh prefix. */
-export interface HttpStack {
-  app: ReturnType<typeof createApp>
-  producer: Operations
-  redis: Redis
-  prefix: string
-  /** Serves the app on a free loopback port; resolves with its base URL. */
-  listen(): Promise<string>
-  close(): Promise<void>
+type AppOptions = Partial<Pick<AppDeps, 'bodyLimitBytes' | 'bulkMax'>>
+
+/** The producer's HTTP app on a real producer, on a harness (its Redis, its prefix). */
+function withHttp(options: AppOptions) {
+  return (h: Harness) => {
+    const producer = h.producer(createOperations)
+    const app = createApp({
+      producer,
+      registry,
+      logger: createLogger({ level: 'silent' }),
+      ...options,
+    })
+    return {
+      app,
+      producer,
+      /** Serves the app on a free loopback port; resolves with its base URL. */
+      async listen() {
+        const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server
+        h.track('http server', server, (s) => {
+          s.closeAllConnections()
+          return new Promise((resolve) => s.close(resolve))
+        })
+        await new Promise((resolve) => server.once('listening', resolve))
+        return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+      },
+    }
+  }
 }
 
+/** The harness with the HTTP app on it; closed by the harness (`close()`). */
+export type HttpStack = Omit<Harness, 'producer'> & ReturnType<ReturnType<typeof withHttp>>
+
+/** Registers the hooks of an HTTP stack on the suite's Redis, per test (or `per: 'file'`). */
+export function useHttpStack(options: AppOptions & { per?: 'test' | 'file' } = {}): HttpStack {
+  const { per, ...app } = options
+  return useHarness({ label: 'field', registry, per, extend: withHttp(app) })
+}
+
+/** An HTTP stack made now against the Redis at `url` (a private server a test breaks). */
 export async function httpStack(
   url: string,
-  options: Partial<Pick<AppDeps, 'bodyLimitBytes' | 'bulkMax'>> & { prefix?: string } = {},
+  options: AppOptions & { prefix?: string } = {},
 ): Promise<HttpStack> {
-  const prefix = options.prefix ?? uniquePrefix('field')
-  const redis = createRedis({ url, role: 'producer' })
-  const eventsRedis = createRedis({ url, role: 'worker' })
-  await waitForReady(redis, 5_000)
-  const producer = createOperations({
-    registry,
-    connection: redis,
-    eventsConnection: eventsRedis,
-    prefix,
-  })
-  const app = createApp({
-    producer,
-    registry,
-    logger: createLogger({ level: 'silent' }),
-    ...options,
-  })
-  let server: ReturnType<typeof serve> | undefined
-  return {
-    app,
-    producer,
-    redis,
-    prefix,
-    async listen() {
-      server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' })
-      await new Promise((resolve) => server!.once('listening', resolve))
-      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-    },
-    async close() {
-      server?.close()
-      await producer.close()
-      redis.disconnect()
-      eventsRedis.disconnect()
-    },
-  }
+  const { prefix, ...app } = options
+  const h = await createHarness({ label: 'field', registry, target: url, prefix })
+  return Object.assign(h, withHttp(app)(h))
 }

@@ -2,24 +2,17 @@ import { execFile } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { promisify } from 'node:util'
 import { Redis } from 'ioredis'
 import type { RedisTarget } from '../redis-target.js'
+import { eventually } from './eventually.js'
 import { freePort, startRedisServer, type RedisServer } from './redis-server.js'
 
 // Real Sentinel sets and clusters from Debian's redis-server, on free loopback ports, for the
 // topology and failover tests. Timings follow ../shared/MACHINE.md: both are ready in ~3 s.
 
-/** Polls `check` every 50 ms: Redis has no event for "replica synced" or "sentinels agree". */
-export async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await sleep(50)
-  }
-}
+/** Polls `check`: Redis has no event for "replica synced" or "sentinels agree". */
+const until = (check: () => Promise<boolean>, what: string) => eventually(check, Boolean, { what })
 
 /** Runs one command on loopback:`port` and closes the connection. */
 export async function command(port: number, password: string | undefined, ...args: string[]) {
