@@ -31,7 +31,15 @@ export async function createHarness(
     eventsConnection: eventsRedis,
     prefix,
   })
-  const app = createApp({ producer, registry, logger, ...options })
+  // Every response is checked against its route's documented schema; close() fails on a mismatch.
+  const mismatches: string[] = []
+  const app = createApp({
+    producer,
+    registry,
+    logger,
+    checkResponses: (m) => mismatches.push(m),
+    ...options,
+  })
   const waiter = new JobWaiter(url, prefix)
   const workers: { worker: RunningWorker; redis: ReturnType<typeof createRedis> }[] = []
   let server: ReturnType<typeof serve> | undefined
@@ -84,6 +92,8 @@ export async function createHarness(
       if (!keepKeys && redis.status === 'ready') await deletePrefix(redis, prefix)
       redis.disconnect()
       eventsRedis.disconnect()
+      if (mismatches.length)
+        throw new Error(`responses off their schema:\n${mismatches.join('\n')}`)
     },
   }
 }

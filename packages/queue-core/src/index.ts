@@ -92,3 +92,5 @@ export {
   UnknownQueueError,
 } from './errors.js'
 export type { ValidationIssue } from './errors.js'
+/** The zod contracts of every operation's input and output (also `@jobq/queue-core/contracts`). */
+export * as contracts from './contracts/index.js'

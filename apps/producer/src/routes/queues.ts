@@ -1,131 +1,98 @@
-import { z } from 'zod'
-import { Hono } from 'hono'
-import { JOB_STATES, type Producer } from '@jobq/queue-core'
-import { type ApiDocs, documented } from '../openapi/document.js'
+import { OpenAPIHono, type z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
 import {
-  commonErrors,
-  JobView,
-  jsonResponse,
-  problemResponse,
-  QueueParam,
-  QueueSummary,
-} from '../openapi/schemas.js'
-import { parseOrThrow } from '../validate.js'
+  contracts,
+  JobConflictError,
+  JobNotFoundError,
+  UnknownQueueError,
+  type Producer,
+  type QueueSummary,
+} from '@jobq/queue-core'
+import { jsonBodyReader, optionalJsonBodyReader } from '../body.js'
+import { validationHook } from '../openapi/validation-hook.js'
+import {
+  clean,
+  everyQueueAction,
+  getQueue,
+  listJobs,
+  listQueues,
+  queueAction,
+  requeue,
+  type RequeueBody,
+} from './queue-docs.js'
 
-/** A whole number written in plain decimal digits: `Number()` alone would take `0x10` or `1e3`. */
-const decimal = (min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .regex(/^\d{1,10}$/, 'must be a whole number in decimal digits')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max))
-    .default(fallback)
+type Valid = { req: { valid(target: 'json' | 'query'): unknown } }
+const valid = <T>(c: Context, target: 'json' | 'query') => (c as unknown as Valid).req.valid(target) as T
 
-const ListQuery = z.strictObject({
-  state: z.enum(JOB_STATES).default('waiting'),
-  limit: decimal(1, 1_000, 50),
-  offset: decimal(0, 10_000_000, 0),
-})
+/** The queue routes: summaries, a queue's jobs, and the admin actions (`jobq`'s, same names). */
+export function queueRoutes(producer: Producer): OpenAPIHono {
+  const app = new OpenAPIHono({ defaultHook: validationHook })
+  const queueParam = (c: Context) => c.req.param('queue') ?? ''
+  const summaryOf = (name: string) => queueSummary(producer, name)
+  const mount = (route: Parameters<typeof app.openapi>[0], handler: (c: Context) => Promise<Response>) =>
+    app.openapi(route, handler as never)
 
-/** The admin actions on one queue: what they do and what they answer. */
-const ACTIONS = {
-  pause: 'Pause: workers stop taking its jobs (active ones finish)',
-  resume: 'Resume a paused queue',
-  retry: 'Move every failed job back to waiting, each with a fresh set of attempts',
-  empty: 'Remove every waiting and delayed job (active ones run on)',
-} as const
-
-/** GET /v1/queues, a queue's jobs by state, and the admin actions. */
-export function queueRoutes(docs: ApiDocs, producer: Producer): Hono {
-  const app = new Hono()
-
-  documented(
-    app,
-    docs,
-    {
-      method: 'get',
-      path: '/v1/queues',
-      tags: ['queues'],
-      summary: 'Every queue: counts per state, paused, backlog',
-      responses: {
-        200: jsonResponse('the queues', z.object({ queues: z.array(QueueSummary) })),
-        ...commonErrors,
-      },
-    },
-    async (c) => c.json({ queues: await producer.summarize() }),
-  )
-
-  documented(
-    app,
-    docs,
-    {
-      method: 'get',
-      path: '/v1/queues/{queue}/jobs',
-      tags: ['queues'],
-      summary: 'A queue’s jobs in one state, newest first (state=active: what runs now)',
-      description:
-        'Lists carry previews, never whole payloads: a `data` or `result` whose JSON is longer ' +
-        'than 1,024 characters is answered as a string of its first 1,024 characters followed by ' +
-        '`… [jobq preview: 1024 of N characters; GET /v1/jobs/<id> for the whole job]`. ' +
-        '`GET /v1/jobs/{id}` answers the whole job.',
-      request: { params: QueueParam, query: ListQuery },
-      responses: {
-        200: jsonResponse(
-          'a page of jobs',
-          z.object({ queue: z.string(), state: z.enum(JOB_STATES), jobs: z.array(JobView) }),
-        ),
-        404: problemResponse('no such queue'),
-        ...commonErrors,
-      },
-    },
-    async (c) => {
-      const query = parseOrThrow(ListQuery, c.req.query(), 'query')
-      const queue = c.req.param('queue') ?? ''
-      const jobs = await producer.listJobs(queue, query)
-      return c.json({ queue, state: query.state, jobs })
-    },
-  )
-
-  for (const [action, summary] of Object.entries(ACTIONS)) {
-    documented(
-      app,
-      docs,
-      {
-        method: 'post',
-        path: `/v1/queues/{queue}/${action}`,
-        tags: ['queues'],
-        summary,
-        request: { params: QueueParam },
-        responses: {
-          200: jsonResponse(
-            'done; the queue as it is now',
-            z.object({ queue: QueueSummary, affected: z.number().int().optional() }),
-          ),
-          404: problemResponse('no such queue'),
-          ...commonErrors,
-        },
-      },
-      async (c) => {
-        const name = c.req.param('queue') ?? ''
-        const affected = await runAction(producer, action as keyof typeof ACTIONS, name)
-        const queue = (await producer.summarize()).find((q) => q.name === name)
-        return c.json({ queue, ...(affected !== undefined && { affected }) })
-      },
-    )
+  mount(listQueues, async (c) => c.json({ queues: await producer.summarize() }))
+  mount(getQueue, async (c) => c.json(await summaryOf(queueParam(c))))
+  mount(listJobs, async (c) => {
+    const query = valid<z.output<typeof contracts.ListJobsQuery>>(c, 'query')
+    const queue = queueParam(c)
+    const jobs = await producer.listJobs(queue, query)
+    return c.json({ queue, state: query.state, jobs })
+  })
+  for (const action of ['pause', 'resume'] as const) {
+    mount(everyQueueAction(action), async (c) => {
+      for (const { name } of await producer.summarize()) await producer[action](name)
+      return c.json({ queues: await producer.summarize() })
+    })
   }
-
+  for (const action of ['pause', 'resume', 'empty'] as const) {
+    mount(queueAction(action), async (c) => {
+      const name = queueParam(c)
+      const affected = await producer[action](name)
+      return c.json({ queue: await summaryOf(name), ...(affected !== undefined && { affected }) })
+    })
+  }
+  mount({ ...requeue, middleware: [optionalJsonBodyReader()] }, async (c) => {
+    const name = queueParam(c)
+    const { ids } = valid<RequeueBody>(c, 'json')
+    const affected = ids ? await requeueIds(producer, name, ids) : await producer.retryFailed(name)
+    return c.json({ queue: await summaryOf(name), affected })
+  })
+  mount({ ...clean, middleware: [jsonBodyReader()] }, async (c) => {
+    const name = queueParam(c)
+    const { state, olderThanMs } = valid<z.output<typeof contracts.CleanRequest>>(c, 'json')
+    const affected = await producer.clean(name, state, olderThanMs)
+    return c.json({ queue: await summaryOf(name), affected })
+  })
   return app
 }
 
-async function runAction(producer: Producer, action: keyof typeof ACTIONS, queue: string) {
-  switch (action) {
-    case 'pause':
-      return producer.pause(queue)
-    case 'resume':
-      return producer.resume(queue)
-    case 'retry':
-      return producer.retryFailed(queue)
-    case 'empty':
-      return producer.empty(queue)
+/** One queue's summary; {@link UnknownQueueError} (404 `unknown-queue`) for a name no queue has. */
+async function queueSummary(producer: Producer, name: string): Promise<QueueSummary> {
+  const queues = await producer.summarize()
+  const queue = queues.find((q) => q.name === name)
+  if (!queue) throw new UnknownQueueError(name, queues.map((q) => q.name))
+  return queue
+}
+
+/**
+ * Requeues the failed jobs `ids` of `queue`, all or none: every id is checked first (a job of
+ * this queue: else 404; failed: else 409), then each is retried. Answers how many.
+ */
+async function requeueIds(producer: Producer, queue: string, ids: readonly string[]) {
+  await queueSummary(producer, queue)
+  const jobs = await Promise.all(ids.map((id) => producer.getJob(id)))
+  for (const job of jobs) {
+    if (job.queue !== queue) throw new JobNotFoundError(job.id)
+    if (job.state !== 'failed') {
+      throw new JobConflictError(
+        job.id,
+        job.state,
+        `job ${job.id} has not failed (it is ${job.state}); none requeued`,
+      )
+    }
   }
+  for (const id of new Set(ids)) await producer.retry(id)
+  return new Set(ids).size
 }
