@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { JobIdParam } from './jobs.js'
+import { JOB_ID_PATTERN } from '../enqueue-options.js'
 
 /** What cancel did: removed a job that had not started, or asked its worker to stop it. */
 export const CancelOutcome = z
@@ -20,7 +20,7 @@ export const MAX_REQUEUE_IDS = 1_000
  */
 export const RequeueRequest = z.strictObject({
   ids: z
-    .array(JobIdParam.shape.id)
+    .array(z.string().regex(JOB_ID_PATTERN, 'is not a job id'))
     .min(1)
     .max(MAX_REQUEUE_IDS)
     .optional()
