@@ -93,7 +93,7 @@ describe('queue admin parity routes', () => {
     for (const [body, path] of bad) {
       const res = await h.post('/v1/queues/default/clean', body)
       expect(res.status, JSON.stringify(body)).toBe(400)
-      const problem = await res.json()
+      const problem = (await res.json()) as { errors: { path: string }[] }
       expect(problem, JSON.stringify(body)).toMatchObject({ type: '/problems/validation' })
       expect(problem.errors.map((e: { path: string }) => e.path)).toEqual([path])
     }

@@ -5,11 +5,13 @@ import { JOB_ID_PATTERN } from '../enqueue-options.js'
 export const CancelOutcome = z
   .object({ id: z.string(), outcome: z.enum(['removed', 'cancelling']) })
   .meta({ id: 'CancelOutcome' })
+export type CancelOutcome = z.output<typeof CancelOutcome>
 
 /** What retrying one failed job answers: it is waiting again, with a fresh set of attempts. */
 export const RetryOutcome = z
   .object({ id: z.string(), state: z.literal('waiting') })
   .meta({ id: 'RetryOutcome' })
+export type RetryOutcome = z.output<typeof RetryOutcome>
 
 /** Most ids one requeue request may name. */
 export const MAX_REQUEUE_IDS = 1_000
@@ -29,3 +31,4 @@ export const RequeueRequest = z.strictObject({
         'absent: every failed job of the queue',
     ),
 })
+export type RequeueRequest = z.output<typeof RequeueRequest>

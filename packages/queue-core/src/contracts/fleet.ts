@@ -2,6 +2,7 @@ import { z } from 'zod'
 
 /** What a worker process is doing. */
 export const WorkerState = z.enum(['starting', 'idle', 'busy', 'stopping'])
+export type WorkerState = z.output<typeof WorkerState>
 
 /** The live record of one worker process (`GET /v1/workers`, `jobq info`). */
 export const WorkerRecord = z
@@ -21,9 +22,11 @@ export const WorkerRecord = z
     jobs: z.array(z.string()).describe('the job names it can run'),
   })
   .meta({ id: 'Worker' })
+export type WorkerRecord = z.output<typeof WorkerRecord>
 
 /** Every live worker. */
 export const WorkerList = z.object({ workers: z.array(WorkerRecord) })
+export type WorkerList = z.output<typeof WorkerList>
 
 /** One job scheduler (cron) and its next run. */
 export const ScheduleView = z
@@ -37,9 +40,11 @@ export const ScheduleView = z
     data: z.unknown(),
   })
   .meta({ id: 'Schedule' })
+export type ScheduleView = z.output<typeof ScheduleView>
 
 /** Every schedule, soonest next run first. */
 export const ScheduleList = z.object({ schedules: z.array(ScheduleView) })
+export type ScheduleList = z.output<typeof ScheduleList>
 
 /** How long a queue's jobs took: `count` jobs at most `leMs` per bucket (the last is Infinity). */
 export const DurationHistogram = z.object({
@@ -48,6 +53,7 @@ export const DurationHistogram = z.object({
   sumMs: z.number(),
   count: z.number().int(),
 })
+export type DurationHistogram = z.output<typeof DurationHistogram>
 
 /** What every worker of a queue has done, read from Redis. */
 export const QueueStats = z.object({
@@ -56,3 +62,4 @@ export const QueueStats = z.object({
   failed: z.number().int(),
   duration: DurationHistogram,
 })
+export type QueueStats = z.output<typeof QueueStats>

@@ -5,9 +5,11 @@ import { decimalInt } from './integers.js'
 
 /** The states a caller sees (BullMQ's prioritized jobs are `waiting`). */
 export const JobState = z.enum(JOB_STATES).meta({ id: 'JobState' })
+export type JobState = z.output<typeof JobState>
 
 /** Per-enqueue options: delay, priority, attempts, timeoutMs, jobId (an idempotency key). */
 export const EnqueueOptions = enqueueOptionsSchema
+export type EnqueueOptions = z.output<typeof EnqueueOptions>
 
 /** How one start of a job by a worker ended; `running` while it has not. */
 export const AttemptOutcome = z
@@ -18,6 +20,7 @@ export const AttemptOutcome = z
       'waiting-children: the run parked the job until its fan-out children finished ' +
       '(the run after them is the same attempt)',
   )
+export type AttemptOutcome = z.output<typeof AttemptOutcome>
 
 /** One start of a job by a worker (`history` of a job). Times are ISO-8601. */
 export const AttemptEntry = z
@@ -34,6 +37,7 @@ export const AttemptEntry = z
     reason: z.string().nullable(),
   })
   .meta({ id: 'AttemptEntry' })
+export type AttemptEntry = z.output<typeof AttemptEntry>
 
 /** A job's progress: what its handler last reported (a number, a word, or an object). */
 const Progress = z.union([
@@ -86,12 +90,14 @@ export const JobView = z
       ),
   })
   .meta({ id: 'Job' })
+export type JobView = z.output<typeof JobView>
 
 /** The body of an enqueue: the job's input (`data`) and per-enqueue options. Unknown keys: 400. */
 export const EnqueueRequest = z.strictObject({
   data: z.unknown(),
   options: EnqueueOptions.optional(),
 })
+export type EnqueueRequest = z.output<typeof EnqueueRequest>
 
 /** What enqueue answers. */
 export const EnqueuedJob = z
@@ -108,9 +114,11 @@ export const EnqueuedJob = z
       .describe('false when this idempotency key (jobId) had made a job within its window'),
   })
   .meta({ id: 'EnqueuedJob' })
+export type EnqueuedJob = z.output<typeof EnqueuedJob>
 
 /** One item of a bulk enqueue. */
 export const BulkItem = EnqueueRequest
+export type BulkItem = z.output<typeof BulkItem>
 
 /**
  * The body of a bulk enqueue: `items`, or `count` copies of one `data` (the seeds' `/task?n=`).
@@ -124,6 +132,7 @@ export const BulkRequest = z.union([
     options: EnqueueOptions.optional(),
   }),
 ])
+export type BulkRequest = z.output<typeof BulkRequest>
 
 /** What a bulk enqueue answers: per item, in order, its job id and whether it was made now. */
 export const BulkEnqueued = z
@@ -136,6 +145,7 @@ export const BulkEnqueued = z
       ),
   })
   .meta({ id: 'BulkEnqueued' })
+export type BulkEnqueued = z.output<typeof BulkEnqueued>
 
 /** Which page of a queue's jobs to list, as a query string: `state`, `limit` (1-1000), `offset`. */
 export const ListJobsQuery = z.strictObject({
@@ -143,9 +153,11 @@ export const ListJobsQuery = z.strictObject({
   limit: decimalInt(1, 1_000, 50),
   offset: decimalInt(0, 10_000_000, 0),
 })
+export type ListJobsQuery = z.output<typeof ListJobsQuery>
 
 /** A page of one queue's jobs in one state, newest first. */
 export const JobList = z.object({ queue: z.string(), state: JobState, jobs: z.array(JobView) })
+export type JobList = z.output<typeof JobList>
 
 /** A job id as enqueue or a list answered. */
 export const JobIdParam = z.object({

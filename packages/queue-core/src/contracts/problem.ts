@@ -2,6 +2,7 @@ import { z } from 'zod'
 
 /** One schema issue of a refused request: where (`data.ms`, `items.3.data`) and what is wrong. */
 export const ValidationIssue = z.object({ path: z.string(), message: z.string() })
+export type ValidationIssue = z.output<typeof ValidationIssue>
 
 /**
  * An RFC 9457 problem document, the body of every error the HTTP API answers

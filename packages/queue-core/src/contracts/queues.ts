@@ -18,9 +18,11 @@ export const QueueSummary = z
     workers: z.number().int().describe('live worker processes serving this queue'),
   })
   .meta({ id: 'QueueSummary' })
+export type QueueSummary = z.output<typeof QueueSummary>
 
 /** Every queue of the registry. */
 export const QueueList = z.object({ queues: z.array(QueueSummary) })
+export type QueueList = z.output<typeof QueueList>
 
 /** A queue name in a path. */
 export const QueueParam = z.object({ queue: z.string().meta({ example: 'default' }) })
@@ -36,9 +38,11 @@ export const QueueActionOutcome = z
       .describe('jobs the action moved or removed (retry, empty, clean)'),
   })
   .meta({ id: 'QueueActionOutcome' })
+export type QueueActionOutcome = z.output<typeof QueueActionOutcome>
 
 /** What requeueing failed jobs answers: the queue now, `affected` = jobs requeued. */
 export const RequeueOutcome = QueueActionOutcome
+export type RequeueOutcome = z.output<typeof RequeueOutcome>
 
 /** States `clean` can remove jobs of: not `active` (cancel those instead). */
 export const CLEANABLE_STATES = JOB_STATES.filter(
@@ -54,8 +58,10 @@ export const CleanRequest = z.strictObject({
     .min(0)
     .describe('finished (or, for waiting and delayed, created) more than this many ms ago'),
 })
+export type CleanRequest = z.output<typeof CleanRequest>
 
 /** What `clean` answers: the queue now, and how many jobs it removed. */
 export const CleanOutcome = z
   .object({ queue: QueueSummary, affected: z.number().int().describe('jobs removed') })
   .meta({ id: 'CleanOutcome' })
+export type CleanOutcome = z.output<typeof CleanOutcome>

@@ -8,6 +8,7 @@ export const QueueDefinitionView = z.object({
   limiter: z.object({ max: z.number(), duration: z.number() }).optional(),
   sandbox: z.boolean().optional(),
 })
+export type QueueDefinitionView = z.output<typeof QueueDefinitionView>
 
 /** A job definition as `GET /v1/registry` answers it, with JSON Schemas of its input and output. */
 export const JobDefinitionView = z.object({
@@ -18,9 +19,11 @@ export const JobDefinitionView = z.object({
   input: z.record(z.string(), z.unknown()).describe('JSON Schema of `data`'),
   output: z.record(z.string(), z.unknown()).describe('JSON Schema of `result`'),
 })
+export type JobDefinitionView = z.output<typeof JobDefinitionView>
 
 /** Every queue and job definition (`GET /v1/registry`). */
 export const RegistryView = z.object({
   queues: z.array(QueueDefinitionView),
   jobs: z.array(JobDefinitionView),
 })
+export type RegistryView = z.output<typeof RegistryView>
