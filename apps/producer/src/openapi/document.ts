@@ -4,11 +4,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi'
  * The OpenAPI 3.1 document of every route mounted on `app`, generated from the schemas that
  * validate them (`createRoute` + `app.openapi`). With `bearer`, every operation requires a token.
  */
-export function apiDocument(
-  app: OpenAPIHono,
-  version: string,
-  bearer: boolean,
-): object {
+export function apiDocument(app: OpenAPIHono, version: string, bearer: boolean): object {
   if (bearer) {
     app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
       type: 'http',

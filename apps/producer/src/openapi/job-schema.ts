@@ -21,7 +21,7 @@ export function documentedJobSchema<T extends z.ZodType>(
   registry: OpenAPIRegistry,
 ): T {
   const json = jobJsonSchema(schema, io, name, registry)
-  return schema.meta({ type: ANY_TYPE, ...json }) as T
+  return schema.meta({ type: ANY_TYPE, ...json })
 }
 
 /** Registers `schema`'s JSON Schema as the component `name` (`demo.sleep.result`). */
@@ -31,7 +31,7 @@ export function registerJobSchema(
   name: string,
   registry: OpenAPIRegistry,
 ): void {
-  registry.registerComponent('schemas', name, jobJsonSchema(schema, io, name, registry) as never)
+  registry.registerComponent('schemas', name, jobJsonSchema(schema, io, name, registry))
 }
 
 function jobJsonSchema(
@@ -59,7 +59,7 @@ function jobJsonSchema(
         .replace(/"\$ref":"#"/g, `"$ref":${JSON.stringify(`#/components/schemas/${name}`)}`),
     ) as Record<string, unknown>
   for (const [key, definition] of Object.entries($defs)) {
-    registry.registerComponent('schemas', `${name}.${key}`, rewrite(definition) as never)
+    registry.registerComponent('schemas', `${name}.${key}`, rewrite(definition))
   }
   return rewrite(root)
 }

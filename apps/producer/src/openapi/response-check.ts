@@ -53,9 +53,7 @@ function documentedRoutes(app: OpenAPIHono): Documented[] {
     .flatMap((d) => (d.type === 'route' ? [d.route] : []))
     .map((route) => ({
       method: route.method.toUpperCase(),
-      pattern: new RegExp(
-        `^${route.path.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '[^/]+')}$`,
-      ),
+      pattern: new RegExp(`^${route.path.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '[^/]+')}$`),
       params: (route.path.match(/\{/g) ?? []).length,
       responses: route.responses,
     }))

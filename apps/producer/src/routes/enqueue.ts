@@ -41,7 +41,7 @@ export function enqueueRoutes(options: EnqueueRoutesOptions): OpenAPIHono {
     app.openapi(
       { ...bulk, middleware: [readBody, bulkLimit(bulkMax)] },
       (async (c: Context) => {
-        const items = bulkItems((await c.req.json()) as z.input<typeof contracts.BulkRequest>)
+        const items = bulkItems(await c.req.json<z.input<typeof contracts.BulkRequest>>())
         const enqueued = await producer.enqueueBulk(name, items)
         const made = enqueued.created.reduce((n, created) => (created ? n + 1 : n), 0)
         if (made) onEnqueued?.(name, queue, made)
@@ -136,7 +136,7 @@ function mountEnqueue(
   app.post(route.path, async (c) => {
     const body = await readJson(c)
     const parsed = schema.safeParse(body)
-    if (!parsed.success) await validationHook({ ...parsed, target: 'json' }, c as never)
+    if (!parsed.success) await validationHook({ ...parsed, target: 'json' }, c)
     // The producer validates the payload as sent (its schema's defaults applied once).
     return handler(c, body as EnqueueBody)
   })
@@ -152,7 +152,7 @@ function bulkItems(body: z.input<typeof contracts.BulkRequest>) {
 /** 413 for more than `bulkMax` items, before any item is validated. */
 function bulkLimit(bulkMax: number): MiddlewareHandler {
   return async (c, next) => {
-    const body = (await c.req.json()) as { items?: unknown; count?: unknown }
+    const body = await c.req.json<{ items?: unknown; count?: unknown } | null>()
     const count = Array.isArray(body?.items) ? body.items.length : Number(body?.count)
     if (count > bulkMax) {
       throw new BadRequestError(413, 'too-many-items', `at most ${bulkMax} items per request`)

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { contracts } from '@jobq/queue-core'
 import { createHarness, type Harness } from '../../test/harness.js'
 
 // The admin operations `jobq` has, on HTTP under the same names: one queue's summary, pause and
@@ -12,8 +13,11 @@ describe('queue admin parity routes', () => {
     await h.close(context.task.result?.state === 'fail')
   })
 
-  const json = async (res: Response | Promise<Response>) => (await (await res).json()) as any
-  const stateOf = async (id: string) => (await json(h.app.request(`/v1/jobs/${id}`))).state
+  /** A response's JSON body, as the contract `T` describes it. */
+  const json = async <T = unknown>(res: Response | Promise<Response>) =>
+    (await (await res).json()) as T
+  const stateOf = async (id: string) =>
+    (await json<contracts.JobView>(h.app.request(`/v1/jobs/${id}`))).state
   /** Jobs that fail for good at once (their payload fails the job's schema in the worker). */
   async function failedJobs(...ids: string[]) {
     await h.startWorker(['default'])
@@ -28,9 +32,10 @@ describe('queue admin parity routes', () => {
     await h.post('/v1/jobs/demo.echo', { data: 1 })
     const one = await h.app.request('/v1/queues/default')
     expect(one.status).toBe(200)
-    const all = (await json(h.app.request('/v1/queues'))).queues
-    expect(await one.json()).toEqual(all.find((q: { name: string }) => q.name === 'default'))
-    expect(all.find((q: { name: string }) => q.name === 'default').counts.waiting).toBe(1)
+    const all = (await json<contracts.QueueList>(h.app.request('/v1/queues'))).queues
+    const listed = all.find((q) => q.name === 'default')
+    expect(await one.json()).toEqual(listed)
+    expect(listed?.counts.waiting).toBe(1)
   })
 
   it('answers 404 unknown-queue on every route that names a queue', async () => {
@@ -59,7 +64,7 @@ describe('queue admin parity routes', () => {
     expect(queues.queues.length).toBeGreaterThan(1)
     expect(queues.queues.every((q) => q.paused)).toBe(true)
 
-    const resumed = (await json(h.post('/v1/queues/resume', {}))) as typeof queues
+    const resumed = await json<typeof queues>(h.post('/v1/queues/resume', {}))
     expect(resumed.queues.map((q) => q.paused)).toEqual(queues.queues.map(() => false))
   })
 
@@ -120,10 +125,12 @@ describe('queue admin parity routes', () => {
 
   it('retry with ids changes nothing unless each is a failed job of that queue', async () => {
     await failedJobs('f-1', 'f-2')
-    const done = (await json(h.post('/v1/jobs/demo.big-file', { data: {} }))).id as string
+    const done = (await json<contracts.EnqueuedJob>(h.post('/v1/jobs/demo.big-file', { data: {} })))
+      .id
     await h.startWorker(['big_file'])
     await h.waiter.finished('big_file', done)
-    const waiting = (await json(h.post('/v1/jobs/demo.echo', { data: 1 }))).id as string
+    const waiting = (await json<contracts.EnqueuedJob>(h.post('/v1/jobs/demo.echo', { data: 1 })))
+      .id
 
     const cases: [string[], number, string][] = [
       [['f-1', waiting], 409, '/problems/job-conflict'],
@@ -142,7 +149,9 @@ describe('queue admin parity routes', () => {
       )
     }
     expect([await stateOf('f-1'), await stateOf('f-2')]).toEqual(['failed', 'failed'])
-    expect((await json(h.app.request('/v1/queues/default'))).counts.failed).toBe(2)
+    expect(
+      (await json<contracts.QueueSummary>(h.app.request('/v1/queues/default'))).counts.failed,
+    ).toBe(2)
   })
 
   it('retry without a body (or without ids) requeues every failed job, as before', async () => {

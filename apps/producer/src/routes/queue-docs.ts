@@ -1,11 +1,6 @@
-import { createRoute, z } from '@hono/zod-openapi'
+import { createRoute, type z } from '@hono/zod-openapi'
 import { contracts } from '@jobq/queue-core'
-import {
-  commonErrors,
-  jsonResponse,
-  problemResponse,
-  unknownQueue,
-} from '../openapi/responses.js'
+import { commonErrors, jsonResponse, problemResponse, unknownQueue } from '../openapi/responses.js'
 
 const tags = ['queues']
 const params = { params: contracts.QueueParam }
@@ -62,7 +57,10 @@ export const everyQueueAction = (action: 'pause' | 'resume') =>
       action === 'pause'
         ? 'Pause every queue: workers stop taking jobs (active ones finish)'
         : 'Resume every queue',
-    responses: { 200: jsonResponse('done; every queue as it is now', contracts.QueueList), ...commonErrors },
+    responses: {
+      200: jsonResponse('done; every queue as it is now', contracts.QueueList),
+      ...commonErrors,
+    },
   })
 
 /** The body-less admin actions on one queue. */
@@ -99,7 +97,10 @@ export const requeue = createRoute({
     'that is no job of this queue, 409 for a job that has not failed).',
   request: {
     ...params,
-    body: { required: false, content: { 'application/json': { schema: contracts.RequeueRequest } } },
+    body: {
+      required: false,
+      content: { 'application/json': { schema: contracts.RequeueRequest } },
+    },
   },
   responses: {
     200: jsonResponse('done; `affected` jobs requeued', contracts.RequeueOutcome),

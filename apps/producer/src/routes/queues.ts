@@ -1,7 +1,7 @@
 import { OpenAPIHono, type z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import {
-  contracts,
+  type contracts,
   JobConflictError,
   JobNotFoundError,
   UnknownQueueError,
@@ -22,15 +22,18 @@ import {
 } from './queue-docs.js'
 
 type Valid = { req: { valid(target: 'json' | 'query'): unknown } }
-const valid = <T>(c: Context, target: 'json' | 'query') => (c as unknown as Valid).req.valid(target) as T
+const valid = <T>(c: Context, target: 'json' | 'query') =>
+  (c as unknown as Valid).req.valid(target) as T
 
 /** The queue routes: summaries, a queue's jobs, and the admin actions (`jobq`'s, same names). */
 export function queueRoutes(producer: Producer): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: validationHook })
   const queueParam = (c: Context) => c.req.param('queue') ?? ''
   const summaryOf = (name: string) => queueSummary(producer, name)
-  const mount = (route: Parameters<typeof app.openapi>[0], handler: (c: Context) => Promise<Response>) =>
-    app.openapi(route, handler as never)
+  const mount = (
+    route: Parameters<typeof app.openapi>[0],
+    handler: (c: Context) => Promise<Response>,
+  ) => app.openapi(route, handler as never)
 
   mount(listQueues, async (c) => c.json({ queues: await producer.summarize() }))
   mount(getQueue, async (c) => c.json(await summaryOf(queueParam(c))))
@@ -72,7 +75,11 @@ export function queueRoutes(producer: Producer): OpenAPIHono {
 async function queueSummary(producer: Producer, name: string): Promise<QueueSummary> {
   const queues = await producer.summarize()
   const queue = queues.find((q) => q.name === name)
-  if (!queue) throw new UnknownQueueError(name, queues.map((q) => q.name))
+  if (!queue)
+    throw new UnknownQueueError(
+      name,
+      queues.map((q) => q.name),
+    )
   return queue
 }
 
