@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import type { z } from 'zod'
 import type { AttemptEntry as AttemptEntryType } from '../attempt-history.js'
@@ -81,5 +82,29 @@ describe('contracts describe the interfaces exactly', () => {
       offset: 0,
     })
     expect(contracts.ListJobsQuery.safeParse({ limit: '0x10' }).success).toBe(false)
+  })
+})
+
+/** The packages a module loads at run time, following its relative imports (`import type` is erased). */
+function runtimePackages(file: URL, seen = new Set<string>()): Set<string> {
+  const packages = new Set<string>()
+  if (seen.has(file.href)) return packages
+  seen.add(file.href)
+  const source = readFileSync(file, 'utf8')
+  for (const [, specifier] of source.matchAll(
+    /^(?:import|export) (?!type )[^;]*?from '([^']+)'/gms,
+  )) {
+    if (!specifier!.startsWith('.')) packages.add(specifier!)
+    else {
+      const next = new URL(specifier!.replace(/\.js$/, '.ts'), file)
+      for (const name of runtimePackages(next, seen)) packages.add(name)
+    }
+  }
+  return packages
+}
+
+describe('the contracts entry', () => {
+  it('loads zod and nothing else (no BullMQ, no Redis client): the client may import it', () => {
+    expect([...runtimePackages(new URL('./index.ts', import.meta.url))]).toEqual(['zod'])
   })
 })
