@@ -6,6 +6,7 @@ import { jsonBodyReader, readJson } from '../body.js'
 import { BadRequestError } from '../errors.js'
 import { setResponseHeader } from '../node-http.js'
 import { documentedJobSchema, registerJobSchema } from '../openapi/job-schema.js'
+import { mount } from '../openapi/mount.js'
 import { commonErrors, jsonBody, jsonResponse, problemResponse } from '../openapi/responses.js'
 import { validationHook } from '../openapi/validation-hook.js'
 
@@ -38,16 +39,18 @@ export function enqueueRoutes(options: EnqueueRoutesOptions): OpenAPIHono {
       setResponseHeader(c, 'Location', `/v1/jobs/${job.id}`)
       return c.json(job, job.created ? 202 : 200)
     })
-    app.openapi(
-      { ...bulk, middleware: [readBody, bulkLimit(bulkMax)] },
-      (async (c: Context) => {
+    const bulkRoute = { ...bulk, middleware: [readBody, bulkLimit(bulkMax)] }
+    mount(
+      app,
+      bulkRoute,
+      async (c) => {
         const items = bulkItems(await c.req.json<z.input<typeof contracts.BulkRequest>>())
         const enqueued = await producer.enqueueBulk(name, items)
         const made = enqueued.created.reduce((n, created) => (created ? n + 1 : n), 0)
         if (made) onEnqueued?.(name, queue, made)
         return c.json(enqueued, 202)
-      }) as never,
-      bulkHook as never,
+      },
+      bulkHook,
     )
   }
 

@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { contracts, isValidJobId, type Producer } from '@jobq/queue-core'
 import { BadRequestError } from '../errors.js'
+import { mount } from '../openapi/mount.js'
 import { commonErrors, jsonResponse, problemResponse } from '../openapi/responses.js'
 import { validationHook } from '../openapi/validation-hook.js'
 import { streamJobEvents } from './job-events.js'
@@ -84,10 +85,10 @@ const retryJob = createRoute({
 /** One job by id: read, its events, cancel, retry. */
 export function jobRoutes(producer: Producer): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: validationHook })
-  app.openapi(getJob, (async (c: Context) => c.json(await producer.getJob(jobId(c)))) as never)
-  app.openapi(jobEvents, ((c: Context) => streamJobEvents(c, producer, jobId(c))) as never)
-  app.openapi(cancelJob, (async (c: Context) => c.json(await producer.cancel(jobId(c)))) as never)
-  app.openapi(retryJob, (async (c: Context) => c.json(await producer.retry(jobId(c)))) as never)
+  mount(app, getJob, async (c) => c.json(await producer.getJob(jobId(c))))
+  mount(app, jobEvents, (c) => streamJobEvents(c, producer, jobId(c)))
+  mount(app, cancelJob, async (c) => c.json(await producer.cancel(jobId(c))))
+  mount(app, retryJob, async (c) => c.json(await producer.retry(jobId(c))))
   return app
 }
 

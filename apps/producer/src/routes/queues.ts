@@ -9,6 +9,7 @@ import {
   type QueueSummary,
 } from '@jobq/queue-core'
 import { jsonBodyReader, optionalJsonBodyReader } from '../body.js'
+import { mount } from '../openapi/mount.js'
 import { validationHook } from '../openapi/validation-hook.js'
 import {
   clean,
@@ -30,39 +31,35 @@ export function queueRoutes(producer: Producer): OpenAPIHono {
   const app = new OpenAPIHono({ defaultHook: validationHook })
   const queueParam = (c: Context) => c.req.param('queue') ?? ''
   const summaryOf = (name: string) => queueSummary(producer, name)
-  const mount = (
-    route: Parameters<typeof app.openapi>[0],
-    handler: (c: Context) => Promise<Response>,
-  ) => app.openapi(route, handler as never)
 
-  mount(listQueues, async (c) => c.json({ queues: await producer.summarize() }))
-  mount(getQueue, async (c) => c.json(await summaryOf(queueParam(c))))
-  mount(listJobs, async (c) => {
+  mount(app, listQueues, async (c) => c.json({ queues: await producer.summarize() }))
+  mount(app, getQueue, async (c) => c.json(await summaryOf(queueParam(c))))
+  mount(app, listJobs, async (c) => {
     const query = valid<z.output<typeof contracts.ListJobsQuery>>(c, 'query')
     const queue = queueParam(c)
     const jobs = await producer.listJobs(queue, query)
     return c.json({ queue, state: query.state, jobs })
   })
   for (const action of ['pause', 'resume'] as const) {
-    mount(everyQueueAction(action), async (c) => {
+    mount(app, everyQueueAction(action), async (c) => {
       for (const { name } of await producer.summarize()) await producer[action](name)
       return c.json({ queues: await producer.summarize() })
     })
   }
   for (const action of ['pause', 'resume', 'empty'] as const) {
-    mount(queueAction(action), async (c) => {
+    mount(app, queueAction(action), async (c) => {
       const name = queueParam(c)
       const affected = await producer[action](name)
       return c.json({ queue: await summaryOf(name), ...(affected !== undefined && { affected }) })
     })
   }
-  mount({ ...requeue, middleware: [optionalJsonBodyReader()] }, async (c) => {
+  mount(app, { ...requeue, middleware: [optionalJsonBodyReader()] }, async (c) => {
     const name = queueParam(c)
     const { ids } = valid<RequeueBody>(c, 'json')
     const affected = ids ? await requeueIds(producer, name, ids) : await producer.retryFailed(name)
     return c.json({ queue: await summaryOf(name), affected })
   })
-  mount({ ...clean, middleware: [jsonBodyReader()] }, async (c) => {
+  mount(app, { ...clean, middleware: [jsonBodyReader()] }, async (c) => {
     const name = queueParam(c)
     const { state, olderThanMs } = valid<z.output<typeof contracts.CleanRequest>>(c, 'json')
     const affected = await producer.clean(name, state, olderThanMs)

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import type { Context } from 'hono'
 import { contracts } from '@jobq/queue-core'
 import type { AppRegistry } from '@jobq/jobs'
+import { mount } from '../openapi/mount.js'
 import { commonErrors, jsonResponse } from '../openapi/responses.js'
 
 const getRegistry = createRoute({
@@ -31,6 +31,6 @@ export function registryRoutes(registry: AppRegistry): OpenAPIHono {
       output: z.toJSONSchema(job.output, { io: 'output', unrepresentable: 'any' }),
     })),
   }
-  app.openapi(getRegistry, ((c: Context) => c.json(body)) as never)
+  mount(app, getRegistry, (c) => c.json(body))
   return app
 }

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
-import type { Context } from 'hono'
 import { contracts, type Producer } from '@jobq/queue-core'
+import { mount } from '../openapi/mount.js'
 import { commonErrors, jsonResponse } from '../openapi/responses.js'
 
 const listWorkers = createRoute({
@@ -27,9 +27,7 @@ const listSchedules = createRoute({
 /** GET /v1/workers (live worker records) and GET /v1/schedules (job schedulers, next run). */
 export function workerRoutes(producer: Producer): OpenAPIHono {
   const app = new OpenAPIHono()
-  app.openapi(listWorkers, (async (c: Context) =>
-    c.json({ workers: await producer.listWorkers() })) as never)
-  app.openapi(listSchedules, (async (c: Context) =>
-    c.json({ schedules: await producer.listSchedules() })) as never)
+  mount(app, listWorkers, async (c) => c.json({ workers: await producer.listWorkers() }))
+  mount(app, listSchedules, async (c) => c.json({ schedules: await producer.listSchedules() }))
   return app
 }
