@@ -1,4 +1,4 @@
-import type { Hook } from '@hono/zod-openapi'
+import type { Hook, z } from '@hono/zod-openapi'
 import type { Env } from 'hono'
 import { JobValidationError } from '@jobq/queue-core'
 
@@ -13,11 +13,23 @@ const LABELS: Record<string, string> = { json: 'body', query: 'query', param: 'p
  */
 export const validationHook: Hook<unknown, Env, string, unknown> = (result) => {
   if (result.success) return
-  const label = LABELS[result.target] ?? result.target
-  throw new JobValidationError(
-    `invalid ${label}`,
-    result.error.issues.map((issue) => {
-      const parts = [...(result.target === 'json' ? [] : [label]), ...issue.path.map(String)]
+  throw validationError(result.error, result.target)
+}
+
+/**
+ * The 400 of a request part (`target`: `json`, `query`, `param`) that failed its schema;
+ * `detail` defaults to `invalid <part>` (an enqueue says `invalid input for job "<name>"`).
+ */
+export function validationError(
+  error: z.ZodError,
+  target: string,
+  detail?: string,
+): JobValidationError {
+  const label = LABELS[target] ?? target
+  return new JobValidationError(
+    detail ?? `invalid ${label}`,
+    error.issues.map((issue) => {
+      const parts = [...(target === 'json' ? [] : [label]), ...issue.path.map(String)]
       return { path: parts.join('.') || label, message: issue.message }
     }),
   )

@@ -8,7 +8,7 @@ import { setResponseHeader } from '../node-http.js'
 import { documentedJobSchema, registerJobSchema } from '../openapi/job-schema.js'
 import { mount } from '../openapi/mount.js'
 import { commonErrors, jsonBody, jsonResponse, problemResponse } from '../openapi/responses.js'
-import { validationHook } from '../openapi/validation-hook.js'
+import { validationError, validationHook } from '../openapi/validation-hook.js'
 
 /** Options of {@link enqueueRoutes}. */
 export interface EnqueueRoutesOptions {
@@ -50,7 +50,7 @@ export function enqueueRoutes(options: EnqueueRoutesOptions): OpenAPIHono {
         if (made) onEnqueued?.(name, queue, made)
         return c.json(enqueued, 202)
       },
-      bulkHook,
+      bulkHook(name),
     )
   }
 
@@ -139,7 +139,7 @@ function mountEnqueue(
   app.post(route.path, async (c) => {
     const body = await readJson(c)
     const parsed = schema.safeParse(body)
-    if (!parsed.success) await validationHook({ ...parsed, target: 'json' }, c)
+    if (!parsed.success) throw validationError(parsed.error, 'json', invalidInput(route))
     // The producer validates the payload as sent (its schema's defaults applied once).
     return handler(c, body as EnqueueBody)
   })
@@ -170,19 +170,25 @@ function bulkLimit(bulkMax: number): MiddlewareHandler {
  * each form's), and those of a `{ count, data }` body as item 0's (`items.0.data.ms`): it is
  * `count` copies of one item, named once, as they always were.
  */
-const bulkHook: Hook<unknown, Env, string, unknown> = async (result, c) => {
-  if (result.success || result.target !== 'json') return validationHook(result, c)
-  const body: unknown = await c.req.json()
-  const form = isObject(body) && 'items' in body ? 0 : 1
-  const issues = result.error.issues.flatMap((issue) =>
-    issue.code === 'invalid_union' && !issue.path.length ? (issue.errors[form] ?? []) : [issue],
-  )
-  const named = issues.map((issue) => {
-    const [head] = issue.path
-    const copied = form === 1 && (head === 'data' || head === 'options')
-    return copied ? { ...issue, path: ['items', 0, ...issue.path] } : issue
-  })
-  return validationHook({ ...result, error: new z.ZodError(named) }, c)
+function bulkHook(job: string): Hook<unknown, Env, string, unknown> {
+  return async (result, c) => {
+    if (result.success || result.target !== 'json') return validationHook(result, c)
+    const body: unknown = await c.req.json()
+    const form = isObject(body) && 'items' in body ? 0 : 1
+    const issues = result.error.issues.flatMap((issue) =>
+      issue.code === 'invalid_union' && !issue.path.length ? (issue.errors[form] ?? []) : [issue],
+    )
+    const named = issues.map((issue) => {
+      const [head] = issue.path
+      const copied = form === 1 && (head === 'data' || head === 'options')
+      return copied ? { ...issue, path: ['items', 0, ...issue.path] } : issue
+    })
+    throw validationError(new z.ZodError(named), 'json', `invalid input for job "${job}"`)
+  }
 }
+
+/** The detail of an enqueue's 400, as the producer words it. */
+const invalidInput = (route: { path: string }) =>
+  `invalid input for job "${route.path.split('/')[3]}"`
 
 const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null
