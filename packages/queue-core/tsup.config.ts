@@ -5,6 +5,7 @@ export default defineConfig({
   ...tsupBase,
   entry: [
     'src/index.ts',
+    'src/contracts/index.ts',
     'src/dashboard.ts',
     'src/redis-server/index.ts',
     'src/testing/index.ts',

@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { OpenAPIHono } from '@hono/zod-openapi'
 import { trimTrailingSlash } from 'hono/trailing-slash'
 import type { Logger, Operations } from '@jobq/queue-core'
 import type { AppRegistry } from '@jobq/jobs'
@@ -10,10 +10,13 @@ import { docsPage } from './docs-page.js'
 import { handleError } from './errors.js'
 import { homePage } from './home-page.js'
 import { createMetrics } from './metrics.js'
-import { ApiDocs } from './openapi/document.js'
+import { apiDocument } from './openapi/document.js'
+import { responseCheck, type ResponseMismatch } from './openapi/response-check.js'
+import { validationHook } from './openapi/validation-hook.js'
 import { problem } from './problem.js'
 import { requestId } from './request-id.js'
 import { securityHeaders } from './security-headers.js'
+import { enqueueRoutes } from './routes/enqueue.js'
 import { healthRoutes } from './routes/health.js'
 import { jobRoutes } from './routes/jobs.js'
 import { queueRoutes } from './routes/queues.js'
@@ -31,6 +34,11 @@ export interface AppDeps {
   bulkMax?: number
   /** Bearer tokens; empty = no auth. */
   apiTokens?: readonly string[]
+  /**
+   * Tests: check every response of a documented route against its documented schema, and pass
+   * each mismatch here. Off (the default) in production: it reads every body twice.
+   */
+  checkResponses?: (mismatch: ResponseMismatch) => void
 }
 
 /** Paths behind auth when tokens are configured; health and docs stay open. */
@@ -39,33 +47,34 @@ const PROTECTED = ['/v1/*', '/ui', '/ui/*', '/metrics']
 /** Builds the HTTP API. Listening is `main.ts`'s job, so tests call `app.request()` directly. */
 export function createApp(deps: AppDeps) {
   const { producer, registry, logger, bodyLimitBytes = 1024 * 1024, bulkMax = 10_000 } = deps
-  const app = new Hono()
-  const docs = new ApiDocs()
+  const app = new OpenAPIHono({ defaultHook: validationHook })
   const metrics = createMetrics(producer)
+  const bearer = Boolean(deps.apiTokens?.length)
 
   app.use(requestId())
   app.use(securityHeaders())
+  if (deps.checkResponses) app.use(responseCheck(app, deps.checkResponses))
   // `/ui/`, `/docs/`, `/ui/queue/default/`: the page without the slash (only when 404 with it).
   app.use('/ui/*', trimTrailingSlash())
   app.use('/docs/*', trimTrailingSlash())
   app.use(metrics.middleware)
-  if (deps.apiTokens?.length) {
-    const auth = bearerAuth(deps.apiTokens)
+  if (bearer) {
+    const auth = bearerAuth(deps.apiTokens!)
     for (const path of PROTECTED) app.use(path, auth)
-    docs.requireBearer()
   }
   app.use('/v1/*', bodyLimit(bodyLimitBytes))
 
   app.route('/', healthRoutes(producer))
-  app.route('/', jobRoutes(docs, { producer, registry, bulkMax, onEnqueued: metrics.enqueued }))
-  app.route('/', queueRoutes(docs, producer))
-  app.route('/', registryRoutes(docs, registry))
-  app.route('/', workerRoutes(docs, producer))
+  app.route('/', enqueueRoutes({ producer, registry, bulkMax, onEnqueued: metrics.enqueued }))
+  app.route('/', jobRoutes(producer))
+  app.route('/', queueRoutes(producer))
+  app.route('/', registryRoutes(registry))
+  app.route('/', workerRoutes(producer))
   app.route('/ui', dashboard(producer))
   app.route('/', docsPage())
   app.route('/', homePage(pkg.version))
 
-  const document = docs.document(pkg.version)
+  const document = apiDocument(app, pkg.version, bearer)
   app.get('/openapi.json', (c) => c.json(document))
   app.get('/metrics', async (c) =>
     c.body(await metrics.render(), 200, { 'content-type': metrics.registry.contentType }),

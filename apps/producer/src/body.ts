@@ -1,6 +1,6 @@
-import type { Context } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { BadRequestError } from './errors.js'
-import { requestHeader } from './node-http.js'
+import { nodeHeaderReads, requestHeader } from './node-http.js'
 
 /**
  * Deepest nesting of arrays and objects a body may have. Validating and storing JSON recurses,
@@ -27,6 +27,36 @@ export async function readJson(c: Context): Promise<unknown> {
     return JSON.parse(text) as unknown
   } catch {
     throw new BadRequestError(400, 'malformed-json', 'the body is not valid JSON')
+  }
+}
+
+/**
+ * Route middleware in front of a route's schema validation: reads the body with
+ * {@link readJson} (415, malformed, too deep: refused before any schema runs) and hands the
+ * parsed value to whatever asks for `c.req.json()` next (the validator, the handler), so the
+ * body is parsed once. On Node, the validator's header reads go to Node's parsed headers
+ * ({@link nodeHeaderReads}): the enqueue fast path keeps its plain header object.
+ */
+export function jsonBodyReader(): MiddlewareHandler {
+  return async (c, next) => {
+    const parsed = Promise.resolve(await readJson(c))
+    c.req.json = (() => parsed) as typeof c.req.json
+    nodeHeaderReads(c)
+    await next()
+  }
+}
+
+/**
+ * {@link jsonBodyReader} for a route whose body may be left out: a request without a body (no
+ * `content-type`, nothing declared) goes on to the route as one without a body.
+ */
+export function optionalJsonBodyReader(): MiddlewareHandler {
+  const read = jsonBodyReader()
+  return async (c, next) => {
+    const declared = requestHeader(c, 'content-type') ?? requestHeader(c, 'transfer-encoding')
+    const length = Number(requestHeader(c, 'content-length') ?? 0)
+    if (declared === undefined && length === 0) return next()
+    return read(c, next)
   }
 }
 

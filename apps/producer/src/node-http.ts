@@ -32,3 +32,18 @@ export function setResponseHeader(c: Context, name: string, value: string): void
   if (outgoing) outgoing.setHeader(name, value)
   else c.header(name, value)
 }
+
+/**
+ * Makes `c.req.header(name)` read Node's parsed headers, for code that is not ours and asks
+ * (`@hono/zod-openapi`'s media-type gate, hono's validator): the first read through hono would
+ * build a WHATWG `Headers` of every header, the cost {@link requestHeader} avoids. Reading all
+ * headers (`c.req.header()`) still goes through hono. No-op under `app.request()`.
+ */
+export function nodeHeaderReads(c: Context): void {
+  if (!bindingsOf(c).incoming) return
+  const all = c.req.header.bind(c.req)
+  c.req.header = ((name?: string) =>
+    name === undefined
+      ? all()
+      : requestHeader(c, name.toLowerCase() as Lowercase<string>)) as typeof c.req.header
+}

@@ -1,16 +1,9 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import type { ValidationIssue } from '@jobq/queue-core'
+import type { contracts, ValidationIssue } from '@jobq/queue-core'
 
-/** An RFC 9457 problem document, the body of every error jobq's API answers. */
-export interface Problem {
-  type: string
-  title: string
-  status: number
-  detail: string
-  errors?: ValidationIssue[]
-  requestId?: string
-}
+/** An RFC 9457 problem document, the body of every error jobq's API answers (the contract). */
+type Problem = contracts.Problem
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',

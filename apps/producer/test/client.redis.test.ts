@@ -77,4 +77,31 @@ describe('@jobq/client against a running producer', () => {
     const { ids } = await client.enqueueMany('demo.echo', [{ data: 1 }, { data: 2 }])
     expect(ids).toHaveLength(2)
   })
+  it('reads and administers queues with the admin routes', async () => {
+    const { id } = await client.enqueue('demo.echo', 1)
+    expect(await client.queue('default')).toMatchObject({ name: 'default', counts: { waiting: 1 } })
+    expect((await client.queues()).map((q) => q.name)).toContain('big_file')
+    expect((await client.list('default', { state: 'waiting', limit: 5 })).jobs).toEqual([
+      expect.objectContaining({ id, name: 'demo.echo' }),
+    ])
+    expect((await client.pause()).every((q) => q.paused)).toBe(true)
+    expect(await client.resume('default')).toMatchObject({ queue: { paused: false } })
+    await client.resume()
+
+    await h.startWorker(['default'])
+    await h.waiter.queue('default').add('demo.sleep', { ms: 'x' }, { jobId: 'bad-1' })
+    await h.waiter.finished('default', 'bad-1')
+    await h.waiter.finished('default', id)
+    await client.pause('default')
+    expect(await client.retry('default', ['bad-1'])).toMatchObject({ affected: 1 })
+    expect(await client.empty('default')).toMatchObject({ affected: 1 })
+    expect(await client.clean('default', { state: 'completed', olderThanMs: 0 })).toMatchObject({
+      affected: 1,
+    })
+    await expect(client.queue('nope')).rejects.toMatchObject({
+      status: 404,
+      problem: { type: '/problems/unknown-queue' },
+    })
+    expect(await client.workers()).toHaveLength(1)
+  })
 })

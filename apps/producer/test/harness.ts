@@ -24,7 +24,22 @@ export type AppOptions = Partial<Pick<AppDeps, 'bodyLimitBytes' | 'bulkMax' | 'a
 function withApp(options: AppOptions) {
   return (h: CoreHarness) => {
     const producer = h.producer(createOperations)
-    const app = createApp({ producer, registry, logger, ...options })
+    // Every response of every route test is checked against its documented schema; a mismatch
+    // fails the test when the harness closes (apps/producer/src/openapi/response-check.ts).
+    const mismatches = h.track(
+      'responses checked against the OpenAPI document',
+      [] as string[],
+      (m) => {
+        if (m.length) throw new Error(`responses off their schema:\n${m.join('\n')}`)
+      },
+    )
+    const app = createApp({
+      producer,
+      registry,
+      logger,
+      checkResponses: (m) => mismatches.push(m),
+      ...options,
+    })
     return {
       app,
       /** POSTs JSON (or a raw string) the way a client would. */

@@ -316,7 +316,10 @@ describe('hostile input on every route of the OpenAPI document', () => {
   })
 
   it('refuses a valid body sent with hostile headers (415), and never answers a 5xx to header tricks', async () => {
-    const enqueues = operations.filter((op) => op.method === 'POST' && !op.path.includes('{'))
+    // The enqueue routes (`POST /v1/queues/pause` is POST without a parameter too).
+    const enqueues = operations.filter(
+      (op) => op.method === 'POST' && op.path.startsWith('/v1/jobs/') && !op.path.includes('{'),
+    )
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...enqueues), hostileHeaders, async (op, headers) => {
         const name = op.path.split('/')[3]!

@@ -17,7 +17,7 @@ DEMO_BIG_FILE: JobSpec[Dict[str, Any], DemoBigFileResult] = JobSpec(
     models.demo_big_file_result_from_dict,
 )
 
-DEMO_ECHO: JobSpec[Any, DemoEchoResult] = JobSpec(
+DEMO_ECHO: JobSpec[Optional[Union[float, bool, List[Any], Dict[str, Any], str]], DemoEchoResult] = JobSpec(
     "demo.echo",
     "default",
     models.demo_echo_input_to_dict,
@@ -68,7 +68,7 @@ class Jobs:
 
     def __init__(self, client: "JobqClient") -> None:
         self.demo_big_file: JobHandle[Dict[str, Any], DemoBigFileResult] = JobHandle(client, DEMO_BIG_FILE)
-        self.demo_echo: JobHandle[Any, DemoEchoResult] = JobHandle(client, DEMO_ECHO)
+        self.demo_echo: JobHandle[Optional[Union[float, bool, List[Any], Dict[str, Any], str]], DemoEchoResult] = JobHandle(client, DEMO_ECHO)
         self.demo_row: JobHandle[DemoRowInput, DemoRowResult] = JobHandle(client, DEMO_ROW)
         self.demo_rows: JobHandle[DemoRowsInput, DemoRowsResult] = JobHandle(client, DEMO_ROWS)
         self.demo_sleep: JobHandle[DemoSleepInput, DemoSleepResult] = JobHandle(client, DEMO_SLEEP)
@@ -80,7 +80,7 @@ class AsyncJobs:
 
     def __init__(self, client: "AsyncJobqClient") -> None:
         self.demo_big_file: AsyncJobHandle[Dict[str, Any], DemoBigFileResult] = AsyncJobHandle(client, DEMO_BIG_FILE)
-        self.demo_echo: AsyncJobHandle[Any, DemoEchoResult] = AsyncJobHandle(client, DEMO_ECHO)
+        self.demo_echo: AsyncJobHandle[Optional[Union[float, bool, List[Any], Dict[str, Any], str]], DemoEchoResult] = AsyncJobHandle(client, DEMO_ECHO)
         self.demo_row: AsyncJobHandle[DemoRowInput, DemoRowResult] = AsyncJobHandle(client, DEMO_ROW)
         self.demo_rows: AsyncJobHandle[DemoRowsInput, DemoRowsResult] = AsyncJobHandle(client, DEMO_ROWS)
         self.demo_sleep: AsyncJobHandle[DemoSleepInput, DemoSleepResult] = AsyncJobHandle(client, DEMO_SLEEP)

@@ -2,13 +2,24 @@ import { JobFailedError, JobqApiError, JobWaitTimeoutError, type Problem } from 
 import { readEventStream } from './sse.js'
 import type {
   BulkEnqueued,
+  CancelOutcome,
+  CleanOutcome,
+  CleanRequest,
   ClientJobEvent,
   EnqueuedHandle,
   EnqueueOptions,
   Job,
   JobInput,
   JobName,
+  JobPage,
   JobResult,
+  JobState,
+  QueueActionOutcome,
+  QueueSummary,
+  RequeueOutcome,
+  RetryOutcome,
+  ScheduleView,
+  WorkerRecord,
 } from './types.js'
 
 /** Options of {@link createClient}. */
@@ -54,6 +65,35 @@ export interface JobqClient {
   /** Resolves with the job's result, or rejects with JobFailedError / JobWaitTimeoutError. */
   wait<N extends JobName>(job: EnqueuedHandle<N>, options?: WaitOptions): Promise<JobResult<N>>
   wait(id: string, options?: WaitOptions): Promise<unknown>
+  /** Cancels a job: removes it if it has not started, aborts it if active (409 if finished). */
+  cancel(id: string): Promise<CancelOutcome>
+  /** Retries one failed job, with a fresh set of attempts (409 if it has not failed). */
+  retryJob(id: string): Promise<RetryOutcome>
+  /** Every queue: counts per state, paused, backlog, workers. */
+  queues(): Promise<QueueSummary[]>
+  /** One queue's summary (404 `unknown-queue`). */
+  queue(name: string): Promise<QueueSummary>
+  /** A page of a queue's jobs in one state, newest first. */
+  list(
+    queue: string,
+    options?: { state?: JobState; limit?: number; offset?: number },
+  ): Promise<JobPage>
+  /** Pauses one queue, or every queue without a name (`jobq pause` / `suspend`). */
+  pause(): Promise<QueueSummary[]>
+  pause(queue: string): Promise<QueueActionOutcome>
+  /** Resumes one queue, or every queue without a name. */
+  resume(): Promise<QueueSummary[]>
+  resume(queue: string): Promise<QueueActionOutcome>
+  /** Moves failed jobs of `queue` back to waiting: `ids` only (all or none), or every one. */
+  retry(queue: string, ids?: readonly string[]): Promise<RequeueOutcome>
+  /** Removes every waiting and delayed job of `queue`. */
+  empty(queue: string): Promise<QueueActionOutcome>
+  /** Removes `queue`'s jobs in one state older than `olderThanMs`. */
+  clean(queue: string, request: CleanRequest): Promise<CleanOutcome>
+  /** The live worker records. */
+  workers(): Promise<WorkerRecord[]>
+  /** The job schedules, soonest next run first. */
+  schedules(): Promise<ScheduleView[]>
 }
 
 /** Creates a client for one producer. */
@@ -101,6 +141,8 @@ export function createClient(options: ClientOptions): JobqClient {
       }
     },
 
+    ...adminCalls(request),
+
     async wait(job: EnqueuedHandle | string, { timeoutMs = 60_000, signal }: WaitOptions = {}) {
       const id = typeof job === 'string' ? job : job.id
       const timeout = AbortSignal.timeout(timeoutMs)
@@ -120,6 +162,42 @@ export function createClient(options: ClientOptions): JobqClient {
     },
   }
   return client
+}
+
+type Request = <T>(method: string, path: string, body?: unknown) => Promise<T>
+
+/** The read and admin calls: one line each over `request`. */
+function adminCalls(request: Request) {
+  const q = (name: string) => `/v1/queues/${encodeURIComponent(name)}`
+  const job = (id: string) => `/v1/jobs/${encodeURIComponent(id)}`
+  const everyOr = (action: 'pause' | 'resume') => async (queue?: string) =>
+    queue === undefined
+      ? (await request<{ queues: QueueSummary[] }>('POST', `/v1/queues/${action}`)).queues
+      : request<QueueActionOutcome>('POST', `${q(queue)}/${action}`)
+  return {
+    cancel: (id: string) => request<CancelOutcome>('DELETE', job(id)),
+    retryJob: (id: string) => request<RetryOutcome>('POST', `${job(id)}/retry`),
+    queues: async () => (await request<{ queues: QueueSummary[] }>('GET', '/v1/queues')).queues,
+    queue: (name: string) => request<QueueSummary>('GET', q(name)),
+    list: (queue: string, options: { state?: JobState; limit?: number; offset?: number } = {}) => {
+      const query = new URLSearchParams(
+        Object.entries(options).flatMap(([k, v]): [string, string][] =>
+          v === undefined ? [] : [[k, String(v)]],
+        ),
+      ).toString()
+      return request<JobPage>('GET', `${q(queue)}/jobs${query ? `?${query}` : ''}`)
+    },
+    pause: everyOr('pause') as JobqClient['pause'],
+    resume: everyOr('resume') as JobqClient['resume'],
+    retry: (queue: string, ids?: readonly string[]) =>
+      request<RequeueOutcome>('POST', `${q(queue)}/retry`, ids ? { ids } : {}),
+    empty: (queue: string) => request<QueueActionOutcome>('POST', `${q(queue)}/empty`),
+    clean: (queue: string, body: CleanRequest) =>
+      request<CleanOutcome>('POST', `${q(queue)}/clean`, body),
+    workers: async () => (await request<{ workers: WorkerRecord[] }>('GET', '/v1/workers')).workers,
+    schedules: async () =>
+      (await request<{ schedules: ScheduleView[] }>('GET', '/v1/schedules')).schedules,
+  }
 }
 
 async function apiError(res: Response): Promise<JobqApiError> {

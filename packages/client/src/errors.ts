@@ -1,12 +1,7 @@
+import type { Problem } from '@jobq/queue-core/contracts'
+
 /** The problem+json body the API answers on errors. */
-export interface Problem {
-  type: string
-  title: string
-  status: number
-  detail: string
-  errors?: { path: string; message: string }[]
-  requestId?: string
-}
+export type { Problem }
 
 /** The API answered an error status; `problem` says what was wrong. */
 export class JobqApiError extends Error {

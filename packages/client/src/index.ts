@@ -4,11 +4,22 @@ export { JobFailedError, JobqApiError, JobWaitTimeoutError } from './errors.js'
 export type { Problem } from './errors.js'
 export type {
   BulkEnqueued,
+  CancelOutcome,
+  CleanOutcome,
+  CleanRequest,
   ClientJobEvent,
   EnqueuedHandle,
   EnqueueOptions,
   Job,
   JobInput,
   JobName,
+  JobPage,
   JobResult,
+  JobState,
+  QueueActionOutcome,
+  QueueSummary,
+  RequeueOutcome,
+  RetryOutcome,
+  ScheduleView,
+  WorkerRecord,
 } from './types.js'

@@ -1,12 +1,24 @@
+import type { AppRegistry, InputOf, OutputOf } from '@jobq/jobs'
+// The API's shapes are queue-core's contracts, the schemas the producer validates and documents
+// with; `import type` only, so none of their code (zod) enters the bundle.
 import type {
-  AppRegistry,
   BulkEnqueued,
+  CancelOutcome,
+  CleanOutcome,
+  CleanRequest,
   EnqueuedJob,
   EnqueueOptions,
-  InputOf,
+  JobList,
+  JobState,
   JobView,
-  OutputOf,
-} from '@jobq/jobs'
+  Problem,
+  QueueActionOutcome,
+  QueueSummary,
+  RequeueOutcome,
+  RetryOutcome,
+  ScheduleView,
+  WorkerRecord,
+} from '@jobq/queue-core/contracts'
 
 type Jobs = AppRegistry['jobs']
 
@@ -27,6 +39,24 @@ export type { EnqueueOptions }
 
 /** What a bulk enqueue answers: per item, its job id and whether it was made now. */
 export type { BulkEnqueued }
+
+/** The answers of the admin calls, as the API documents them. */
+export type {
+  CancelOutcome,
+  CleanOutcome,
+  CleanRequest,
+  JobState,
+  Problem,
+  QueueActionOutcome,
+  QueueSummary,
+  RequeueOutcome,
+  RetryOutcome,
+  ScheduleView,
+  WorkerRecord,
+}
+
+/** A page of a queue's jobs (`list()`); list items carry previews of big payloads. */
+export type JobPage = Omit<JobList, 'jobs'> & { jobs: Job[] }
 
 /** What enqueue answers, typed by the job's name. */
 export type EnqueuedHandle<N extends JobName = JobName> = EnqueuedJob & { name: N }

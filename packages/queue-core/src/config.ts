@@ -4,7 +4,7 @@ import type { RedisTlsOptions } from './connection.js'
 import { ConfigError } from './errors.js'
 import { hostPortListEnv, redisTopologyIssues } from './redis-target.js'
 import { toIssues } from './validation.js'
-import { wholeNumber } from './whole-number.js'
+import { wholeNumber } from './contracts/integers.js'
 
 /**
  * The variables every jobq process reads: where Redis is and how keys are named. Redis is one of
@@ -80,9 +80,9 @@ export function intEnv(min: number, max: number, fallback: number) {
   return optionalIntEnv(min, max).default(fallback)
 }
 
-/** An integer env var with bounds that may be left unset (undefined). */
-export function optionalIntEnv(min: number, max: number) {
-  return wholeNumber({ min, max }).optional()
+/** An integer env var with bounds that may be left unset (undefined); `noun` names it in messages. */
+export function optionalIntEnv(min: number, max: number, noun?: string) {
+  return wholeNumber({ min, max, noun }).optional()
 }
 
 /** A comma-separated list env var, e.g. `default,big_file`. */

@@ -1,6 +1,6 @@
 export { baseEnvShape, intEnv, listEnv, optionalIntEnv, parseEnv, redisTlsOf } from './config.js'
-export { parseWholeNumber, wholeNumber } from './whole-number.js'
-export type { WholeNumberBounds } from './whole-number.js'
+export { parseWholeNumber, wholeNumber } from './contracts/integers.js'
+export type { WholeNumberBounds } from './contracts/integers.js'
 export { HASH_TAGGED, redisTargetOf } from './redis-target.js'
 export type { HostPort, RedisEnv, RedisTarget } from './redis-target.js'
 export { createRedis, waitForReady } from './connection.js'
@@ -41,21 +41,25 @@ export {
   idempotencyKeyOf,
 } from './operations/idempotency.js'
 export type {
-  BulkEnqueued,
   BulkItem,
-  CancelOutcome,
-  EnqueuedJob,
-  WatchEvent,
   JobWatch,
   ListJobsOptions,
   Operations,
   OperationsOptions,
+  ParsedItem,
+  WatchEvent,
+} from './operations/index.js'
+export type {
+  BulkEnqueued,
+  CancelOutcome,
+  CleanOutcome,
+  EnqueuedJob,
   QueueActionOutcome,
   QueueStats,
   QueueSummary,
   RequeueOutcome,
   RetryOutcome,
-} from './operations/index.js'
+} from './contracts/index.js'
 export { DURATION_BUCKETS_MS } from './fleet-stats.js'
 export type { DurationHistogram } from './fleet-stats.js'
 export { cancelChannel, listenForCancels, requestCancel } from './cancel.js'
@@ -104,3 +108,5 @@ export {
 export type { ValidationIssue } from './errors.js'
 export { CALLER_PROBLEMS, problemOf } from './problem-of.js'
 export type { ErrorProblem } from './problem-of.js'
+/** The zod contracts of every operation's input and output (also `@jobq/queue-core/contracts`). */
+export * as contracts from './contracts/index.js'

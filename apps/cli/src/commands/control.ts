@@ -38,8 +38,8 @@ export function registerControl(program: Command): void {
           const { counts } = await ctx.ops.queues.summary(queue)
           await confirm(`Requeue ${counts.failed} failed job(s) of ${queue}?`, options.yes)
         }
-        const { requeued } = await ctx.ops.control.requeue(queue, options.all ? undefined : ids)
-        console.log(`requeued ${requeued} job(s) of ${queue}`)
+        const { affected } = await ctx.ops.control.requeue(queue, options.all ? undefined : ids)
+        console.log(`requeued ${affected} job(s) of ${queue}`)
       }),
     )
 }

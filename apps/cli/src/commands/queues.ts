@@ -29,9 +29,11 @@ function registerPauseResume(program: Command): void {
       .addHelpText('after', `\nExamples:\n  $ jobq ${action}\n  $ jobq ${action} big_file`)
       .action(async (queue: string | undefined, _options: object, self: Command) =>
         withContext(self, async (ctx) => {
-          const { queues } = await ctx.ops.queues[action](queue)
+          const queues = queue
+            ? [(await ctx.ops.queues[action](queue)).queue]
+            : await ctx.ops.queues[`${action}All`]()
           const word = calledAs(self) === 'suspend' ? 'suspended' : done
-          console.log(`${word}: ${queues.join(', ')}`)
+          console.log(`${word}: ${queues.map((q) => q.name).join(', ')}`)
         }),
       )
   }
@@ -51,7 +53,8 @@ function registerEmpty(program: Command): void {
           `Remove ${counts.waiting + counts.delayed} waiting and delayed job(s) of ${queue}?`,
           options.yes,
         )
-        console.log(`removed ${await ctx.ops.queues.empty(queue)} job(s) from ${queue}`)
+        const { affected } = await ctx.ops.queues.empty(queue)
+        console.log(`removed ${affected ?? 0} job(s) from ${queue}`)
       }),
     )
 }
@@ -83,8 +86,9 @@ function registerClean(program: Command): void {
           `Remove ${options.state} jobs of ${queue} older than ${options.olderThan} ms?`,
           options.yes,
         )
-        const removed = await ctx.ops.queues.clean(queue, options.state, options.olderThan)
-        console.log(`removed ${removed} ${options.state} job(s) from ${queue}`)
+        const request = { state: options.state, olderThanMs: options.olderThan }
+        const { affected } = await ctx.ops.queues.clean(queue, request)
+        console.log(`removed ${affected} ${options.state} job(s) from ${queue}`)
       }),
     )
 }

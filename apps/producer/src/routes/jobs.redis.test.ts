@@ -34,6 +34,7 @@ describe('POST /v1/jobs/:name and GET /v1/jobs/:id', () => {
     const body = (await res.json()) as { errors: { path: string }[]; requestId: string }
     expect(body).toMatchObject({ type: '/problems/validation', status: 400, title: 'Bad Request' })
     expect(body.errors.map((e) => e.path).sort()).toEqual(['data.message', 'data.ms'])
+    expect(body).toMatchObject({ detail: 'invalid input for job "demo.sleep"' })
     expect(body.requestId).toMatch(/[0-9a-f-]{36}/)
     expect(await h.jobCount('default')).toBe(0)
   })

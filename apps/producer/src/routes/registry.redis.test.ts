@@ -56,6 +56,33 @@ describe('registry, OpenAPI and docs', () => {
     }
   })
 
+  it('documents request bodies as strictly as they are validated, and every SSE event', async () => {
+    type Operation = {
+      description?: string
+      requestBody?: { content: Record<string, { schema: Record<string, unknown> }> }
+    }
+    const doc = (await (await h.app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, Operation>>
+    }
+    const bodies = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).flatMap(([method, op]) =>
+        op.requestBody ? [[`${method} ${path}`, op.requestBody.content['application/json']!]] : [],
+      ),
+    ) as [string, { schema: Record<string, unknown> }][]
+    expect(bodies.length).toBeGreaterThan(2 * registry.all().length)
+    // Unknown keys are refused with 400 on every body: the document says so.
+    const forms = (schema: Record<string, unknown>) =>
+      (schema.anyOf as Record<string, unknown>[] | undefined) ?? [schema]
+    for (const [operation, { schema }] of bodies) {
+      for (const form of forms(schema)) {
+        expect(form.additionalProperties, operation).toBe(false)
+      }
+    }
+    const refused = await h.post('/v1/jobs/demo.echo', { data: 1, extra: true })
+    expect(refused.status).toBe(400)
+    expect(doc.paths['/v1/jobs/{id}/events']!.get!.description).toMatch(/`retrying`/)
+  })
+
   it('serves /docs with every asset from this server (works offline)', async () => {
     const page = await h.app.request('/docs')
     expect(page.status).toBe(200)

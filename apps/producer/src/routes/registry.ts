@@ -1,12 +1,24 @@
-import { z } from 'zod'
-import { Hono } from 'hono'
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { contracts } from '@jobq/queue-core'
 import type { AppRegistry } from '@jobq/jobs'
-import { type ApiDocs, documented } from '../openapi/document.js'
-import { jsonResponse } from '../openapi/schemas.js'
+import { mount } from '../openapi/mount.js'
+import { commonErrors, jsonResponse } from '../openapi/responses.js'
+
+const getRegistry = createRoute({
+  method: 'get',
+  path: '/v1/registry',
+  tags: ['registry'],
+  summary: 'Every job definition, with JSON Schemas of its input and output',
+  responses: {
+    200: jsonResponse('the registry', contracts.RegistryView),
+    401: commonErrors[401],
+    413: commonErrors[413],
+  },
+})
 
 /** GET /v1/registry: every job definition, with JSON Schemas of its input and output. */
-export function registryRoutes(docs: ApiDocs, registry: AppRegistry): Hono {
-  const app = new Hono()
+export function registryRoutes(registry: AppRegistry): OpenAPIHono {
+  const app = new OpenAPIHono()
   // Built once: the registry does not change while the process runs.
   const body = {
     queues: registry.queueNames.map((name) => registry.queues[name]),
@@ -19,22 +31,6 @@ export function registryRoutes(docs: ApiDocs, registry: AppRegistry): Hono {
       output: z.toJSONSchema(job.output, { io: 'output', unrepresentable: 'any' }),
     })),
   }
-  documented(
-    app,
-    docs,
-    {
-      method: 'get',
-      path: '/v1/registry',
-      tags: ['registry'],
-      summary: 'Every job definition, with JSON Schemas of its input and output',
-      responses: {
-        200: jsonResponse(
-          'the registry',
-          z.object({ queues: z.array(z.unknown()), jobs: z.array(z.unknown()) }),
-        ),
-      },
-    },
-    (c) => c.json(body),
-  )
+  mount(app, getRegistry, (c) => c.json(body))
   return app
 }

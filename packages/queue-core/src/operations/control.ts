@@ -5,24 +5,11 @@ import { BackendUnavailableError, JobConflictError, JobNotFoundError } from '../
 import type { OperationsContext } from './context.js'
 import { findJob, type FoundJob } from './find-job.js'
 import { retryFailed } from './queue-admin.js'
-
-/** What {@link ControlOperations.cancel} did: removed a job that had not started, or asked its worker to stop it. */
-export interface CancelOutcome {
-  id: string
-  outcome: 'removed' | 'cancelling'
-}
-
-/** What a retry of one job answers. */
-export interface RetryOutcome {
-  id: string
-  state: 'waiting'
-}
-
-/** What a requeue answers: the queue, and how many failed jobs went back to waiting. */
-export interface RequeueOutcome {
-  queue: string
-  requeued: number
-}
+import { parseInput } from './parse-input.js'
+import type { CancelOutcome, RetryOutcome } from '../contracts/control.js'
+import { RequeueRequest } from '../contracts/control.js'
+import type { RequeueOutcome } from '../contracts/queues.js'
+import { QueueOperations } from './queues.js'
 
 /** How often cancel looks again when a worker takes the job between its read and its remove. */
 const CANCEL_TRIES = 3
@@ -70,23 +57,30 @@ export class ControlOperations {
 
   /**
    * Moves failed jobs of `queue` back to waiting, each with a fresh set of attempts: every one
-   * (no `ids`), or exactly those ids. With ids, all are checked first: one that is not a failed
-   * job of this queue throws ({@link JobNotFoundError}, {@link JobConflictError}) and none moves.
-   * Throws `UnknownQueueError`.
+   * (no `ids`), or exactly those ids (a `RequeueRequest`'s). With ids, all are checked first: one
+   * that is not a failed job of this queue throws ({@link JobNotFoundError},
+   * {@link JobConflictError}) and none moves. `affected` = how many moved. Throws
+   * `UnknownQueueError`, `JobValidationError` (malformed ids).
    */
   async requeue(queueName: string, ids?: readonly string[]): Promise<RequeueOutcome> {
     const queue = this.ctx.queueOf(queueName)
-    if (ids === undefined) {
-      const requeued = await this.ctx.guard(() => retryFailed(queue, this.ctx.connection))
-      return { queue: queueName, requeued }
-    }
-    const found = await Promise.all(ids.map((id) => findJob(this.ctx, id)))
+    const affected =
+      ids === undefined
+        ? await this.ctx.guard(() => retryFailed(queue, this.ctx.connection))
+        : await this.requeueIds(queueName, ids)
+    return { queue: await new QueueOperations(this.ctx).summary(queueName), affected }
+  }
+
+  private async requeueIds(queueName: string, raw: readonly string[]): Promise<number> {
+    const { ids = [] } = parseInput(RequeueRequest, { ids: raw }, 'requeue request')
+    const unique = [...new Set(ids)]
+    const found = await Promise.all(unique.map((id) => findJob(this.ctx, id)))
     const jobs = found.map((one, i) => {
-      if (one.job.queueName !== queueName) throw new JobNotFoundError(ids[i]!)
+      if (one.job.queueName !== queueName) throw new JobNotFoundError(unique[i]!)
       return failedOnly(one).job
     })
     await this.ctx.guard(() => Promise.all(jobs.map((job) => retryWithFreshAttempts(job))))
-    return { queue: queueName, requeued: jobs.length }
+    return jobs.length
   }
 }
 

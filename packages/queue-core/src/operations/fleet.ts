@@ -1,15 +1,8 @@
-import { readRecordedStats, type DurationHistogram } from '../fleet-stats.js'
+import type { QueueStats } from '../contracts/fleet.js'
+import { readRecordedStats } from '../fleet-stats.js'
 import { listWorkers, type WorkerRecord } from '../records.js'
 import { listSchedules, type ScheduleView } from '../schedules.js'
 import type { OperationsContext } from './context.js'
-
-/** What every worker of a queue has done, read from Redis. */
-export interface QueueStats {
-  queue: string
-  completed: number
-  failed: number
-  duration: DurationHistogram
-}
 
 /** Read the fleet: worker records, job schedulers, and what the workers have done. */
 export class FleetOperations {

@@ -38,9 +38,5 @@ export function createOperations(options: OperationsOptions): Operations {
 }
 
 export type { OperationsOptions } from './context.js'
-export type { BulkEnqueued, BulkItem, EnqueuedJob, JobWatch, ListJobsOptions } from './jobs.js'
-export type { CancelOutcome, RequeueOutcome, RetryOutcome } from './control.js'
-export type { QueueActionOutcome } from './queues.js'
-export type { QueueStats } from './fleet.js'
-export type { QueueSummary } from './queue-admin.js'
+export type { BulkItem, JobWatch, ListJobsOptions, ParsedItem } from './jobs.js'
 export type { JobEvent, WatchEvent } from './job-events.js'

@@ -13,27 +13,15 @@ import { addKeyed } from './idempotency.js'
 import type { WatchEvent } from './job-events.js'
 import { finalEventOf, watchEvents } from './watch.js'
 import { validateItems, type BulkItem, type ValidItem } from './validate-items.js'
+import type { EnqueueOptions } from '../enqueue-options.js'
 
 export type { BulkItem } from './validate-items.js'
+import type { BulkEnqueued, EnqueuedJob } from '../contracts/jobs.js'
 
-/** What enqueue answers. */
-export interface EnqueuedJob {
-  /** The job's id, made by jobq (a UUID); never the caller's `jobId`, which is a key. */
-  id: string
-  name: string
-  queue: string
-  /** `removed`: the key's job was made, then removed (retention, clean, cancel). */
-  state: JobState | 'removed'
-  enqueuedAt: string
-  /** False when the idempotency key (`jobId`) had already made a job: that job is answered. */
-  created: boolean
-}
-
-/** What a bulk enqueue answers: per item, in order, its job id and whether it was made now. */
-export interface BulkEnqueued {
-  ids: string[]
-  /** False for an item whose key had made a job before (or earlier in the same bulk). */
-  created: boolean[]
+/** An item parsed by an adapter with the job's own contract: its input, and its options. */
+export interface ParsedItem {
+  data: unknown
+  options?: EnqueueOptions | undefined
 }
 
 /** A job being watched: where it stands now, and how to stop watching. */
@@ -64,9 +52,16 @@ export class JobOperations {
   async enqueue(name: string, data: unknown, options?: unknown): Promise<EnqueuedJob> {
     const definition = this.ctx.jobOf(name)
     const [item] = validateItems(definition, [{ data, options }])
-    return item!.options.jobId === undefined
-      ? this.enqueueUnkeyed(definition, item!)
-      : this.enqueueKeyed(definition, item!)
+    return this.add(definition, item!)
+  }
+
+  /**
+   * {@link enqueue} for input an adapter has already parsed with this job's own contract (the
+   * HTTP route parses `EnqueueRequest` with `data` as the job's input schema, transforms and
+   * defaults applied): the hot path validates once, not twice.
+   */
+  enqueueParsed(name: string, item: ParsedItem): Promise<EnqueuedJob> {
+    return this.add(this.ctx.jobOf(name), { data: item.data, options: item.options ?? {} })
   }
 
   /**
@@ -75,29 +70,13 @@ export class JobOperations {
    */
   async enqueueBulk(name: string, items: readonly BulkItem[]): Promise<BulkEnqueued> {
     const definition = this.ctx.jobOf(name)
-    const queue = this.ctx.queueOf(definition.queue)
-    const valid = validateItems(definition, items)
-    const { ctx } = this
-    if (valid.every(({ options }) => options.jobId === undefined)) {
-      // No keys (the usual bulk): nothing claimed. BullMQ 6.7 sends addBulk as a pipeline, not
-      // a MULTI; addAllOrNone removes this bulk's jobs again when Redis refuses part-way.
-      const jobs = valid.map(({ data, options }) => ({
-        name,
-        data,
-        opts: toBullOptions(definition, options, randomUUID(), ctx.retention),
-      }))
-      await ctx.guard(() => addAllOrNone(queue, ctx.connection, jobs))
-      return { ids: jobs.map((job) => job.opts.jobId!), created: jobs.map(() => true) }
-    }
-    const jobs = valid.map(({ data, options }) => ({
-      name,
-      data,
-      opts: toBullOptions(definition, options, '', ctx.retention),
-      ...(options.jobId !== undefined && { key: options.jobId }),
-    }))
-    // One MULTI: every job is added, or (on error) none.
-    const added = await ctx.guard(() => addKeyed(queue, ctx.keys, jobs))
-    return { ids: added.map((job) => job.id), created: added.map((job) => job.created) }
+    return this.addBulk(definition, validateItems(definition, items))
+  }
+
+  /** {@link enqueueBulk} for items already parsed with the job's contract (see {@link enqueueParsed}). */
+  enqueueBulkParsed(name: string, items: readonly ParsedItem[]): Promise<BulkEnqueued> {
+    const valid = items.map((item) => ({ data: item.data, options: item.options ?? {} }))
+    return this.addBulk(this.ctx.jobOf(name), valid)
   }
 
   /** One job by id, whichever queue holds it, whole. Throws `JobNotFoundError`. */
@@ -150,6 +129,38 @@ export class JobOperations {
       stop()
       throw err
     }
+  }
+
+  private add(definition: AnyJobDefinition, item: ValidItem): Promise<EnqueuedJob> {
+    return item.options.jobId === undefined
+      ? this.enqueueUnkeyed(definition, item)
+      : this.enqueueKeyed(definition, item)
+  }
+
+  private async addBulk(definition: AnyJobDefinition, valid: ValidItem[]): Promise<BulkEnqueued> {
+    const { name } = definition
+    const queue = this.ctx.queueOf(definition.queue)
+    const { ctx } = this
+    if (valid.every(({ options }) => options.jobId === undefined)) {
+      // No keys (the usual bulk): nothing claimed. BullMQ 6.7 sends addBulk as a pipeline, not
+      // a MULTI; addAllOrNone removes this bulk's jobs again when Redis refuses part-way.
+      const jobs = valid.map(({ data, options }) => ({
+        name,
+        data,
+        opts: toBullOptions(definition, options, randomUUID(), ctx.retention),
+      }))
+      await ctx.guard(() => addAllOrNone(queue, ctx.connection, jobs))
+      return { ids: jobs.map((job) => job.opts.jobId!), created: jobs.map(() => true) }
+    }
+    const jobs = valid.map(({ data, options }) => ({
+      name,
+      data,
+      opts: toBullOptions(definition, options, '', ctx.retention),
+      ...(options.jobId !== undefined && { key: options.jobId }),
+    }))
+    // One MULTI: every job is added, or (on error) none.
+    const added = await ctx.guard(() => addKeyed(queue, ctx.keys, jobs))
+    return { ids: added.map((job) => job.id), created: added.map((job) => job.created) }
   }
 
   /** The hot path: no key, so no claim; jobq makes the id. */

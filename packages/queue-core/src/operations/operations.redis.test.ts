@@ -113,15 +113,19 @@ describe('operations', () => {
     )
     await expect(producer.queues.summary('nope')).rejects.toThrow(UnknownQueueError)
     await expect(producer.queues.pause('nope')).rejects.toThrow(/unknown queue "nope" \(known: /)
+    await expect(
+      producer.queues.clean('fixtures', { state: 'active', olderThanMs: 0 }),
+    ).rejects.toThrow(JobValidationError)
   })
 
-  it('pauses and resumes one queue or every queue, answering which', async () => {
+  it('pauses and resumes one queue or every queue, answering the queues as they are now', async () => {
     const names = fixtureRegistry.queueNames
-    expect(await producer.queues.pause()).toEqual({ queues: [...names] })
-    expect((await producer.queues.summaries()).every((q) => q.paused)).toBe(true)
-    expect(await producer.queues.resume(names[0])).toEqual({ queues: [names[0]] })
-    const paused = (await producer.queues.summaries()).map((q) => q.paused)
-    expect(paused).toEqual(names.map((_, i) => i !== 0))
+    const paused = await producer.queues.pauseAll()
+    expect(paused.map((q) => [q.name, q.paused])).toEqual(names.map((name) => [name, true]))
+    const resumed = await producer.queues.resume('fixtures')
+    expect(resumed.queue).toMatchObject({ name: 'fixtures', paused: false })
+    const now = (await producer.queues.summaries()).map((q) => q.paused)
+    expect(now).toEqual(names.map((name) => name !== 'fixtures'))
   })
 
   it('requeues by ids only when every id is a failed job of that queue; else changes nothing', async () => {

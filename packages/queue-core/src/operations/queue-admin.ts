@@ -1,24 +1,9 @@
 import { retryWithFreshAttempts } from '../attempt-budget.js'
 import type { Queue } from 'bullmq'
 import type { Redis } from '../connection.js'
+import type { QueueSummary } from '../contracts/queues.js'
 import { TolerantJob } from '../tolerant-job.js'
 import { BULLMQ_TYPES, JOB_STATES, type JobState } from '../job-state.js'
-
-/** A queue at a glance: what `GET /v1/queues` and `jobq info` show. */
-export interface QueueSummary {
-  name: string
-  paused: boolean
-  counts: Record<JobState, number>
-  /**
-   * Jobs that could run now: waiting + prioritized + delayed whose time has come; 0 while the
-   * queue is paused (no worker may take them, so an autoscaler must not add workers for them;
-   * `counts` and `paused` still show them). What an autoscaler should read; the wait list alone
-   * misses prioritized jobs.
-   */
-  backlog: number
-  /** Live worker processes that serve this queue. */
-  workers: number
-}
 
 /** BullMQ scores delayed jobs as `runAt * 0x1000 + counter`. */
 const DELAY_SCORE_FACTOR = 0x1000

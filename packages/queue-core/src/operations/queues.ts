@@ -1,13 +1,14 @@
 import type { Queue } from 'bullmq'
-import type { JobState } from '../job-state.js'
+import {
+  CleanRequest,
+  type CleanOutcome,
+  type QueueActionOutcome,
+  type QueueSummary,
+} from '../contracts/queues.js'
 import { listWorkers, type WorkerRecord } from '../records.js'
 import type { OperationsContext } from './context.js'
-import { cleanQueue, emptyQueue, summarizeQueue, type QueueSummary } from './queue-admin.js'
-
-/** What pause or resume answers: the queues it applied to. */
-export interface QueueActionOutcome {
-  queues: string[]
-}
+import { parseInput } from './parse-input.js'
+import { cleanQueue, emptyQueue, summarizeQueue } from './queue-admin.js'
 
 /** Read and administer queues: `GET /v1/queues[/:queue]`, pause, resume, empty, clean. */
 export class QueueOperations {
@@ -24,29 +25,43 @@ export class QueueOperations {
     return summary!
   }
 
+  /** Stops workers taking jobs of `name` (active ones finish). Throws `UnknownQueueError`. */
+  pause(name: string): Promise<QueueActionOutcome> {
+    return this.act(name, (queue) => queue.pause())
+  }
+
+  /** Lets workers take jobs of `name` again. Throws `UnknownQueueError`. */
+  resume(name: string): Promise<QueueActionOutcome> {
+    return this.act(name, (queue) => queue.resume())
+  }
+
+  /** {@link pause} of every registry queue; answers them all. */
+  pauseAll(): Promise<QueueSummary[]> {
+    return this.actOnAll((queue) => queue.pause())
+  }
+
+  /** {@link resume} of every registry queue; answers them all. */
+  resumeAll(): Promise<QueueSummary[]> {
+    return this.actOnAll((queue) => queue.resume())
+  }
+
+  /** Removes every waiting and delayed job of `name`; `affected` = how many. */
+  async empty(name: string): Promise<QueueActionOutcome> {
+    const queue = this.ctx.queueOf(name)
+    const affected = await this.ctx.guard(() => emptyQueue(queue))
+    return { queue: await this.summary(name), affected }
+  }
+
   /**
-   * Stops workers taking jobs of `name`, or of every queue without it (active ones finish).
-   * Throws `UnknownQueueError`.
+   * Removes `name`'s jobs in `request.state` older than `request.olderThanMs` (ms; a
+   * `CleanRequest`, so not `active`); `affected` = how many. Throws `JobValidationError`,
+   * `UnknownQueueError`.
    */
-  pause(name?: string): Promise<QueueActionOutcome> {
-    return this.each(name, (queue) => queue.pause())
-  }
-
-  /** Lets workers take jobs of `name` (or every queue) again. Throws `UnknownQueueError`. */
-  resume(name?: string): Promise<QueueActionOutcome> {
-    return this.each(name, (queue) => queue.resume())
-  }
-
-  /** Removes every waiting and delayed job of `name`; resolves with how many. */
-  empty(name: string): Promise<number> {
+  async clean(name: string, request: unknown): Promise<CleanOutcome> {
     const queue = this.ctx.queueOf(name)
-    return this.ctx.guard(() => emptyQueue(queue))
-  }
-
-  /** Removes `name`'s jobs in `state` older than `olderThanMs` (ms); resolves with how many. */
-  clean(name: string, state: JobState, olderThanMs: number): Promise<number> {
-    const queue = this.ctx.queueOf(name)
-    return this.ctx.guard(() => cleanQueue(queue, state, olderThanMs))
+    const { state, olderThanMs } = parseInput(CleanRequest, request, 'clean request')
+    const affected = await this.ctx.guard(() => cleanQueue(queue, state, olderThanMs))
+    return { queue: await this.summary(name), affected }
   }
 
   private summarize(queues: Queue[]): Promise<QueueSummary[]> {
@@ -60,10 +75,15 @@ export class QueueOperations {
     })
   }
 
-  private async each(name: string | undefined, act: (queue: Queue) => Promise<void>) {
-    const queues = name === undefined ? this.ctx.allQueues() : [this.ctx.queueOf(name)]
-    await this.ctx.guard(() => Promise.all(queues.map(act)))
-    return { queues: queues.map((queue) => queue.name) }
+  private async act(name: string, action: (queue: Queue) => Promise<void>) {
+    const queue = this.ctx.queueOf(name)
+    await this.ctx.guard(() => action(queue))
+    return { queue: await this.summary(name) }
+  }
+
+  private async actOnAll(action: (queue: Queue) => Promise<void>): Promise<QueueSummary[]> {
+    await this.ctx.guard(() => Promise.all(this.ctx.allQueues().map(action)))
+    return this.summaries()
   }
 }
 

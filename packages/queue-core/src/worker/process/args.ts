@@ -1,3 +1,4 @@
+import { parseWholeNumber } from '../../contracts/integers.js'
 import { parseArgs } from 'node:util'
 
 export const USAGE = `usage: jobq-worker [QUEUE...] [--concurrency N] [--processes N] [--grace-ms MS]
@@ -60,9 +61,9 @@ export function parseWorkerArgs(argv: string[]): WorkerArgs {
 
 function positiveInt(flag: string, raw: string | undefined, min: number): number | undefined {
   if (raw === undefined) return undefined
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value < min) {
-    throw new WorkerUsageError(`${flag} must be a whole number of at least ${min}, got "${raw}"`)
+  try {
+    return parseWholeNumber(flag, raw, { min, max: Number.MAX_SAFE_INTEGER })
+  } catch (err) {
+    throw new WorkerUsageError((err as Error).message)
   }
-  return value
 }

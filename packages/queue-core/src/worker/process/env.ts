@@ -1,4 +1,11 @@
-import { baseEnvShape, intEnv, listEnv, parseEnv, redisTlsOf } from '../../config.js'
+import {
+  baseEnvShape,
+  intEnv,
+  listEnv,
+  optionalIntEnv,
+  parseEnv,
+  redisTlsOf,
+} from '../../config.js'
 import { z } from 'zod'
 
 const workerEnvShape = {
@@ -6,12 +13,7 @@ const workerEnvShape = {
   /** Queues to serve, comma-separated; empty = all. Arguments on the command line win. */
   JOBQ_QUEUES: listEnv,
   /** Jobs at once per queue; unset = each queue's own `concurrency`. */
-  JOBQ_CONCURRENCY: z.coerce
-    .number({ error: 'must be a whole number' })
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(10_000, 'must be at most 10000')
-    .optional(),
+  JOBQ_CONCURRENCY: optionalIntEnv(1, 10_000),
   /** How long SIGTERM waits for active jobs before handing them back to their queue. */
   JOBQ_GRACE_MS: intEnv(0, 24 * 3_600_000, 30_000),
   /** Worker processes to keep alive (a supervised pool); the command line's --processes wins. */
@@ -28,12 +30,7 @@ const workerEnvShape = {
   /** Most completed jobs kept per queue (readable by id, at most a day) before the oldest go. */
   JOBQ_KEEP_COMPLETED: intEnv(0, 10_000_000, 10_000),
   /** Serve /healthz, /readyz and /metrics on this port; unset = no HTTP server. */
-  WORKER_HTTP_PORT: z.coerce
-    .number({ error: 'must be a port number' })
-    .int('must be a port number')
-    .min(1, 'must be at least 1')
-    .max(65_535, 'must be at most 65535')
-    .optional(),
+  WORKER_HTTP_PORT: optionalIntEnv(1, 65_535, 'a port number'),
   /** Host the health server binds. */
   WORKER_HTTP_HOST: z.string().min(1).default('0.0.0.0'),
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseWholeNumber, wholeNumber } from './whole-number.js'
+import { decimalInt, parseWholeNumber, wholeNumber } from './integers.js'
 
 describe('wholeNumber: the one parser of whole numbers written as text', () => {
   const port = wholeNumber({ min: 1, max: 65_535 })
@@ -7,7 +7,7 @@ describe('wholeNumber: the one parser of whole numbers written as text', () => {
   it('takes decimal digits and numbers within the bounds', () => {
     expect(port.parse('8080')).toBe(8080)
     expect(port.parse('007')).toBe(7)
-    expect(port.parse(65_535)).toBe(65_535)
+    expect(port.parse('65535')).toBe(65_535)
   })
 
   it.each(['0x10', '1e3', ' 12', '12 ', '', '-1', '1.5', '+3', 'ten', '٣'])(
@@ -20,9 +20,13 @@ describe('wholeNumber: the one parser of whole numbers written as text', () => {
   )
 
   it('names the bound a value breaks', () => {
-    expect(port.safeParse('0').error?.issues[0]?.message).toBe('must be at least 1')
-    expect(port.safeParse('65536').error?.issues[0]?.message).toBe('must be at most 65535')
-    expect(port.safeParse(2.5).error?.issues[0]?.message).toBe('must be a whole number')
+    expect(port.safeParse('0').error?.issues[0]?.message).toBe(
+      'must be a whole number of at least 1',
+    )
+    expect(port.safeParse('65536').error?.issues[0]?.message).toBe(
+      'must be a whole number of at most 65535',
+    )
+    expect(decimalInt(1, 1_000, 50).parse(undefined)).toBe(50)
   })
 
   it('parseWholeNumber says what was wrong and what it got', () => {
@@ -31,7 +35,7 @@ describe('wholeNumber: the one parser of whole numbers written as text', () => {
       '--limit must be a whole number in decimal digits, got "1e3"',
     )
     expect(() => parseWholeNumber('--limit', '0', { min: 1, max: 1000 })).toThrow(
-      '--limit must be at least 1, got "0"',
+      '--limit must be a whole number of at least 1, got "0"',
     )
   })
 })

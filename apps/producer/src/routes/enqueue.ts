@@ -1,0 +1,204 @@
+import { createRoute, OpenAPIHono, z, type Hook } from '@hono/zod-openapi'
+import type { Context, Env, MiddlewareHandler } from 'hono'
+import {
+  contracts,
+  UnknownJobError,
+  type AnyJobDefinition,
+  type Operations,
+} from '@jobq/queue-core'
+import type { AppRegistry } from '@jobq/jobs'
+import { jsonBodyReader, readJson } from '../body.js'
+import { BadRequestError } from '../errors.js'
+import { setResponseHeader } from '../node-http.js'
+import { documentedJobSchema, registerJobSchema } from '../openapi/job-schema.js'
+import { mount } from '../openapi/mount.js'
+import { commonErrors, jsonBody, jsonResponse, problemResponse } from '../openapi/responses.js'
+import { validationError, validationHook } from '../openapi/validation-hook.js'
+
+/** Options of {@link enqueueRoutes}. */
+export interface EnqueueRoutesOptions {
+  producer: Operations
+  registry: AppRegistry
+  /** Most items one bulk request may carry. */
+  bulkMax: number
+  /** Counts what was enqueued (metrics). */
+  onEnqueued?: (job: string, queue: string, count: number) => void
+}
+
+/**
+ * `POST /v1/jobs/<name>` and `/bulk` for each registry job, each validated and documented by the
+ * job's own input schema; any other name answers 404 before the body is read.
+ */
+export function enqueueRoutes(options: EnqueueRoutesOptions): OpenAPIHono {
+  const { producer, registry, bulkMax, onEnqueued } = options
+  const app = new OpenAPIHono({ defaultHook: validationHook })
+  const readBody = jsonBodyReader()
+
+  for (const definition of registry.all()) {
+    const { name, queue } = definition
+    const { single, bulk } = enqueueRoutesOf(definition, app, bulkMax)
+    mountEnqueue(app, single, async (c, body) => {
+      const job = await producer.jobs.enqueueParsed(name, body)
+      if (job.created) onEnqueued?.(name, job.queue, 1)
+      // Set on the Node response: a second header here would make hono build a `Headers` object.
+      setResponseHeader(c, 'Location', `/v1/jobs/${job.id}`)
+      return c.json(job, job.created ? 202 : 200)
+    })
+    const bulkRoute = { ...bulk, middleware: [readBody, bulkLimit(bulkMax)] }
+    mount(
+      app,
+      bulkRoute,
+      async (c) => {
+        // Parsed by the route's schema (each item's data by the job's own): taken as it is.
+        const items = bulkItems(valid<z.output<typeof contracts.BulkRequest>>(c))
+        const enqueued = await producer.jobs.enqueueBulkParsed(name, items)
+        const made = enqueued.created.reduce((n, created) => (created ? n + 1 : n), 0)
+        if (made) onEnqueued?.(name, queue, made)
+        return c.json(enqueued, 202)
+      },
+      bulkHook(name),
+    )
+  }
+
+  // Any other name: 404, before the body is even read.
+  app.post('/v1/jobs/:name', (c) => {
+    throw new UnknownJobError(c.req.param('name'))
+  })
+  app.post('/v1/jobs/:name/bulk', (c) => {
+    throw new UnknownJobError(c.req.param('name'))
+  })
+  return app
+}
+
+/** The two routes of one job, their bodies typed by its input schema. */
+function enqueueRoutesOf(definition: AnyJobDefinition, app: OpenAPIHono, bulkMax: number) {
+  const { name } = definition
+  const docs = app.openAPIRegistry
+  const data = documentedJobSchema(definition.input, 'input', `${name}.input`, docs)
+  registerJobSchema(definition.input, 'input', `${name}.input`, docs)
+  registerJobSchema(definition.output, 'output', `${name}.result`, docs)
+  const request = contracts.EnqueueRequest.extend({ data })
+  const single = createRoute({
+    method: 'post',
+    path: `/v1/jobs/${name}`,
+    tags: [definition.queue],
+    summary: `Enqueue ${name}`,
+    description:
+      `${definition.description ?? name}. Queue \`${definition.queue}\`. The finished job's ` +
+      `\`result\` follows the \`${name}.result\` schema.`,
+    request: { body: jsonBody(request) },
+    responses: {
+      202: jsonResponse('enqueued', contracts.EnqueuedJob),
+      200: jsonResponse(
+        'this idempotency key (jobId) made a job before, within its window: that job, ' +
+          'created: false (state "removed" if it no longer exists); no second job is made',
+        contracts.EnqueuedJob,
+      ),
+      ...commonErrors,
+      413: problemResponse('the body is over the size limit'),
+      415: problemResponse('the body is not application/json'),
+    },
+  })
+  const bulk = createRoute({
+    method: 'post',
+    path: `/v1/jobs/${name}/bulk`,
+    tags: [definition.queue],
+    summary: `Enqueue many ${name} (all or nothing)`,
+    description: `At most ${bulkMax} items (or \`count\`) per request.`,
+    request: {
+      body: jsonBody(
+        z.union([
+          z.strictObject({ items: z.array(request) }),
+          contracts.BulkRequest.options[1].extend({ data }),
+        ]),
+      ),
+    },
+    responses: {
+      202: jsonResponse(
+        'every item enqueued, or answered with the job its idempotency key made before ' +
+          '(created[i] false)',
+        contracts.BulkEnqueued,
+      ),
+      ...commonErrors,
+      413: problemResponse(`more than ${bulkMax} items, or the body is too large`),
+      415: problemResponse('the body is not application/json'),
+    },
+  })
+  return { single, bulk }
+}
+
+type EnqueueBody = z.output<typeof contracts.EnqueueRequest>
+
+/**
+ * Mounts the single enqueue, the hot path, validated by its route's own body schema without the
+ * per-route validator chain `app.openapi` builds (a media-type gate, an async validator, a hook
+ * call per request: three more middleware steps and their promises on every enqueue). The route
+ * is documented as any other, and the schema its document shows is the one parsed here.
+ */
+function mountEnqueue(
+  app: OpenAPIHono,
+  route: ReturnType<typeof enqueueRoutesOf>['single'],
+  handler: (c: Context, body: EnqueueBody) => Promise<Response>,
+) {
+  app.openAPIRegistry.registerPath(route)
+  const schema = route.request.body.content['application/json'].schema
+  app.post(route.path, async (c) => {
+    const body = await readJson(c)
+    const parsed = schema.safeParse(body)
+    if (!parsed.success) throw validationError(parsed.error, 'json', invalidInput(route))
+    // Parsed once, here, by the job's own schema: the operation takes it as it is.
+    return handler(c, parsed.data)
+  })
+}
+
+/** The body the route's validator parsed. */
+const valid = <T>(c: Context) =>
+  (c as unknown as { req: { valid(target: 'json'): unknown } }).req.valid('json') as T
+
+/** `{ count, data }` is `count` copies of one item. */
+function bulkItems(body: z.output<typeof contracts.BulkRequest>) {
+  if ('items' in body) return body.items
+  const item = { data: body.data, options: body.options }
+  return Array.from({ length: body.count }, () => item)
+}
+
+/** 413 for more than `bulkMax` items, before any item is validated. */
+function bulkLimit(bulkMax: number): MiddlewareHandler {
+  return async (c, next) => {
+    const body = await c.req.json<{ items?: unknown; count?: unknown } | null>()
+    const count = Array.isArray(body?.items) ? body.items.length : Number(body?.count)
+    if (count > bulkMax) {
+      throw new BadRequestError(413, 'too-many-items', `at most ${bulkMax} items per request`)
+    }
+    await next()
+  }
+}
+
+/**
+ * The bulk body is a union of its two forms. Names the issues of the form the body took
+ * (`items`, else `count`; zod reports a union that no form nearly matched as one issue holding
+ * each form's), and those of a `{ count, data }` body as item 0's (`items.0.data.ms`): it is
+ * `count` copies of one item, named once, as they always were.
+ */
+function bulkHook(job: string): Hook<unknown, Env, string, unknown> {
+  return async (result, c) => {
+    if (result.success || result.target !== 'json') return validationHook(result, c)
+    const body: unknown = await c.req.json()
+    const form = isObject(body) && 'items' in body ? 0 : 1
+    const issues = result.error.issues.flatMap((issue) =>
+      issue.code === 'invalid_union' && !issue.path.length ? (issue.errors[form] ?? []) : [issue],
+    )
+    const named = issues.map((issue) => {
+      const [head] = issue.path
+      const copied = form === 1 && (head === 'data' || head === 'options')
+      return copied ? { ...issue, path: ['items', 0, ...issue.path] } : issue
+    })
+    throw validationError(new z.ZodError(named), 'json', `invalid input for job "${job}"`)
+  }
+}
+
+/** The detail of an enqueue's 400, as the producer words it. */
+const invalidInput = (route: { path: string }) =>
+  `invalid input for job "${route.path.split('/')[3]}"`
+
+const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null

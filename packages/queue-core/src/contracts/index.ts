@@ -1,0 +1,12 @@
+/**
+ * The zod contracts of every operation's input and output: the HTTP routes validate and document
+ * from them, and the CLI and the client type from them. This entry (`@jobq/queue-core/contracts`)
+ * pulls no BullMQ and no Redis client.
+ */
+export * from './problem.js'
+export * from './integers.js'
+export * from './jobs.js'
+export * from './control.js'
+export * from './queues.js'
+export * from './fleet.js'
+export * from './registry.js'

@@ -1,0 +1,29 @@
+import { z } from 'zod'
+
+/** A queue as the registry declares it. */
+export const QueueDefinitionView = z.object({
+  name: z.string(),
+  description: z.string().optional(),
+  concurrency: z.number().int().optional(),
+  limiter: z.object({ max: z.number(), duration: z.number() }).optional(),
+  sandbox: z.boolean().optional(),
+})
+export type QueueDefinitionView = z.output<typeof QueueDefinitionView>
+
+/** A job definition as `GET /v1/registry` answers it, with JSON Schemas of its input and output. */
+export const JobDefinitionView = z.object({
+  name: z.string(),
+  queue: z.string(),
+  description: z.string().nullable(),
+  options: z.record(z.string(), z.unknown()).describe('the definition’s default job options'),
+  input: z.record(z.string(), z.unknown()).describe('JSON Schema of `data`'),
+  output: z.record(z.string(), z.unknown()).describe('JSON Schema of `result`'),
+})
+export type JobDefinitionView = z.output<typeof JobDefinitionView>
+
+/** Every queue and job definition (`GET /v1/registry`). */
+export const RegistryView = z.object({
+  queues: z.array(QueueDefinitionView),
+  jobs: z.array(JobDefinitionView),
+})
+export type RegistryView = z.output<typeof RegistryView>
