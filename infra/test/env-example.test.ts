@@ -7,13 +7,13 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 
 /**
  * The files where jobq declares what it reads from the environment: each app's and the demo
- * jobs' `env.ts`, and queue-core's shared shapes. Found by name, so a new `env.ts` is checked too.
+ * jobs' `src/env.ts`, and queue-core's shapes (the shared ones, the worker process's).
  */
 function envSources(): string[] {
   const envFiles = ['apps', 'packages'].flatMap((group) =>
     readdirSync(join(root, group)).map((name) => join(root, group, name, 'src', 'env.ts')),
   )
-  const shared = ['config.ts', 'operations/idempotency.ts'].map((file) =>
+  const shared = ['config.ts', 'operations/idempotency.ts', 'worker/process/env.ts'].map((file) =>
     join(root, 'packages/queue-core/src', file),
   )
   return [...envFiles, ...shared].filter((file) => {

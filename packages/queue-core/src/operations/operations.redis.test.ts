@@ -139,9 +139,9 @@ describe('operations', () => {
     const other = fixtureRegistry.queueNames.find((name) => name !== 'fixtures')!
     await expect(producer.control.requeue(other, [waiting.id])).rejects.toThrow(JobNotFoundError)
     expect(await producer.jobs.get(waiting.id)).toMatchObject({ state: 'waiting' })
-    expect(await producer.control.requeue('fixtures', [])).toEqual({
-      queue: 'fixtures',
-      requeued: 0,
-    })
+    await expect(producer.control.requeue('fixtures', ['bad id!'])).rejects.toThrow(
+      JobValidationError,
+    )
+    expect((await producer.control.requeue('fixtures')).affected).toBe(0)
   })
 })
