@@ -19,8 +19,62 @@ const ENTRIES: Record<string, string> = {
   '@jobq/queue-core/dashboard': 'packages/queue-core/src/dashboard.ts',
 }
 
+const AUTHOR_API = "the job author's API (README 'Add a job'): what a definition or handler names"
+const ANSWERS = "what an operation takes or answers: the adapters' and the client's types"
+const DECLARED =
+  "named by the declarations the apps emit (an inferred type's parts must be exported)"
+
 /** Exports kept without an importer today, each with its reason. */
-const KEPT: Record<string, string> = {}
+const KEPT: Record<string, string> = {
+  ...Object.fromEntries(
+    [
+      'HandlerContext',
+      'JobDefinition',
+      'QueueDefinition',
+      'JobSchedule',
+      'JobDefaults',
+      'ChildJob',
+      'ChildOutcome',
+      'Registry',
+      'JobsByName',
+      'PermanentJobError',
+      'JobTimeoutError',
+      'JobqError',
+      'CANCELLED_REASON',
+    ].map((name) => [name, AUTHOR_API]),
+  ),
+  ...Object.fromEntries(
+    [
+      'CancelOutcome',
+      'CleanOutcome',
+      'QueueActionOutcome',
+      'RequeueOutcome',
+      'RetryOutcome',
+      'JobWatch',
+      'ListJobsOptions',
+      'OperationsOptions',
+      'BulkItem',
+      'ParsedItem',
+      'ErrorProblem',
+      'WorkerOptions',
+      'RunningWorker',
+      'JobFinishedEvent',
+      'WorkerState',
+    ].map((name) => [name, ANSWERS]),
+  ),
+  ...Object.fromEntries(
+    [
+      'HostPort',
+      'RedisEnv',
+      'RedisConnectionOptions',
+      'RedisRole',
+      'RedisTlsOptions',
+      'SandboxJob',
+      'SandboxProcessor',
+      'SandboxProcessorOptions',
+    ].map((name) => [name, DECLARED]),
+  ),
+}
 
 const SKIP = new Set(['node_modules', 'dist', '.turbo', '.jobq', '.venv', '__pycache__'])
 

@@ -31,7 +31,7 @@ interface Service {
   stop_grace_period?: string
   deploy?: { replicas?: number }
 }
-export interface ComposeFile {
+interface ComposeFile {
   services: Record<string, Service>
   volumes?: Record<string, unknown>
 }

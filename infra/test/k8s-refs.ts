@@ -33,7 +33,7 @@ const matches = (selector: Record<string, string>, labels: Record<string, string
   Object.entries(selector).every(([k, v]) => labels[k] === v)
 
 /** The queue a worker Deployment serves: the last argument of `node dist/main.js <queue>`. */
-export const queueOf = (w: Workload) => w.spec.template.spec.containers[0]?.args?.at(-1)
+const queueOf = (w: Workload) => w.spec.template.spec.containers[0]?.args?.at(-1)
 
 /**
  * What the schemas cannot see: names that must point at objects of the same render, selectors

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import { parseAllDocuments } from 'yaml'
 
 /**
@@ -14,5 +13,3 @@ export function parseYaml(text: string, where: string): unknown[] {
     })
     .filter((doc) => doc !== null)
 }
-
-export const readYaml = (path: string) => parseYaml(readFileSync(path, 'utf8'), path)

@@ -66,7 +66,7 @@ function describe(target: RedisTarget): string {
 }
 
 /** The URL without its password, for messages. */
-export function redact(url: string): string {
+function redact(url: string): string {
   return url.replace(
     /\/\/([^@/]*)@/,
     (_, auth: string) => `//${auth.includes(':') ? `${auth.split(':')[0]}:***` : '***'}@`,

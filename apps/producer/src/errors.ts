@@ -50,7 +50,7 @@ export function handleError(logger: Logger) {
  * are removed (retention, `empty`, `clean`) or Redis gets memory, and a distinct status lets an
  * alert tell "full" from "down". Both carry `Retry-After`; Redis ran none of the refused command.
  */
-export function backendProblem(c: Context, err: BackendUnavailableError): Response {
+function backendProblem(c: Context, err: BackendUnavailableError): Response {
   c.header('Retry-After', String(err.retryAfterSeconds))
   return err.failure === 'out-of-memory'
     ? problem(c, 507, 'backend-out-of-memory', `${err.message}; retry once jobs are removed`)

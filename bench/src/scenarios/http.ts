@@ -10,7 +10,7 @@ export type HttpMode = 'jobq' | 'hono'
 const TOKEN = 'bench-token-0123456789abcdef'
 
 /** A running HTTP enqueue server: the jobq producer (validation + auth on) or the bare baseline. */
-export async function startServer(ctx: BenchContext, mode: HttpMode, prefix: string) {
+async function startServer(ctx: BenchContext, mode: HttpMode, prefix: string) {
   const port = await freePort()
   const env = { REDIS_URL: ctx.redisUrl, JOBQ_PREFIX: prefix, PORT: String(port) }
   let stop: () => Promise<void>

@@ -15,7 +15,7 @@ export interface OpenApiDocument {
   components: { schemas: Record<string, JsonSchema> }
 }
 /** One operation of {@link OpenApiDocument}. */
-export interface OpenApiOperation {
+interface OpenApiOperation {
   tags?: string[]
   requestBody?: { content: Record<string, { schema: JsonSchema }> }
 }

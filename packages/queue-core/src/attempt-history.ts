@@ -31,7 +31,7 @@ export interface AttemptEntry {
  * worker is running. Entries are numbered when read, in the
  * order they started, so numbers run on across retries and parks without a counter to keep.
  */
-export const ATTEMPT_FIELD_PREFIX = 'jobq:attempt:'
+const ATTEMPT_FIELD_PREFIX = 'jobq:attempt:'
 const OPEN_FIELD = 'jobq:open'
 
 /** Why an entry found still running at the next start is closed as `interrupted`. */
@@ -196,7 +196,7 @@ export async function readHistory(redis: Redis, jobKey: string): Promise<Attempt
  * still `running` with a later start after it was cut off: it reads as `interrupted`, ended when
  * the next start began.
  */
-export function parseHistory(fields: Record<string, string>): AttemptEntry[] {
+function parseHistory(fields: Record<string, string>): AttemptEntry[] {
   const entries = readEntries(fields)
   return entries.map((entry, i) => {
     const next = entries[i + 1]

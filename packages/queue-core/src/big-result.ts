@@ -12,7 +12,7 @@ import type { Redis } from './connection.js'
 export const RESULT_INLINE_MAX_CHARS = 16 * 1024
 
 /** The field of the job's hash that holds a result stored aside (it goes with the job). */
-export const RESULT_FIELD = 'jobqResult'
+const RESULT_FIELD = 'jobqResult'
 
 /** What BullMQ stores as `returnvalue` for a result stored aside. */
 export interface StoredResultMarker {

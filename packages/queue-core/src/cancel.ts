@@ -1,7 +1,7 @@
 import type { Redis } from './connection.js'
 
 /** The pub/sub channel on which producers ask workers to abort an active job. */
-export function cancelChannel(prefix: string): string {
+function cancelChannel(prefix: string): string {
   return `${prefix}:cancel`
 }
 

@@ -1,7 +1,7 @@
 import { getNextMillis } from 'bullmq'
 
 /** A cron schedule as a definition declares it: a 5- or 6-field pattern and an IANA time zone. */
-export interface CronSchedule {
+interface CronSchedule {
   pattern: string
   /** IANA zone, e.g. `Europe/Berlin`. @defaultValue the process's zone (set `UTC` in deploys) */
   tz?: string

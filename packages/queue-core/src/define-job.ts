@@ -2,7 +2,7 @@ import type { z } from 'zod'
 import type { Logger } from './logger.js'
 
 /** Job names are `"<project>.<job>"`: lower-case words joined by `-`, one dot. */
-export const JOB_NAME_PATTERN = /^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/
+const JOB_NAME_PATTERN = /^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/
 
 /** Retry and timing defaults of a job, overridable per enqueue where noted. */
 export interface JobDefaults {
@@ -95,7 +95,7 @@ export interface QueueDefinition<Name extends string = string> {
 }
 
 /** Queue names are plain words; BullMQ keys forbid `:` and we keep them shell-friendly. */
-export const QUEUE_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,63}$/
+const QUEUE_NAME_PATTERN = /^[a-z][a-z0-9_-]{0,63}$/
 
 /** Declares a queue. */
 export function defineQueue<const Name extends string>(

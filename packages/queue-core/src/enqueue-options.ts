@@ -15,10 +15,10 @@ export const JOB_ID_PATTERN =
  * spaces or control characters). A key is never part of a job id or of any of BullMQ's keys
  * (see `idempotencyKeyOf`), so `:`, `/` or a BullMQ key name like `active` are harmless.
  */
-export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/
+const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/
 
 /** BullMQ's highest priority value. */
-export const MAX_PRIORITY = 2_097_152
+const MAX_PRIORITY = 2_097_152
 
 const MAX_DELAY_MS = 365 * 24 * 3_600_000
 

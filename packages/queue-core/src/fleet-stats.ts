@@ -1,7 +1,7 @@
 import type { Redis } from './connection.js'
 
 /** Upper bounds (ms) of the job duration histogram's buckets; +Inf is implied. */
-export const DURATION_BUCKETS_MS = [
+const DURATION_BUCKETS_MS = [
   5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000, 300_000,
 ] as const
 

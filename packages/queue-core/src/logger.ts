@@ -26,7 +26,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
  * failed AUTH, the password itself; for others, job payloads) and `previousErrors` (more of the
  * same). The command's name stays: it is what tells which call failed.
  */
-export function serializeError(err: unknown): unknown {
+function serializeError(err: unknown): unknown {
   if (!(err instanceof Error)) return err
   const serialized = pino.stdSerializers.err(err) as Record<string, unknown>
   const command = serialized.command as { name?: unknown } | undefined

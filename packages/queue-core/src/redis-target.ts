@@ -46,7 +46,7 @@ export const hostPortListEnv = z
  * keys of one queue at once, so on a cluster every key under the prefix must share a slot:
  * `{jobq}` does that (and keeps jobq's own keys — worker records, cancel channel — beside them).
  */
-export const HASH_TAGGED = /^[^{}]*\{[^{}]+\}/
+const HASH_TAGGED = /^[^{}]*\{[^{}]+\}/
 
 /**
  * Cross-variable checks of the Redis topology, on the raw environment: which of REDIS_URL,

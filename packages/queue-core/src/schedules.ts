@@ -10,10 +10,10 @@ import { toIssues } from './validation.js'
  * Scheduler ids jobq owns start with this; other schedulers in the queue are left alone. Not
  * `jobq:`: BullMQ derives each run's job id from the scheduler id, and job ids may not hold `:`.
  */
-export const SCHEDULER_ID_PREFIX = 'jobq.'
+const SCHEDULER_ID_PREFIX = 'jobq.'
 
 /** The scheduler id of a job's schedule. */
-export const schedulerIdOf = (jobName: string) => `${SCHEDULER_ID_PREFIX}${jobName}`
+const schedulerIdOf = (jobName: string) => `${SCHEDULER_ID_PREFIX}${jobName}`
 
 /** A job scheduler as `GET /v1/schedules` shows it. */
 export interface ScheduleView {

@@ -6,7 +6,7 @@ import { WORKER_SETTINGS } from './stack.js'
 // the handlers recorded. The log is in time order, so `findLast` is the latest.
 
 /** The latest fault at or before `at` (after `after`, if given), else any fault that hit a run's process. */
-export function faultBefore(
+function faultBefore(
   faults: readonly FaultEvent[],
   at: number,
   runs: readonly Run[] = [],
@@ -63,7 +63,7 @@ export function duplicateCause(
  * AOF expires locks whose time passed while it was down, so the stalled check gives the job out
  * again and the run's outcome is refused. docs/reliability.md names this window.
  */
-export function outcomeLostIn(
+function outcomeLostIn(
   faults: readonly FaultEvent[],
   run: Pick<Run, 'startAt' | 'endAt'>,
   lockMs = WORKER_SETTINGS.lockMs,

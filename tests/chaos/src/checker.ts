@@ -6,7 +6,7 @@ import type { Stranded } from './watch.js'
 import { completionLost, describe, duplicateCause, faultOfRuns, iso } from './attribution.js'
 
 /** One entry of a job's attempt history (GET /v1/jobs/:id `history`), one per start. */
-export interface HistoryEntry {
+interface HistoryEntry {
   attempt: number
   workerId: string
   startedAt: string
@@ -49,7 +49,7 @@ export interface CheckInput {
 }
 
 /** One broken promise: which job (if one), what, and the likely fault. */
-export interface Violation {
+interface Violation {
   jobId?: string
   detail: string
   /** The fault that likely caused it: `#seq kind target` (from the fault log). */

@@ -33,7 +33,7 @@ export interface StopWatch {
 }
 
 /** A stop must end within the grace period plus this margin (documented for kind 6). */
-export const STOP_MARGIN_MS = 10_000
+const STOP_MARGIN_MS = 10_000
 
 /** Applies planned faults to a stack and keeps the log. */
 export class FaultInjector {

@@ -3,7 +3,7 @@ import { call, type Answer } from './http.js'
 import { seeded, type Random } from './random.js'
 
 /** The mix of jobs the run sends, by relative weight. */
-export const JOB_MIX = {
+const JOB_MIX = {
   echo: 25,
   sleep: 20,
   'sleep-retry': 12,
@@ -13,7 +13,7 @@ export const JOB_MIX = {
   bulk: 5,
   'idem-pair': 5,
 } as const
-export type JobKind = keyof typeof JOB_MIX
+type JobKind = keyof typeof JOB_MIX
 
 /** One job the producer acknowledged (answered 2xx with its id), with what it must end as. */
 export interface AckedJob {
@@ -85,7 +85,7 @@ async function sendOne(url: string, random: Random, tag: string, result: LoadRes
 }
 
 /** A job of `kind`: what to send and what it must end as. */
-export function jobOf(kind: JobKind, random: Random, tag: string) {
+function jobOf(kind: JobKind, random: Random, tag: string) {
   type Ack = Omit<AckedJob, 'id' | 'kind' | 'ackAt'>
   const sleep = (ms: number, message: string, expect: AckedJob['expect'], delay?: number) => {
     const data = { ms, message }

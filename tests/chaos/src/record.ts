@@ -1,5 +1,5 @@
 /** How a handler run ended, as the handler itself recorded it. */
-export type RunOutcome = 'completed' | 'failed' | 'parked' | 'aborted'
+type RunOutcome = 'completed' | 'failed' | 'parked' | 'aborted'
 
 /** One run of a handler: a `start` line and, unless its process died first, an `end` line. */
 export interface Run {

@@ -4,12 +4,8 @@ import { fileURLToPath } from 'node:url'
 import { freePort, spawnNode, type NodeProcess } from '@jobq/queue-core/testing'
 
 /** The built entry points: the suite runs what production runs. */
-export const workerMain = fileURLToPath(
-  new URL('../../../apps/worker/dist/main.js', import.meta.url),
-)
-export const producerMain = fileURLToPath(
-  new URL('../../../apps/producer/dist/main.js', import.meta.url),
-)
+const workerMain = fileURLToPath(new URL('../../../apps/worker/dist/main.js', import.meta.url))
+const producerMain = fileURLToPath(new URL('../../../apps/producer/dist/main.js', import.meta.url))
 /** demo.echo / demo.sleep with handlers that record each attempt (see the fixture). */
 export const recordingRegistry = fileURLToPath(
   new URL('../fixtures/recording-registry.mjs', import.meta.url),

@@ -93,7 +93,7 @@ export function jobRoutes(producer: Operations): OpenAPIHono {
 }
 
 /** The path's job id; 400 `malformed-id` for what no job id can be, before Redis is asked. */
-export function jobId(c: Context): string {
+function jobId(c: Context): string {
   const id = c.req.param('id') ?? ''
   if (!isValidJobId(id)) {
     throw new BadRequestError(400, 'malformed-id', `"${id.slice(0, 64)}" is not a job id`)

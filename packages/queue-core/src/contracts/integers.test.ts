@@ -20,12 +20,8 @@ describe('wholeNumber: the one parser of whole numbers written as text', () => {
   )
 
   it('names the bound a value breaks', () => {
-    expect(port.safeParse('0').error?.issues[0]?.message).toBe(
-      'must be at least 1',
-    )
-    expect(port.safeParse('65536').error?.issues[0]?.message).toBe(
-      'must be at most 65535',
-    )
+    expect(port.safeParse('0').error?.issues[0]?.message).toBe('must be at least 1')
+    expect(port.safeParse('65536').error?.issues[0]?.message).toBe('must be at most 65535')
     expect(decimalInt(1, 1_000, 50).parse(undefined)).toBe(50)
   })
 

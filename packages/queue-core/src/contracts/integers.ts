@@ -36,6 +36,9 @@ export function parseWholeNumber(what: string, raw: string, bounds: WholeNumberB
   const parsed = wholeNumber(bounds).safeParse(raw)
   if (parsed.success) return parsed.data
   // A flag on its own says what it is: "--limit must be a whole number of at least 1".
-  const rule = parsed.error.issues[0]!.message.replace(/^must be at/, 'must be a whole number of at')
+  const rule = parsed.error.issues[0]!.message.replace(
+    /^must be at/,
+    'must be a whole number of at',
+  )
   throw new RangeError(`${what} ${rule}, got "${raw}"`)
 }

@@ -39,4 +39,4 @@ export function createOperations(options: OperationsOptions): Operations {
 
 export type { OperationsOptions } from './context.js'
 export type { BulkItem, JobWatch, ListJobsOptions, ParsedItem } from './jobs.js'
-export type { JobEvent, WatchEvent } from './job-events.js'
+export type { WatchEvent } from './job-events.js'

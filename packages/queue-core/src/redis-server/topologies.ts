@@ -15,7 +15,7 @@ import { freePort, startRedisServer, type RedisServer } from './redis-server.js'
 const until = (check: () => Promise<boolean>, what: string) => eventually(check, Boolean, { what })
 
 /** Runs one command on loopback:`port` and closes the connection. */
-export async function command(port: number, password: string | undefined, ...args: string[]) {
+async function command(port: number, password: string | undefined, ...args: string[]) {
   const redis = new Redis({ port, host: '127.0.0.1', password, lazyConnect: true })
   redis.on('error', () => {})
   try {

@@ -1,7 +1,7 @@
 import type { AnyJobDefinition, HandlerContext } from '../define-job.js'
 
 /** A handler as the worker calls it. */
-export type LoadedHandler = (input: unknown, ctx: HandlerContext<unknown>) => Promise<unknown>
+type LoadedHandler = (input: unknown, ctx: HandlerContext<unknown>) => Promise<unknown>
 
 /** A job's handler module, loaded, with what its `setup()` returned in this process. */
 export interface ReadyHandler {

@@ -35,7 +35,7 @@ export interface LockKeeper {
 }
 
 /** After this long blocked, the process is taken for hung and its locks are let go. */
-export const MAX_BLOCK_MS = 30 * 60_000
+const MAX_BLOCK_MS = 30 * 60_000
 
 /** What the thread needs of one BullMQ worker: its keys and the prefix of its lock tokens. */
 export interface KeptQueue {

@@ -5,7 +5,7 @@
  * connections, in either order (apps/worker's runtime test saw the message 1 ms before the run,
  * about one run in two, once the worker ran its BullMQ workers last). 5 s covers a loaded process.
  */
-export const RECENT_CANCEL_MS = 5_000
+const RECENT_CANCEL_MS = 5_000
 
 /**
  * The cancels this worker heard for jobs it did not run at the time, each kept for `rememberMs`:
