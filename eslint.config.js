@@ -52,6 +52,15 @@ export default tseslint.config(
     },
   },
   {
+    // Functions a newcomer reads alone (issue 13): at most ~80 lines of code each. Tests are
+    // scenarios, read top to bottom, and are left out.
+    files: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/*.check.ts', '**/testing/**'],
+    rules: {
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
     // queue-core wraps BullMQ; the benchmark runs plain BullMQ as its baseline.
     files: ['packages/queue-core/**', 'bench/**'],
     rules: {

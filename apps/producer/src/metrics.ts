@@ -5,6 +5,7 @@ import {
   type DurationHistogram,
   type Operations,
   type QueueStats,
+  type QueueSummary,
 } from '@jobq/queue-core'
 
 /** Prometheus metrics of one producer process, plus cluster-wide queue state read from Redis. */
@@ -69,40 +70,7 @@ export function createMetrics(producer: Operations): ProducerMetrics {
   const summaries = memo(() => producer.queues.summaries(), [])
   const stats = memo(() => producer.fleet.stats(), [])
 
-  new Gauge({
-    name: 'jobq_queue_jobs',
-    help: 'Jobs per queue and state (waiting includes prioritized)',
-    labelNames: ['queue', 'state'],
-    registers: [registry],
-    async collect() {
-      this.reset()
-      for (const summary of await summaries()) {
-        for (const state of JOB_STATES)
-          this.set({ queue: summary.name, state }, summary.counts[state])
-      }
-    },
-  })
-  new Gauge({
-    name: 'jobq_queue_backlog',
-    help: 'Jobs that could run now: waiting + prioritized + delayed whose time has come; 0 while the queue is paused, whose jobs show in jobq_queue_jobs (scale on this)',
-    labelNames: ['queue'],
-    registers: [registry],
-    async collect() {
-      this.reset()
-      for (const summary of await summaries()) this.set({ queue: summary.name }, summary.backlog)
-    },
-  })
-  new Gauge({
-    name: 'jobq_queue_paused',
-    help: '1 when the queue is paused (its jobq_queue_backlog then reads 0: no worker may take its jobs)',
-    labelNames: ['queue'],
-    registers: [registry],
-    async collect() {
-      this.reset()
-      for (const summary of await summaries())
-        this.set({ queue: summary.name }, summary.paused ? 1 : 0)
-    },
-  })
+  queueGauges(registry, summaries)
   new Gauge({
     name: 'jobq_redis_writable',
     help: '1 when Redis takes writes (a short-lived key written at each scrape), 0 when it is away or refuses them (full, read-only, loading, busy, credentials): what /readyz reports',
@@ -149,4 +117,42 @@ export function createMetrics(producer: Operations): ProducerMetrics {
     },
     enqueued: (job, queue, count) => enqueued.inc({ queue, job }, count),
   }
+}
+
+/** The gauges read from the queues' summaries: jobs per state, backlog, paused. */
+function queueGauges(registry: Registry, summaries: () => Promise<QueueSummary[]>): void {
+  new Gauge({
+    name: 'jobq_queue_jobs',
+    help: 'Jobs per queue and state (waiting includes prioritized)',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      for (const summary of await summaries()) {
+        for (const state of JOB_STATES)
+          this.set({ queue: summary.name, state }, summary.counts[state])
+      }
+    },
+  })
+  new Gauge({
+    name: 'jobq_queue_backlog',
+    help: 'Jobs that could run now: waiting + prioritized + delayed whose time has come; 0 while the queue is paused, whose jobs show in jobq_queue_jobs (scale on this)',
+    labelNames: ['queue'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      for (const summary of await summaries()) this.set({ queue: summary.name }, summary.backlog)
+    },
+  })
+  new Gauge({
+    name: 'jobq_queue_paused',
+    help: '1 when the queue is paused (its jobq_queue_backlog then reads 0: no worker may take its jobs)',
+    labelNames: ['queue'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      for (const summary of await summaries())
+        this.set({ queue: summary.name }, summary.paused ? 1 : 0)
+    },
+  })
 }

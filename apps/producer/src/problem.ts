@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import type { contracts, ValidationIssue } from '@jobq/queue-core'
+import type * as contracts from '@jobq/queue-core/contracts'
+import type { ValidationIssue } from '@jobq/queue-core'
 
 /** An RFC 9457 problem document, the body of every error jobq's API answers (the contract). */
 type Problem = contracts.Problem

@@ -226,6 +226,9 @@ describe('hostile input on every route of the OpenAPI document', () => {
           // A traversal that leaves /v1 (`/v1/jobs/../..` is `/`) asks for another page, which
           // may answer 200 (GET / points to /ui and /docs): not this route's parameter.
           fc.pre(resolved.startsWith('/v1/'))
+          // Nor one that lands on another route of the same method with no parameter
+          // (`/v1/queues/x/../pause` is POST /v1/queues/pause, which pauses every queue).
+          fc.pre(!operations.some((o) => o.method === op.method && o.path === resolved))
           await expectRefused(
             await request(op.method, path, { body: '{}', query }),
             `${op.method} ${path.slice(0, 120)}`,

@@ -74,6 +74,4 @@ export {
 export type { ValidationIssue } from './errors.js'
 export { CALLER_PROBLEMS, problemOf } from './problem-of.js'
 export type { ErrorProblem } from './problem-of.js'
-/** The zod contracts of every operation's input and output (also `@jobq/queue-core/contracts`). */
-export * as contracts from './contracts/index.js'
 export type { SandboxJob, SandboxProcessor, SandboxProcessorOptions } from './worker/sandbox.js'

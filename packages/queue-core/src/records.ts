@@ -70,33 +70,11 @@ export async function registerWorker(
 ): Promise<WorkerRecordHandle> {
   const heartbeatMs = options.heartbeatMs ?? 5_000
   const ttlMs = options.ttlMs ?? heartbeatMs * 3
-  // Counters change per job; writing each change would cost a round trip per job, so changes are
-  // batched and flushed at most this often (state changes show up within it too).
-  const flushMs = Math.min(heartbeatMs, 1_000)
   const key = workerKey(prefix, info.id)
-  const now = () => new Date().toISOString()
-  const record: WorkerRecord = {
-    id: info.id,
-    hostname: hostname(),
-    pid: process.pid,
-    queues: [...info.queues],
-    state: 'starting',
-    currentJobs: [],
-    birth: now(),
-    lastHeartbeat: now(),
-    succeeded: 0,
-    failed: 0,
-    workingMs: 0,
-    version: JOBQ_VERSION,
-    jobs: [...info.jobs],
-  }
+  const record = initialRecord(info)
   const current = new Set<string>()
-  let removed = false
-  let writing: Promise<void> | undefined
-  let flushTimer: NodeJS.Timeout | undefined
-
   const write = async (): Promise<void> => {
-    record.lastHeartbeat = now()
+    record.lastHeartbeat = new Date().toISOString()
     record.currentJobs = [...current]
     await redis
       .multi()
@@ -105,68 +83,117 @@ export async function registerWorker(
       .sadd(workersKey(prefix), info.id)
       .exec()
   }
-  let again = false
-  const flush = (): Promise<void> => {
-    clearTimeout(flushTimer)
-    flushTimer = undefined
-    if (removed) return Promise.resolve()
-    // One write in flight at most (while Redis is away they would pile up in the offline queue);
-    // a change made meanwhile is written right after it.
-    if (writing) {
-      again = true
-      return writing
-    }
-    writing = write()
-      .catch((err: Error) =>
-        options.logger?.warn({ err: err.message }, 'worker record not written'),
-      )
-      .finally(() => {
-        writing = undefined
-        if (again) {
-          again = false
-          void flush()
-        }
-      })
-    return writing
-  }
-  const changed = () => {
-    flushTimer ??= setTimeout(() => void flush(), flushMs).unref()
-  }
-
+  // Counters change per job; writing each change would cost a round trip per job, so changes are
+  // batched and flushed at most this often (state changes show up within it too).
+  const writer = new CoalescedWriter(write, Math.min(heartbeatMs, 1_000), options.logger)
   await write()
-  const heartbeat = setInterval(() => void flush(), heartbeatMs).unref()
+  const heartbeat = setInterval(() => void writer.flush(), heartbeatMs).unref()
+  const settle = () => {
+    if (record.state === 'busy' && current.size === 0) record.state = 'idle'
+    writer.changed()
+  }
 
   return {
     id: info.id,
     setState(state) {
       record.state = state
-      return flush()
+      return writer.flush()
     },
     jobStarted(jobId) {
       current.add(jobId)
       if (record.state === 'idle') record.state = 'busy'
-      changed()
+      writer.changed()
     },
     jobFinished(jobId, outcome, workingMs) {
       current.delete(jobId)
       record[outcome]++
       record.workingMs += Math.max(0, workingMs)
-      if (record.state === 'busy' && current.size === 0) record.state = 'idle'
-      changed()
+      settle()
     },
     jobReleased(jobId) {
       current.delete(jobId)
-      if (record.state === 'busy' && current.size === 0) record.state = 'idle'
-      changed()
+      settle()
     },
     snapshot: () => ({ ...record, currentJobs: [...current] }),
     async remove() {
-      removed = true
       clearInterval(heartbeat)
-      clearTimeout(flushTimer)
-      await writing
+      await writer.stop()
       await redis.multi().del(key).srem(workersKey(prefix), info.id).exec()
     },
+  }
+}
+
+/** A new process's record: `starting`, nothing done yet. */
+function initialRecord(info: {
+  id: string
+  queues: readonly string[]
+  jobs: readonly string[]
+}): WorkerRecord {
+  const now = new Date().toISOString()
+  return {
+    id: info.id,
+    hostname: hostname(),
+    pid: process.pid,
+    queues: [...info.queues],
+    state: 'starting',
+    currentJobs: [],
+    birth: now,
+    lastHeartbeat: now,
+    succeeded: 0,
+    failed: 0,
+    workingMs: 0,
+    version: JOBQ_VERSION,
+    jobs: [...info.jobs],
+  }
+}
+
+/**
+ * Writes the record at most once at a time: while Redis is away writes would pile up in the
+ * offline queue, so a change made while one is in flight is written right after it.
+ */
+class CoalescedWriter {
+  private writing: Promise<void> | undefined
+  private again = false
+  private timer: NodeJS.Timeout | undefined
+  private stopped = false
+
+  constructor(
+    private readonly write: () => Promise<void>,
+    /** How long a change may wait for the next write, in ms. */
+    private readonly delayMs: number,
+    private readonly logger?: Logger,
+  ) {}
+
+  /** Something changed: written within {@link delayMs}. */
+  changed(): void {
+    this.timer ??= setTimeout(() => void this.flush(), this.delayMs).unref()
+  }
+
+  flush(): Promise<void> {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    if (this.stopped) return Promise.resolve()
+    if (this.writing) {
+      this.again = true
+      return this.writing
+    }
+    this.writing = this.write()
+      .catch((err: Error) => this.logger?.warn({ err: err.message }, 'worker record not written'))
+      .finally(() => {
+        this.writing = undefined
+        if (this.again) {
+          this.again = false
+          void this.flush()
+        }
+      })
+    return this.writing
+  }
+
+  /** Writes nothing more; resolves once the write in flight has ended. */
+  async stop(): Promise<void> {
+    this.stopped = true
+    clearTimeout(this.timer)
+    await this.writing
   }
 }
 

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import { describe, expect, it } from 'vitest'
-import { contracts } from '@jobq/queue-core'
+import * as contracts from '@jobq/queue-core/contracts'
 import { jsonResponse, problemResponse } from './responses.js'
 import { responseCheck } from './response-check.js'
 

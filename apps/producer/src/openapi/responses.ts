@@ -1,5 +1,5 @@
 import type { z } from '@hono/zod-openapi'
-import { contracts } from '@jobq/queue-core'
+import * as contracts from '@jobq/queue-core/contracts'
 
 /** The answers every route may give on a bad request, a missing token, or Redis away. */
 export const commonErrors = {

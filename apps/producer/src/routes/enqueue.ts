@@ -1,17 +1,12 @@
-import { createRoute, OpenAPIHono, z, type Hook } from '@hono/zod-openapi'
-import type { Context, Env, MiddlewareHandler } from 'hono'
-import {
-  contracts,
-  UnknownJobError,
-  type AnyJobDefinition,
-  type Operations,
-} from '@jobq/queue-core'
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { UnknownJobError, type AnyJobDefinition, type Operations } from '@jobq/queue-core'
+import * as contracts from '@jobq/queue-core/contracts'
 import type { AppRegistry } from '@jobq/jobs'
-import { jsonBodyReader, readJson } from '../body.js'
+import { readJson } from '../body.js'
 import { BadRequestError } from '../errors.js'
 import { setResponseHeader } from '../node-http.js'
 import { documentedJobSchema, registerJobSchema } from '../openapi/job-schema.js'
-import { mount } from '../openapi/mount.js'
 import { commonErrors, jsonBody, jsonResponse, problemResponse } from '../openapi/responses.js'
 import { validationError, validationHook } from '../openapi/validation-hook.js'
 
@@ -32,7 +27,6 @@ export interface EnqueueRoutesOptions {
 export function enqueueRoutes(options: EnqueueRoutesOptions): OpenAPIHono {
   const { producer, registry, bulkMax, onEnqueued } = options
   const app = new OpenAPIHono({ defaultHook: validationHook })
-  const readBody = jsonBodyReader()
 
   for (const definition of registry.all()) {
     const { name, queue } = definition
@@ -44,20 +38,12 @@ export function enqueueRoutes(options: EnqueueRoutesOptions): OpenAPIHono {
       setResponseHeader(c, 'Location', `/v1/jobs/${job.id}`)
       return c.json(job, job.created ? 202 : 200)
     })
-    const bulkRoute = { ...bulk, middleware: [readBody, bulkLimit(bulkMax)] }
-    mount(
-      app,
-      bulkRoute,
-      async (c) => {
-        // Parsed by the route's schema (each item's data by the job's own): taken as it is.
-        const items = bulkItems(valid<z.output<typeof contracts.BulkRequest>>(c))
-        const enqueued = await producer.jobs.enqueueBulkParsed(name, items)
-        const made = enqueued.created.reduce((n, created) => (created ? n + 1 : n), 0)
-        if (made) onEnqueued?.(name, queue, made)
-        return c.json(enqueued, 202)
-      },
-      bulkHook(name),
-    )
+    mountBulk(app, bulk, bulkMax, async (c, items) => {
+      const enqueued = await producer.jobs.enqueueBulk(name, items)
+      const made = enqueued.created.reduce((n, created) => (created ? n + 1 : n), 0)
+      if (made) onEnqueued?.(name, queue, made)
+      return c.json(enqueued, 202)
+    })
   }
 
   // Any other name: 404, before the body is even read.
@@ -151,10 +137,6 @@ function mountEnqueue(
   })
 }
 
-/** The body the route's validator parsed. */
-const valid = <T>(c: Context) =>
-  (c as unknown as { req: { valid(target: 'json'): unknown } }).req.valid('json') as T
-
 /** `{ count, data }` is `count` copies of one item. */
 function bulkItems(body: z.output<typeof contracts.BulkRequest>) {
   if ('items' in body) return body.items
@@ -162,17 +144,35 @@ function bulkItems(body: z.output<typeof contracts.BulkRequest>) {
   return Array.from({ length: body.count }, () => item)
 }
 
-/** 413 for more than `bulkMax` items, before any item is validated. */
-function bulkLimit(bulkMax: number): MiddlewareHandler {
-  return async (c, next) => {
-    const body = await c.req.json<{ items?: unknown; count?: unknown } | null>()
-    const count = Array.isArray(body?.items) ? body.items.length : Number(body?.count)
+/**
+ * Mounts the bulk enqueue. Its document shows the whole body schema (each item's `data` by the
+ * job's input schema); the request is checked in the same two parts, once each: more than
+ * `bulkMax` items answer 413 before anything is parsed, the envelope is parsed with
+ * `BulkRequest` here, and every item's `data` and `options` by `jobs.enqueueBulk` (the job's own
+ * schema, all issues named `items.N.data…`, nothing enqueued on any). Parsing 10,000 items
+ * through the whole union schema instead cost about a tenth of the bulk throughput.
+ */
+function mountBulk(
+  app: OpenAPIHono,
+  route: ReturnType<typeof enqueueRoutesOf>['bulk'],
+  bulkMax: number,
+  handler: (c: Context, items: z.output<typeof contracts.BulkItem>[]) => Promise<Response>,
+) {
+  app.openAPIRegistry.registerPath(route)
+  const job = route.path.split('/')[3]!
+  app.post(route.path, async (c) => {
+    const body = await readJson(c)
+    const count = isObject(body) && Array.isArray(body.items) ? body.items.length : countOf(body)
     if (count > bulkMax) {
       throw new BadRequestError(413, 'too-many-items', `at most ${bulkMax} items per request`)
     }
-    await next()
-  }
+    const parsed = contracts.BulkRequest.safeParse(body)
+    if (!parsed.success) throw bulkValidationError(parsed.error, body, job)
+    return handler(c, bulkItems(parsed.data))
+  })
 }
+
+const countOf = (body: unknown) => (isObject(body) && 'count' in body ? Number(body.count) : 0)
 
 /**
  * The bulk body is a union of its two forms. Names the issues of the form the body took
@@ -180,25 +180,22 @@ function bulkLimit(bulkMax: number): MiddlewareHandler {
  * each form's), and those of a `{ count, data }` body as item 0's (`items.0.data.ms`): it is
  * `count` copies of one item, named once, as they always were.
  */
-function bulkHook(job: string): Hook<unknown, Env, string, unknown> {
-  return async (result, c) => {
-    if (result.success || result.target !== 'json') return validationHook(result, c)
-    const body: unknown = await c.req.json()
-    const form = isObject(body) && 'items' in body ? 0 : 1
-    const issues = result.error.issues.flatMap((issue) =>
-      issue.code === 'invalid_union' && !issue.path.length ? (issue.errors[form] ?? []) : [issue],
-    )
-    const named = issues.map((issue) => {
-      const [head] = issue.path
-      const copied = form === 1 && (head === 'data' || head === 'options')
-      return copied ? { ...issue, path: ['items', 0, ...issue.path] } : issue
-    })
-    throw validationError(new z.ZodError(named), 'json', `invalid input for job "${job}"`)
-  }
+function bulkValidationError(error: z.ZodError, body: unknown, job: string) {
+  const form = isObject(body) && 'items' in body ? 0 : 1
+  const issues = error.issues.flatMap((issue) =>
+    issue.code === 'invalid_union' && !issue.path.length ? (issue.errors[form] ?? []) : [issue],
+  )
+  const named = issues.map((issue) => {
+    const [head] = issue.path
+    const copied = form === 1 && (head === 'data' || head === 'options')
+    return copied ? { ...issue, path: ['items', 0, ...issue.path] } : issue
+  })
+  return validationError(new z.ZodError(named), 'json', `invalid input for job "${job}"`)
 }
 
 /** The detail of an enqueue's 400, as the producer words it. */
 const invalidInput = (route: { path: string }) =>
   `invalid input for job "${route.path.split('/')[3]}"`
 
-const isObject = (value: unknown): value is object => typeof value === 'object' && value !== null
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import { contracts, isValidJobId, type Operations } from '@jobq/queue-core'
+import * as contracts from '@jobq/queue-core/contracts'
+import { isValidJobId, type Operations } from '@jobq/queue-core'
 import { BadRequestError } from '../errors.js'
 import { mount } from '../openapi/mount.js'
 import { commonErrors, jsonResponse, problemResponse } from '../openapi/responses.js'

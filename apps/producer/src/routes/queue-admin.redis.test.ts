@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { contracts } from '@jobq/queue-core'
+import type * as contracts from '@jobq/queue-core/contracts'
 import { useAppHarness } from '../../test/harness.js'
 
 // The admin operations `jobq` has, on HTTP under the same names: one queue's summary, pause and

@@ -1,5 +1,5 @@
 import { createRoute, type z } from '@hono/zod-openapi'
-import { contracts } from '@jobq/queue-core'
+import * as contracts from '@jobq/queue-core/contracts'
 import { commonErrors, jsonResponse, problemResponse, unknownQueue } from '../openapi/responses.js'
 
 const tags = ['queues']

@@ -1,6 +1,7 @@
 import { OpenAPIHono, type z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import type { contracts, Operations } from '@jobq/queue-core'
+import type * as contracts from '@jobq/queue-core/contracts'
+import type { Operations } from '@jobq/queue-core'
 import { jsonBodyReader, optionalJsonBodyReader } from '../body.js'
 import { mount } from '../openapi/mount.js'
 import { validationHook } from '../openapi/validation-hook.js'

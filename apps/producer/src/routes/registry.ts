@@ -1,5 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { contracts } from '@jobq/queue-core'
+import * as contracts from '@jobq/queue-core/contracts'
 import type { AppRegistry } from '@jobq/jobs'
 import { mount } from '../openapi/mount.js'
 import { commonErrors, jsonResponse } from '../openapi/responses.js'

@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
-import { contracts, type Operations } from '@jobq/queue-core'
+import * as contracts from '@jobq/queue-core/contracts'
+import { type Operations } from '@jobq/queue-core'
 import { mount } from '../openapi/mount.js'
 import { commonErrors, jsonResponse } from '../openapi/responses.js'
 

@@ -42,7 +42,12 @@ export function inProcessProcessor(
  */
 async function processJob(job: Job, token: string | undefined, deps: ProcessDeps) {
   const usedUp = attemptsUsedUp(job)
-  if (usedUp) throw new PermanentJobError(usedUp)
+  if (usedUp) {
+    // The refusal closed the cut-off start's entry as interrupted ('active' event): it is
+    // written before the job fails, so a reader woken by the failure sees it so.
+    await deps.runtime.history.flush()
+    throw new PermanentJobError(usedUp)
+  }
   const unreadable = unreadableReason(job)
   if (unreadable) throw new PermanentJobError(`invalid input: ${unreadable}`)
   const handler = deps.handlers.get(job.name)
