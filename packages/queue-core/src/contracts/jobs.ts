@@ -1,10 +1,11 @@
 import { z } from 'zod'
 import { enqueueOptionsSchema } from '../enqueue-options.js'
-import { JOB_STATES } from '../job-state.js'
 import { decimalInt } from './integers.js'
 
+import { JobState } from './job-state.js'
+
 /** The states a caller sees (BullMQ's prioritized jobs are `waiting`). */
-export const JobState = z.enum(JOB_STATES).meta({ id: 'JobState' })
+export { JobState }
 export type JobState = z.output<typeof JobState>
 
 /** Per-enqueue options: delay, priority, attempts, timeoutMs, jobId (an idempotency key). */

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { JOB_STATES } from '../job-state.js'
-import { JobState } from './jobs.js'
+import { JobState } from './job-state.js'
 
 /** A queue at a glance: what `GET /v1/queues` and `jobq info` show. */
 export const QueueSummary = z
