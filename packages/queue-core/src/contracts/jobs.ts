@@ -1,12 +1,9 @@
 import { z } from 'zod'
 import { enqueueOptionsSchema } from '../enqueue-options.js'
 import { decimalInt } from './integers.js'
-
 import { JobState } from './job-state.js'
 
-/** The states a caller sees (BullMQ's prioritized jobs are `waiting`). */
-export { JobState }
-export type JobState = z.output<typeof JobState>
+export { JobState } from './job-state.js'
 
 /** Per-enqueue options: delay, priority, attempts, timeoutMs, jobId (an idempotency key). */
 export const EnqueueOptions = enqueueOptionsSchema
