@@ -9,14 +9,18 @@ import { parseInput } from './parse-input.js'
 import type { CancelOutcome, RetryOutcome } from '../contracts/control.js'
 import { RequeueRequest } from '../contracts/control.js'
 import type { RequeueOutcome } from '../contracts/queues.js'
-import { QueueOperations } from './queues.js'
+import type { QueueOperations } from './queues.js'
 
 /** How often cancel looks again when a worker takes the job between its read and its remove. */
 const CANCEL_TRIES = 3
 
 /** Change what a job does next: cancel, retry one, requeue failed ones (RQ's `requeue`). */
 export class ControlOperations {
-  constructor(private readonly ctx: OperationsContext) {}
+  constructor(
+    private readonly ctx: OperationsContext,
+    /** For the queue as it is after a requeue. */
+    private readonly queues: QueueOperations,
+  ) {}
 
   /**
    * Cancels a job (`DELETE /v1/jobs/:id`): a waiting or delayed job is removed; an active one is
@@ -68,7 +72,7 @@ export class ControlOperations {
       ids === undefined
         ? await this.ctx.guard(() => retryFailed(queue, this.ctx.connection))
         : await this.requeueIds(queueName, ids)
-    return { queue: await new QueueOperations(this.ctx).summary(queueName), affected }
+    return { queue: await this.queues.summary(queueName), affected }
   }
 
   private async requeueIds(queueName: string, raw: readonly string[]): Promise<number> {

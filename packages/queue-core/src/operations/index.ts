@@ -25,10 +25,11 @@ export const contextOf = new WeakMap<Operations, OperationsContext>()
 /** Creates the operations over one connection: one BullMQ `Queue` per registry queue. */
 export function createOperations(options: OperationsOptions): Operations {
   const ctx = new OperationsContext(options)
+  const queues = new QueueOperations(ctx)
   const operations: Operations = {
     jobs: new JobOperations(ctx),
-    control: new ControlOperations(ctx),
-    queues: new QueueOperations(ctx),
+    control: new ControlOperations(ctx, queues),
+    queues,
     fleet: new FleetOperations(ctx),
     backend: new BackendOperations(ctx),
     close: () => ctx.close(),
