@@ -1,15 +1,24 @@
 import type { Job } from 'bullmq'
+import { type AttemptEntry, OUTCOME_LOST_REASON } from './attempt-history.js'
 import type { Redis } from './connection.js'
 
 /**
- * jobq's one rule for what counts as an attempt: every start of a job by a worker counts once
+ * jobq's one rule for what counts as an attempt: every start of a job a worker began counts once
  * (BullMQ's `attemptsStarted`), whatever ended it: the handler's own success or error, a crash
  * or `kill -9`, a lost lock, a shutdown whose grace ran out. A job may be started at most
  * `attempts` times; a start beyond that fails the job for good, before its handler runs.
  *
- * One exception: a run that parks its job until its children finish (`ctx.fanOut`, BullMQ's
- * `waiting-children`) gives its start back ({@link giveBackStart}): the handler runs again when
- * the children are done, and that second run is the same attempt, not a new one.
+ * Exceptions, starts the job is not to blame for, given back ({@link giveBackStart}):
+ * - a run that parks its job until its children finish (`ctx.fanOut`, BullMQ's
+ *   `waiting-children`): the handler runs again when the children are done, and that second run
+ *   is the same attempt, not a new one;
+ * - a start no worker began: BullMQ made the job active, but its worker was killed (or Redis
+ *   went away) before the start's history entry was written, which happens before the handler
+ *   runs. Nothing of the job ran;
+ * - a start whose outcome Redis refused after an outage (`OUTCOME_LOST_REASON`): the handler
+ *   ended, but its lock had lapsed and the stalled check put the job back.
+ * The last two are only known from the history, so they are given back when a start is over
+ * budget ({@link startsNotCharged}, worker/start-budget.ts): the hot path reads nothing more.
  *
  * BullMQ's own stall limit (`maxStalledCount`) is set out of the way (see worker.ts): it counts
  * stalls apart from attempts and, at its default of 1, failed a job after two crashes although
@@ -49,6 +58,19 @@ export function attemptsUsedUp(job: BudgetedJob): string | undefined {
   )
 }
 
+/**
+ * How many of a job's earlier starts (`attemptsStarted`, this one not included) it is not to blame
+ * for, read from its history (`entries`, this start's own not written yet): starts without an
+ * entry (begun by no worker) and starts whose outcome Redis refused. Parks are entries with no
+ * start of their own (given back when they parked).
+ */
+export function startsNotCharged(earlierStarts: number, entries: readonly AttemptEntry[]): number {
+  const charged = entries.filter(
+    (e) => e.outcome !== 'waiting-children' && e.reason !== OUTCOME_LOST_REASON,
+  ).length
+  return Math.max(0, earlierStarts - charged)
+}
+
 /** Adds ARGV[1] to a job's `attemptsStarted` (BullMQ's `ats` field); never recreates a removed job. */
 const ADD_STARTS_LUA = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
@@ -58,10 +80,11 @@ return redis.call('HINCRBY', KEYS[1], 'ats', ARGV[1])
 /**
  * Gives the current start of job `jobKey` (BullMQ's `queue.toKey(id)`) back before the job is
  * parked in `waiting-children`, so the run after its children is not counted again; `delta` 1
- * takes it back when the park did not happen (the children were already done). Called by the
- * lock holder while the job is active, so no other start can interleave.
+ * takes it back when the park did not happen (the children were already done), -n gives back n
+ * starts the job is not to blame for. Called by the lock holder while the job is active, so no
+ * other start can interleave.
  */
-export async function giveBackStart(redis: Redis, jobKey: string, delta: -1 | 1 = -1) {
+export async function giveBackStart(redis: Redis, jobKey: string, delta = -1) {
   await redis.eval(ADD_STARTS_LUA, 1, jobKey, delta)
 }
 

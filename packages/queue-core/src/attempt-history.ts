@@ -40,6 +40,15 @@ export const INTERRUPTED_REASON =
   'Redis connection or lock); the stalled-job check put the job back in line'
 
 /**
+ * Why an attempt whose handler ended is closed as `interrupted`: BullMQ refused its outcome because
+ * its lock lapsed while Redis was away and could not be taken back (worker/lock-reclaim.ts). The
+ * job runs again, and this start is not counted against its attempts (attempt-budget.ts).
+ */
+export const OUTCOME_LOST_REASON =
+  'its outcome was refused: the lock lapsed while Redis was away and another start was due; ' +
+  'the job runs again and this start does not count against its attempts'
+
+/**
  * Closes the entries a batch names, one op per key; ARGV per op (4 values): time in ms, entry id
  * (`<ms>:<token>`), outcome, reason. Only the entry still open under that id is closed ('' closes
  * whichever is open), and only on a job that still exists: a removed job is never recreated as a

@@ -20,6 +20,7 @@ import { inProcessProcessor } from './process-job.js'
 import { QueueHandles } from './queue-handles.js'
 import { RecentCancels } from './recent-cancels.js'
 import type { WorkerRuntime } from './runtime.js'
+import { attemptHooksOf } from './start-budget.js'
 import { sandboxProcessorUrl } from './sandbox.js'
 
 /** BullMQ's default `lockDuration`, in ms. */
@@ -140,6 +141,7 @@ function createWorkers(
         lockDurationMs: options.lockDurationMs,
         stalledIntervalMs: options.stalledIntervalMs,
         retention: options.retention ?? RETENTION,
+        attemptHooks: attemptHooksOf(runtime),
       },
     ),
   )

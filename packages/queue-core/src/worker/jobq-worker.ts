@@ -1,25 +1,67 @@
 import { type Job, type Processor, type Span, Worker } from 'bullmq'
+import { attemptsUsedUp } from '../attempt-budget.js'
 import type { Redis } from '../connection.js'
 import { STACK_TRACE_LIMIT, toJobError } from '../failure-reason.js'
 import type { Retention } from '../job-options.js'
 import type { QueueDefinition } from '../define-job.js'
 import { TolerantJob } from '../tolerant-job.js'
+import { isLockMissing, reclaimLocks } from './lock-reclaim.js'
 
 /** `maxStalledCount` for BullMQ: no stall limit of its own (jobq's attempt budget applies). */
 const UNLIMITED_STALLS = Number.MAX_SAFE_INTEGER
 
 /**
- * BullMQ's worker, reading jobs whose stored data is not JSON instead of stranding them, and
- * storing whatever an attempt threw as a bounded, readable reason (see `failure-reason.ts`).
+ * BullMQ's worker, reading jobs whose stored data is not JSON instead of stranding them, storing
+ * whatever an attempt threw as a bounded, readable reason (see `failure-reason.ts`), and taking
+ * back the lock of a run that outlived a Redis outage instead of losing its outcome
+ * (`lock-reclaim.ts`).
  */
 export class JobqWorker extends Worker {
+  /** Set by createJobqWorker; the runtime's answers to the two rare events below. */
+  attemptHooks: AttemptHooks | undefined
+
   protected override get Job(): typeof Job {
     return TolerantJob as typeof Job
   }
 
+  // A start over budget may be owed starts it is not to blame for (attempt-budget.ts). Here, so
+  // in-process and sandboxed jobs alike see the settled count; the hot path pays one comparison.
+  protected override async callProcessJob(
+    job: Job,
+    token: string,
+    signal?: AbortSignal,
+  ): Promise<unknown> {
+    if (this.attemptHooks && attemptsUsedUp(job)) await this.attemptHooks.settleOverBudget(job)
+    return super.callProcessJob(job, token, signal) as Promise<unknown>
+  }
+
+  // BullMQ's renewal refused these locks: take back those that lapsed while Redis was away.
+  override async extendJobLocks(jobIds: string[], tokens: string[], duration: number) {
+    const refused = await super.extendJobLocks(jobIds, tokens, duration)
+    if (!refused.length) return refused
+    const tokenOf = new Map(jobIds.map((id, i) => [id, tokens[i] ?? '']))
+    const runs = refused.map((id) => [id, tokenOf.get(id) ?? ''] as const)
+    return this.reclaim(runs, duration)
+  }
+
+  protected override async handleCompleted(
+    result: unknown,
+    job: Job,
+    token: string,
+    next?: () => boolean,
+    span?: Span,
+  ) {
+    try {
+      return await super.handleCompleted(result, job, token, next, span)
+    } catch (err) {
+      if (!(await this.tookBackLock(err, job, token))) throw this.lost(err, job)
+      return super.handleCompleted(result, job, token, next, span)
+    }
+  }
+
   // Every failed attempt passes here, in process and sandboxed: BullMQ reads `err.message` at
   // once (a thrown `null` would crash it and strand the job) and stores message and stack whole.
-  protected override handleFailed(
+  protected override async handleFailed(
     err: Error,
     job: Job,
     token: string,
@@ -28,8 +70,49 @@ export class JobqWorker extends Worker {
   ) {
     // Keep the last few attempts' traces, whoever enqueued the job (see STACK_TRACE_LIMIT).
     job.opts.stackTraceLimit ??= STACK_TRACE_LIMIT
-    return super.handleFailed(toJobError(err), job, token, next, span)
+    const failure = toJobError(err)
+    try {
+      return await super.handleFailed(failure, job, token, next, span)
+    } catch (refusal) {
+      if (!(await this.tookBackLock(refusal, job, token))) throw this.lost(refusal, job)
+      return super.handleFailed(failure, job, token, next, span)
+    }
   }
+
+  /** Whether `err` refused an outcome for a lapsed lock, and the lock is this run's again. */
+  private async tookBackLock(err: unknown, job: Job, token: string): Promise<boolean> {
+    if (!isLockMissing(err) || !job.id) return false
+    const lost = await this.reclaim([[job.id, token]], this.opts.lockDuration ?? 30_000)
+    return lost.length === 0
+  }
+
+  /** Tells the runtime a refused outcome is lost for good (the job runs again), and passes `err` on. */
+  private lost(err: unknown, job: Job): unknown {
+    if (isLockMissing(err)) this.attemptHooks?.outcomeLost(job)
+    return err
+  }
+
+  private async reclaim(runs: (readonly [string, string])[], lockMs: number) {
+    // BullMQ's Redis backend holds an ioredis client (idempotency.ts reads it the same way).
+    const redis = (await this.getBackend().client) as unknown as Redis
+    const keys = {
+      active: this.toKey('active'),
+      stalled: this.toKey('stalled'),
+      base: this.toKey(''),
+    }
+    return reclaimLocks(redis, keys, runs, lockMs)
+  }
+}
+
+/** What the worker's runtime does on a start over budget and on an outcome Redis refused. */
+export interface AttemptHooks {
+  /** Gives back the earlier starts the job is not to blame for (worker/start-budget.ts). */
+  settleOverBudget(job: Job): Promise<void>
+  /**
+   * Closes the attempt's history entry with `OUTCOME_LOST_REASON`. May be told twice for one run
+   * (BullMQ fails a run whose completion was refused, and that is refused too): idempotent.
+   */
+  outcomeLost(job: Job): void
 }
 
 /** What {@link createJobqWorker} needs besides the queue and its processor. */
@@ -44,6 +127,7 @@ export interface JobqWorkerSettings {
   lockDurationMs?: number
   stalledIntervalMs?: number
   retention: Retention
+  attemptHooks?: AttemptHooks
 }
 
 /**
@@ -57,7 +141,7 @@ export function createJobqWorker(
   settings: JobqWorkerSettings,
 ): JobqWorker {
   const { definition, retention } = settings
-  return new JobqWorker(queue, processor, {
+  const worker = new JobqWorker(queue, processor, {
     autorun: false,
     connection: settings.connection,
     prefix: settings.prefix,
@@ -75,4 +159,6 @@ export function createJobqWorker(
     removeOnComplete: retention.completed,
     removeOnFail: retention.failed,
   })
+  worker.attemptHooks = settings.attemptHooks
+  return worker
 }
