@@ -46,14 +46,14 @@ describe('a start over budget', () => {
       result: { sum: 5 },
     })
     const job = await producer.jobs.get(id)
-    expect(job.history.map((e) => e.outcome)).toEqual(['completed'])
+    expect(job.history?.map((e) => e.outcome)).toEqual(['completed'])
   })
 
   it('runs when Redis refused the earlier start’s outcome', async () => {
     const id = await startedOnce('outcome lost')
     expect(await h.waiter.finished('fixtures', id)).toMatchObject({ state: 'completed' })
     const job = await producer.jobs.get(id)
-    expect(job.history.map((e) => [e.outcome, e.reason])).toEqual([
+    expect(job.history?.map((e) => [e.outcome, e.reason])).toEqual([
       ['interrupted', OUTCOME_LOST_REASON],
       ['completed', null],
     ])
