@@ -14,7 +14,7 @@ import type { WorkerRuntime } from './runtime.js'
  * The 'active' event has already closed the cut-off entry of the start before (`refused`): the
  * history is flushed first so the read sees it.
  */
-export async function settleOverBudgetStart(
+async function settleOverBudgetStart(
   job: Job,
   runtime: Pick<WorkerRuntime, 'connection' | 'history'>,
 ): Promise<void> {
