@@ -24,7 +24,7 @@ redis.call('LPUSH', KEYS[2], unpack(ids))
 redis.call('SET', KEYS[3], ARGV[2])
 `
 
-export async function fillWaiting(ctx: BenchContext, prefix: string, count: number) {
+async function fillWaiting(ctx: BenchContext, prefix: string, count: number) {
   const key = (suffix: string) => `${prefix}:q0:${suffix}`
   for (let from = 1; from <= count; from += CHUNK) {
     const to = Math.min(count, from + CHUNK - 1)

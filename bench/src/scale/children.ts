@@ -14,7 +14,7 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 const preload = here('./scale/preload.js')
 const cliMain = here('../../apps/cli/dist/main.js')
 export const enqueueChild = here('./scale/enqueue-child.js')
-export const TOKEN = 'bench-token-0123456789abcdef'
+const TOKEN = 'bench-token-0123456789abcdef'
 
 /** A worker process serving `queues` scale queues; resolves once it takes jobs. */
 export async function startScaleWorker(

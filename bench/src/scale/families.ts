@@ -84,11 +84,24 @@ export async function lookupRows(ctx: BenchContext, sizes: ScaleSizes) {
     await cliInfo(ctx, most[1]!, sizes.rounds + 2),
   ])
   return [
-    ...growthRows('lookup', 'GET /v1/jobs/:id', xs, rounds.map((r) => r.map((f) => f.jobById)), one, {
-      latency: 0.8,
-      commands: 0.9,
-    }),
-    ...growthRows('lookup', 'GET /v1/queues', xs, rounds.map((r) => r.map((f) => f.queueList)), one),
+    ...growthRows(
+      'lookup',
+      'GET /v1/jobs/:id',
+      xs,
+      rounds.map((r) => r.map((f) => f.jobById)),
+      one,
+      {
+        latency: 0.8,
+        commands: 0.9,
+      },
+    ),
+    ...growthRows(
+      'lookup',
+      'GET /v1/queues',
+      xs,
+      rounds.map((r) => r.map((f) => f.queueList)),
+      one,
+    ),
     ...growthRows('lookup', '`jobq info --json` (whole process)', most, cli, one),
   ]
 }
@@ -99,7 +112,11 @@ export async function idleRows(ctx: BenchContext, sizes: ScaleSizes): Promise<Sc
     const r = await bothSides(Math.min(2, sizes.rounds), (side) =>
       idleCost(ctx, side, queues, sizes.idleSeconds),
     )
-    const row = (measure: string, unit: string, key: 'connections' | 'commandsPerSecond' | 'cpuPercent') => ({
+    const row = (
+      measure: string,
+      unit: string,
+      key: 'connections' | 'commandsPerSecond' | 'cpuPercent',
+    ) => ({
       family: 'idle' as const,
       measure,
       x: queues,
@@ -114,7 +131,9 @@ export async function idleRows(ctx: BenchContext, sizes: ScaleSizes): Promise<Sc
       row('idle Redis commands per second', 'cmd/s', 'commandsPerSecond'),
       row('idle CPU of the process', '% core', 'cpuPercent'),
     )
-    console.log(`  idle ${queues} queues, commands: jobq ${JSON.stringify(r.jobq[0]?.commands)}, BullMQ ${JSON.stringify(r.bullmq[0]?.commands)}`)
+    console.log(
+      `  idle ${queues} queues, commands: jobq ${JSON.stringify(r.jobq[0]?.commands)}, BullMQ ${JSON.stringify(r.bullmq[0]?.commands)}`,
+    )
   }
   return rows
 }
@@ -124,7 +143,11 @@ export async function backlogRows(ctx: BenchContext, sizes: ScaleSizes): Promise
   for (const count of sizes.backlog) figures.push(await backlogReads(ctx, count, sizes.calls))
   const reads: [keyof BacklogFigures, string, { latency?: number; commands?: number }][] = [
     ['queues', 'GET /v1/queues', { latency: 0.5, commands: 0.9 }],
-    ['firstPage', 'GET /v1/queues/q0/jobs?state=waiting first page', { latency: 0.5, commands: 0.9 }],
+    [
+      'firstPage',
+      'GET /v1/queues/q0/jobs?state=waiting first page',
+      { latency: 0.5, commands: 0.9 },
+    ],
     ['deepPage', 'GET /v1/queues/q0/jobs?state=waiting middle page', { commands: 0.9 }],
     ['metrics', 'GET /metrics', { latency: 0.5, commands: 0.9 }],
   ]

@@ -18,7 +18,14 @@ function points(rows: ScaleRow[]) {
   return rows.flatMap((row) => [
     { measure: `${row.measure} (${row.unit})`, x: row.x, side: 'jobq', value: median(row.jobq) },
     ...(row.baselineIs.startsWith('BullMQ')
-      ? [{ measure: `${row.measure} (${row.unit})`, x: row.x, side: 'BullMQ', value: median(row.baseline) }]
+      ? [
+          {
+            measure: `${row.measure} (${row.unit})`,
+            x: row.x,
+            side: 'BullMQ',
+            value: median(row.baseline),
+          },
+        ]
       : []),
   ])
 }

@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis'
 /** Calls and µs per command name, as INFO commandstats counts them since the server started. */
 export type CommandStats = Map<string, { calls: number; usec: number }>
 
-export async function commandStats(redis: Redis): Promise<CommandStats> {
+async function commandStats(redis: Redis): Promise<CommandStats> {
   const stats: CommandStats = new Map()
   for (const line of (await redis.info('commandstats')).split('\n')) {
     const match = /^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/.exec(line)
@@ -15,7 +15,7 @@ export async function commandStats(redis: Redis): Promise<CommandStats> {
 }
 
 /** What ran between two snapshots; `info` (the snapshots' own command) is left out. */
-export function commandsBetween(before: CommandStats, after: CommandStats) {
+function commandsBetween(before: CommandStats, after: CommandStats) {
   const byCommand = new Map<string, number>()
   let calls = 0
   let usec = 0

@@ -1,13 +1,7 @@
 // `pnpm bench --only=scale [--scale-size=small] [--scale=memory,idle]`: how jobq's costs grow
 // with the work (issue 14), each family beside plain BullMQ where BullMQ does the same thing.
 import type { BenchContext, BenchResult } from '../context.js'
-import {
-  backlogRows,
-  idleRows,
-  lookupRows,
-  memoryRows,
-  throughputRows,
-} from './families.js'
+import { backlogRows, idleRows, lookupRows, memoryRows, throughputRows } from './families.js'
 import { writePlots } from './plot.js'
 import { scaleMarkdown, writeScaleSection } from './report.js'
 import { toResult, type Family, type ScaleRow } from './row.js'

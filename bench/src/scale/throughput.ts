@@ -39,9 +39,7 @@ export async function throughput(ctx: BenchContext, side: Side, processes: numbe
   // Paused while the workers start, so that all of them drain from the first job.
   const queue = ctx.queue('bench', prefix)
   await queue.pause()
-  const workers = await startAll(processes, () =>
-    startChild(workerScript(ctx, side), ['10'], env),
-  )
+  const workers = await startAll(processes, () => startChild(workerScript(ctx, side), ['10'], env))
   try {
     // Each producer also added one job before the clock started (enqueue-child.ts).
     const drain = await rate(ctx, (share + 1) * processes, async () => {
