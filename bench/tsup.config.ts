@@ -11,5 +11,12 @@ export default defineConfig({
     'src/bullmq-worker-child.ts',
     'src/hono-child.ts',
     'src/jobs/registry.ts',
+    // The scale scenarios' processes, and the hook that gives the built producer and CLI the
+    // scale registry (loaded by path, so each is an entry).
+    'src/scale/worker-child.ts',
+    'src/scale/enqueue-child.ts',
+    'src/scale/registry.ts',
+    'src/scale/preload.ts',
+    'src/scale/hooks.ts',
   ],
 })

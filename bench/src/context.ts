@@ -25,6 +25,12 @@ export interface BenchResult {
   unit: string
   /** The DESIGN.md target for `ratio` (≥). */
   target: number
+  /** The rounds' [min, max] of each figure: the run's own spread, which `--compare` reads. */
+  spread?: {
+    jobq: readonly [number, number]
+    baseline: readonly [number, number]
+    ratio: readonly [number, number]
+  }
 }
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))

@@ -1,6 +1,9 @@
 // `pnpm bench [--quick]`: jobq beside plain BullMQ on one private redis-server, in one run,
 // alternating which goes first each round to cancel drift; medians of the rounds.
+// `--only=scale` runs the scale scenarios (scale/run.ts; never with --quick, nor without --only);
+// `--compare <older.json> [--no-run]` then prints what moved beyond the runs' spread.
 import { startRedisServer } from '@jobq/queue-core/redis-server'
+import { compareResults, readResults, spreadOf } from './compare.js'
 import { createContext, type BenchContext, type BenchResult } from './context.js'
 import { machine, table, writeResults } from './report.js'
 import { drainRate, type Mode } from './scenarios/drain.js'
@@ -8,6 +11,7 @@ import { bulkEnqueue, httpEnqueue } from './scenarios/http.js'
 import { startLatency } from './scenarios/latency.js'
 import { workerMemory } from './scenarios/memory.js'
 import { flaskEnqueue, rqAvailable, rqDrain } from './scenarios/rq.js'
+import { runScale } from './scale/run.js'
 import { median } from './stats.js'
 
 const quick = process.argv.includes('--quick')
@@ -17,6 +21,16 @@ const only = process.argv
   ?.slice('--only='.length)
   .split(',')
 const wanted = (group: string) => !only || only.includes(group)
+/** The scale scenarios take minutes and a big Redis: only when named, never in a quick run. */
+const scaleWanted = !quick && Boolean(only?.includes('scale'))
+/** `--compare old.json` or `--compare=old.json`. */
+const compareWith = (() => {
+  const at = process.argv.findIndex((arg) => arg === '--compare' || arg.startsWith('--compare='))
+  if (at < 0) return undefined
+  const arg = process.argv[at]!
+  return arg.includes('=') ? arg.slice('--compare='.length) : process.argv[at + 1]
+})()
+const benchDir = new URL('../', import.meta.url)
 const sizes = quick
   ? { rounds: 1, drain: 5_000, httpSeconds: 3, bulk: 10_000, latencySeconds: 2, memory: 20_000 }
   : { rounds: 3, drain: 20_000, httpSeconds: 10, bulk: 10_000, latencySeconds: 5, memory: 200_000 }
@@ -51,6 +65,7 @@ const result =
       ratio: higher === 'better' ? j / b : b / j,
       unit,
       target,
+      spread: spreadOf(jobq, baseline, higher),
     }
   }
 /** Throughput: more is better, ratio jobq / baseline. */
@@ -129,6 +144,7 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
     )
   }
   if (wanted('rq')) await againstTheSeeds(ctx, results, log)
+  if (scaleWanted) results.push(...(await runScale(ctx, process.argv, benchDir, true)))
   return results
 }
 
@@ -174,6 +190,16 @@ async function againstTheSeeds(
   }
 }
 
+/** Prints what moved between `older` and latest.json (just written, or as it is with --no-run). */
+function printComparison(older: string) {
+  const newer = readResults(new URL('results/latest.json', benchDir).pathname)
+  console.log(`\nCompared with ${older}:\n${compareResults(readResults(older), newer)}`)
+}
+
+if (compareWith && process.argv.includes('--no-run')) {
+  printComparison(compareWith)
+  process.exit(0)
+}
 const server = await startRedisServer()
 const ctx = createContext(server.url, quick)
 try {
@@ -186,7 +212,8 @@ try {
   const results = await run(ctx)
   const notes = `Run ${new Date().toISOString()} on ${machine(redisVersion)}; ${sizes.rounds} round(s), ${Math.round((Date.now() - started) / 1_000)} s.`
   console.log(`\n${table(results)}\n\n${notes}`)
-  writeResults(new URL('../', import.meta.url), results, notes, quick)
+  writeResults(benchDir, results, notes, quick)
+  if (compareWith && !quick) printComparison(compareWith)
 } finally {
   await ctx.closeQueues()
   ctx.redis.disconnect()

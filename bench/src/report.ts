@@ -22,26 +22,43 @@ export function machine(redisVersion: string): string {
   return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, Redis ${redisVersion}`
 }
 
-/** Writes latest.json (the machine-readable results) and, for full runs, RESULTS.md's table. */
+/** Scale rows (scale/run.ts) have their own section in RESULTS.md. */
+const isScale = (r: { scenario: string }) => r.scenario.startsWith('scale: ')
+
+/**
+ * Writes latest.json (the machine-readable results) and, for full runs, RESULTS.md's table.
+ * latest.json keeps the lines of scenarios this run did not measure (an `--only` run updates
+ * its own), each line stamped with its run's time; `spread` is added beside the old fields.
+ */
 export function writeResults(dir: URL, results: BenchResult[], notes: string, quick: boolean) {
   mkdirSync(new URL('results/', dir), { recursive: true })
-  const json = results.map(({ scenario, jobq, baseline, ratio, unit }) => ({
+  const at = new Date().toISOString()
+  const json = results.map(({ scenario, jobq, baseline, ratio, unit, spread }) => ({
     scenario,
     jobq,
     baseline,
     ratio,
     unit,
+    ...(spread && { spread }),
+    at,
   }))
-  writeFileSync(
-    new URL(`results/${quick ? 'quick' : 'latest'}.json`, dir),
-    `${JSON.stringify(json, null, 2)}\n`,
-  )
-  if (quick) return
+  const path = new URL(`results/${quick ? 'quick' : 'latest'}.json`, dir)
+  const measured = new Set(results.map((r) => r.scenario))
+  const kept = quick || !existsSync(path) ? [] : readKept(path, measured)
+  writeFileSync(path, `${JSON.stringify([...kept, ...json], null, 2)}\n`)
+  const tabled = results.filter((r) => !isScale(r))
+  if (quick || !tabled.length) return
   // RESULTS.md is written by hand around a generated block: the latest full run goes in it.
   const file = new URL('RESULTS.md', dir)
   const start = '<!-- results:start -->'
   const end = '<!-- results:end -->'
   const text = existsSync(file) ? readFileSync(file, 'utf8') : `${start}\n${end}\n`
-  const block = `${start}\n${notes}\n\n${table(results)}\n${end}`
+  const block = `${start}\n${notes}\n\n${table(tabled)}\n${end}`
   writeFileSync(file, text.replace(new RegExp(`${start}[\\s\\S]*${end}`), block))
+}
+
+/** The lines of an earlier latest.json for scenarios not in `measured`. */
+function readKept(path: URL, measured: Set<string>): { scenario: string }[] {
+  const earlier = JSON.parse(readFileSync(path, 'utf8')) as { scenario: string }[]
+  return earlier.filter((entry) => !measured.has(entry.scenario))
 }
