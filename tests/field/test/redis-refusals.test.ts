@@ -155,16 +155,17 @@ describe('a Redis that refuses writes', () => {
       'noeviction',
     ])
     const id = await enqueue(stack)
-    // Fill it with 10 KB echo jobs until Redis refuses one.
+    // Fill it with 10 KB echo jobs until Redis refuses one. A bulk of 1,200 is sent in three
+    // chunks (bulk-add.ts): the refusal comes part-way through one, and none of it may stay.
     let accepted = 1
     let refused: Awaited<ReturnType<typeof call>> | undefined
     while (!refused && accepted < 10_000) {
       const res = await call(stack, {
         method: 'POST',
         path: '/v1/jobs/demo.echo/bulk',
-        body: { count: 50, data: PAYLOAD },
+        body: { count: 1_200, data: PAYLOAD },
       })
-      if (res.status === 202) accepted += 50
+      if (res.status === 202) accepted += 1_200
       else refused = res
     }
     expect(refused?.status).toBe(507)

@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq'
 import { JobNotFoundError } from '../errors.js'
 import { toPublicState, type JobState } from '../job-state.js'
+import { script } from '../lua-script.js'
 import { TolerantJob } from '../tolerant-job.js'
 import type { OperationsContext } from './context.js'
 
@@ -15,7 +16,7 @@ export interface FoundJob {
  * {@link JobNotFoundError}, or `BackendUnavailableError` when Redis cannot tell.
  */
 export async function findJob(ctx: OperationsContext, id: string): Promise<FoundJob> {
-  const queueName = (await queuesHolding(ctx, id))[0]
+  const queueName = await queueHolding(ctx, id)
   if (queueName === undefined) throw new JobNotFoundError(id)
   const queue = ctx.queueOf(queueName)
   // The state first, the job hash second: a job that finishes in between then reads as
@@ -27,18 +28,32 @@ export async function findJob(ctx: OperationsContext, id: string): Promise<Found
   return { job, state }
 }
 
-/** The names of the queues that hold a job hash with this id, in one round trip. */
-function queuesHolding(ctx: OperationsContext, id: string): Promise<string[]> {
+/**
+ * The 1-based position in ARGV[2..] of the first queue base (`<prefix>:<queue>:`) holding a job
+ * hash with id ARGV[1], else 0. `pcall`: a key of that name that is not a hash (the id names one
+ * of BullMQ's own keys, `wait`, `meta`, …) is not a job. Every key shares the prefix's hash tag,
+ * so the keys it builds live on one cluster slot: KEYS[1], one of them, routes the call there.
+ */
+const LOCATE_LUA = `
+for i = 2, #ARGV do
+  if redis.pcall('HEXISTS', ARGV[i] .. ARGV[1], 'timestamp') == 1 then return i - 1 end
+end
+return 0
+`
+const locate = script(LOCATE_LUA)
+
+/** Each context's queue bases, in `allQueues()` order: made once, not per lookup. */
+const basesOf = new WeakMap<OperationsContext, string[]>()
+
+/**
+ * The name of the first queue holding a job hash with this id: one command whatever the number
+ * of queues (bench/RESULTS.md, scale: `GET /v1/jobs/:id` with 1, 10 and 100 queues).
+ */
+async function queueHolding(ctx: OperationsContext, id: string): Promise<string | undefined> {
   const queues = ctx.allQueues()
-  return ctx.guard(async () => {
-    const pipeline = ctx.connection.pipeline()
-    for (const queue of queues) pipeline.hexists(queue.toKey(id), 'timestamp')
-    const replies = (await pipeline.exec()) ?? []
-    // A pipeline reports errors per command. WRONGTYPE means the id names one of BullMQ's own
-    // keys (`wait`, `meta`, …), not a job; any other error means we cannot tell "absent"
-    // from "down".
-    const failure = replies.find(([err]) => err && !err.message.startsWith('WRONGTYPE'))?.[0]
-    if (failure) throw failure
-    return queues.filter((_, i) => replies[i]?.[1] === 1).map((queue) => queue.name)
-  })
+  let bases = basesOf.get(ctx)
+  if (!bases) basesOf.set(ctx, (bases = queues.map((queue) => queue.toKey(''))))
+  const route = [`${bases[0]}${id}`]
+  const position = Number(await ctx.guard(() => locate(ctx.connection, route, [id, ...bases])))
+  return queues[position - 1]?.name
 }
