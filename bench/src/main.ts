@@ -116,7 +116,7 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
       throughput(
         `bulk enqueue of ${sizes.bulk} (HTTP vs Queue.addBulk)`,
         'jobs/s',
-        0.7,
+        0.9,
         rate(bulk.jobq),
         rate(bulk.baseline),
       ),
