@@ -26,13 +26,18 @@ export class JobqWorker extends Worker {
 
   // A start over budget may be owed starts it is not to blame for (attempt-budget.ts). Here, so
   // in-process and sandboxed jobs alike see the settled count; the hot path pays one comparison.
-  protected override async callProcessJob(
+  protected override callProcessJob(
     job: Job,
     token: string,
     signal?: AbortSignal,
   ): Promise<unknown> {
-    if (this.attemptHooks && attemptsUsedUp(job)) await this.attemptHooks.settleOverBudget(job)
-    return super.callProcessJob(job, token, signal) as Promise<unknown>
+    // Not async: the usual start adds no promise or closure of its own.
+    if (!this.attemptHooks || !attemptsUsedUp(job)) {
+      return super.callProcessJob(job, token, signal) as Promise<unknown>
+    }
+    return this.attemptHooks
+      .settleOverBudget(job)
+      .then(() => super.callProcessJob(job, token, signal) as Promise<unknown>)
   }
 
   // BullMQ's renewal refused these locks: take back those that lapsed while Redis was away.
@@ -44,19 +49,18 @@ export class JobqWorker extends Worker {
     return this.reclaim(runs, duration)
   }
 
-  protected override async handleCompleted(
+  // The hot path: no async frame of its own, only a handler for the rare refusal.
+  protected override handleCompleted(
     result: unknown,
     job: Job,
     token: string,
     next?: () => boolean,
     span?: Span,
   ) {
-    try {
-      return await super.handleCompleted(result, job, token, next, span)
-    } catch (err) {
+    return super.handleCompleted(result, job, token, next, span).catch(async (err: unknown) => {
       if (!(await this.tookBackLock(err, job, token))) throw this.lost(err, job)
       return super.handleCompleted(result, job, token, next, span)
-    }
+    })
   }
 
   // Every failed attempt passes here, in process and sandboxed: BullMQ reads `err.message` at
