@@ -10,6 +10,7 @@ export default defineConfig({
     'src/worker-child.ts',
     'src/bullmq-worker-child.ts',
     'src/hono-child.ts',
+    'src/load-child.ts',
     'src/jobs/registry.ts',
     // The scale scenarios' processes, and the hook that gives the built producer and CLI the
     // scale registry (loaded by path, so each is an entry).

@@ -8,7 +8,13 @@ export interface BenchContext {
   quick: boolean
   redis: Redis
   /** Paths of what the scenarios start as child processes. */
-  paths: { workerChild: string; bullmqWorkerChild: string; honoChild: string; producerMain: string }
+  paths: {
+    workerChild: string
+    bullmqWorkerChild: string
+    honoChild: string
+    loadChild: string
+    producerMain: string
+  }
   /** A fresh key prefix; the previous run's keys are flushed first (this Redis is ours alone). */
   freshPrefix(): Promise<string>
   /** A BullMQ queue on `prefix`, closed by {@link BenchContext.closeQueues}. */
@@ -47,6 +53,7 @@ export function createContext(redisUrl: string, quick: boolean): BenchContext {
       workerChild: here('./worker-child.js'),
       bullmqWorkerChild: here('./bullmq-worker-child.js'),
       honoChild: here('./hono-child.js'),
+      loadChild: here('./load-child.js'),
       producerMain: here('../../apps/producer/dist/main.js'),
     },
     async freshPrefix() {
