@@ -43,44 +43,32 @@ function growthRows(
   baselineIs: string,
   targets: { latency?: number; commands?: number; redisUs?: number } = {},
 ): ScaleRow[] {
-  const of = (key: 'p50' | 'commands' | 'redisUs', i: number) =>
-    figures.map((round) => round[i]![key])
-  return xs.slice(1).flatMap((x, n) => [
+  const measures = [
+    { key: 'p50', measure: `${name} p50`, unit: 'ms', target: targets.latency },
+    // commandstats counts the commands a script runs too, not only those sent.
     {
-      family,
-      measure: `${name} p50`,
-      x,
-      unit: 'ms',
-      jobq: of('p50', n + 1),
-      baseline: of('p50', 0),
-      baselineIs,
-      better: 'lower' as const,
-      ...(targets.latency && { target: targets.latency }),
-    },
-    {
-      family,
-      // commandstats counts the commands a script runs too, not only those sent.
+      key: 'commands',
       measure: `${name} Redis commands per call (in scripts too)`,
-      x,
       unit: 'cmd',
-      jobq: of('commands', n + 1),
-      baseline: of('commands', 0),
-      baselineIs,
-      better: 'lower' as const,
-      ...(targets.commands && { target: targets.commands }),
+      target: targets.commands,
     },
-    {
+    { key: 'redisUs', measure: `${name} Redis CPU per call`, unit: 'µs', target: targets.redisUs },
+  ] as const
+  const of = (key: (typeof measures)[number]['key'], i: number) =>
+    figures.map((round) => round[i]![key])
+  return xs.slice(1).flatMap((x, n) =>
+    measures.map(({ key, measure, unit, target }) => ({
       family,
-      measure: `${name} Redis CPU per call`,
+      measure,
       x,
-      unit: 'µs',
-      jobq: of('redisUs', n + 1),
-      baseline: of('redisUs', 0),
+      unit,
+      jobq: of(key, n + 1),
+      baseline: of(key, 0),
       baselineIs,
       better: 'lower' as const,
-      ...(targets.redisUs && { target: targets.redisUs }),
-    },
-  ])
+      ...(target && { target }),
+    })),
+  )
 }
 
 export async function lookupRows(ctx: BenchContext, sizes: ScaleSizes) {

@@ -16,11 +16,12 @@ export interface BulkJob {
 const CHUNK = 500
 
 /**
- * `queue.addBulk`, all or nothing, sent in chunks of {@link CHUNK} in order on one connection. BullMQ 6.7 sends a bulk as a pipeline of one script per job,
- * not a transaction: when Redis refuses part-way (it fills up, a failover makes it read-only),
- * the jobs before the refusal stay. Each job of the bulk carries one timestamp; on a failure the
- * jobs with it (this bulk's, never an older job answered for the same `jobId`) are removed again,
- * and the error is thrown. Removing is allowed even by a full Redis. A job a worker has already
+ * `queue.addBulk`, all or nothing, sent in chunks of {@link CHUNK} in order on one connection.
+ * BullMQ 6.7 sends a bulk as a pipeline of one script per job, not a transaction: when Redis
+ * refuses part-way (it fills up, a failover makes it read-only), the jobs before the refusal
+ * stay. Each job of the bulk carries one timestamp; once every chunk has settled, a failure
+ * removes the jobs with it (this bulk's, never an older job answered for the same `jobId`) and
+ * the error is thrown. Removing is allowed even by a full Redis. A job a worker has already
  * started stays (it is locked) and runs; that is the only exception.
  */
 export async function addAllOrNone(

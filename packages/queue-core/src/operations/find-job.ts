@@ -42,17 +42,13 @@ return 0
 `
 const locate = script(LOCATE_LUA)
 
-/** Each context's queue bases, in `allQueues()` order: made once, not per lookup. */
-const basesOf = new WeakMap<OperationsContext, string[]>()
-
 /**
  * The name of the first queue holding a job hash with this id: one command whatever the number
  * of queues (bench/RESULTS.md, scale: `GET /v1/jobs/:id` with 1, 10 and 100 queues).
  */
 async function queueHolding(ctx: OperationsContext, id: string): Promise<string | undefined> {
   const queues = ctx.allQueues()
-  let bases = basesOf.get(ctx)
-  if (!bases) basesOf.set(ctx, (bases = queues.map((queue) => queue.toKey(''))))
+  const bases = queues.map((queue) => queue.toKey(''))
   const route = [`${bases[0]}${id}`]
   const position = Number(await ctx.guard(() => locate(ctx.connection, route, [id, ...bases])))
   return queues[position - 1]?.name

@@ -23,9 +23,6 @@ import type { WorkerRuntime } from './runtime.js'
 import { attemptHooksOf } from './start-budget.js'
 import { sandboxProcessorUrl } from './sandbox.js'
 
-/** BullMQ's default `lockDuration`, in ms. */
-const BULLMQ_LOCK_MS = 30_000
-
 /**
  * Starts a worker, in this order: registers its record (state `starting`), loads the handlers of
  * the selected queues and runs every `setup()`, syncs the queues' schedules, subscribes to cancel
@@ -159,7 +156,7 @@ function lockKeeperOf(
   return createLockKeeper({
     connection: runtime.connection,
     logger: runtime.logger,
-    lockMs: options.lockDurationMs ?? BULLMQ_LOCK_MS,
+    lockMs: inProcess[0]!.lockMs,
     queues: inProcess.map((worker) => ({
       base: `${runtime.prefix}:${worker.name}:`,
       workerId: worker.id,

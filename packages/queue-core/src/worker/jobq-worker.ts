@@ -7,6 +7,9 @@ import type { QueueDefinition } from '../define-job.js'
 import { TolerantJob } from '../tolerant-job.js'
 import { isLockMissing, reclaimLocks } from './lock-reclaim.js'
 
+/** BullMQ's default `lockDuration`, in ms. */
+const BULLMQ_LOCK_MS = 30_000
+
 /** `maxStalledCount` for BullMQ: no stall limit of its own (jobq's attempt budget applies). */
 const UNLIMITED_STALLS = Number.MAX_SAFE_INTEGER
 
@@ -19,6 +22,11 @@ const UNLIMITED_STALLS = Number.MAX_SAFE_INTEGER
 export class JobqWorker extends Worker {
   /** Set by createJobqWorker; the runtime's answers to the two rare events below. */
   attemptHooks: AttemptHooks | undefined
+
+  /** How long a lock holds, in ms: the `lockDuration` set, else BullMQ's default. */
+  get lockMs(): number {
+    return this.opts.lockDuration ?? BULLMQ_LOCK_MS
+  }
 
   protected override get Job(): typeof Job {
     return TolerantJob as typeof Job
@@ -49,7 +57,6 @@ export class JobqWorker extends Worker {
     return this.reclaim(runs, duration)
   }
 
-  // The hot path: no async frame of its own, only a handler for the rare refusal.
   protected override handleCompleted(
     result: unknown,
     job: Job,
@@ -57,15 +64,13 @@ export class JobqWorker extends Worker {
     next?: () => boolean,
     span?: Span,
   ) {
-    return super.handleCompleted(result, job, token, next, span).catch(async (err: unknown) => {
-      if (!(await this.tookBackLock(err, job, token))) throw this.lost(err, job)
-      return super.handleCompleted(result, job, token, next, span)
-    })
+    const write = () => super.handleCompleted(result, job, token, next, span)
+    return this.writeOutcome(write, job, token)
   }
 
   // Every failed attempt passes here, in process and sandboxed: BullMQ reads `err.message` at
   // once (a thrown `null` would crash it and strand the job) and stores message and stack whole.
-  protected override async handleFailed(
+  protected override handleFailed(
     err: Error,
     job: Job,
     token: string,
@@ -75,18 +80,25 @@ export class JobqWorker extends Worker {
     // Keep the last few attempts' traces, whoever enqueued the job (see STACK_TRACE_LIMIT).
     job.opts.stackTraceLimit ??= STACK_TRACE_LIMIT
     const failure = toJobError(err)
-    try {
-      return await super.handleFailed(failure, job, token, next, span)
-    } catch (refusal) {
-      if (!(await this.tookBackLock(refusal, job, token))) throw this.lost(refusal, job)
-      return super.handleFailed(failure, job, token, next, span)
-    }
+    return this.writeOutcome(() => super.handleFailed(failure, job, token, next, span), job, token)
+  }
+
+  /**
+   * Writes an attempt's outcome (`write`), and once more after taking back its lock when Redis
+   * refused it for a lock that lapsed while Redis was away. The hot path: no async frame of its
+   * own, only a handler for the rare refusal.
+   */
+  private writeOutcome<T>(write: () => Promise<T>, job: Job, token: string): Promise<T> {
+    return write().catch(async (err: unknown) => {
+      if (!(await this.tookBackLock(err, job, token))) throw this.lost(err, job)
+      return write()
+    })
   }
 
   /** Whether `err` refused an outcome for a lapsed lock, and the lock is this run's again. */
   private async tookBackLock(err: unknown, job: Job, token: string): Promise<boolean> {
     if (!isLockMissing(err) || !job.id) return false
-    const lost = await this.reclaim([[job.id, token]], this.opts.lockDuration ?? 30_000)
+    const lost = await this.reclaim([[job.id, token]], this.lockMs)
     return lost.length === 0
   }
 
