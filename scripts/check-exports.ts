@@ -21,6 +21,8 @@ const ENTRIES: Record<string, string> = {
 
 const AUTHOR_API = "the job author's API (README 'Add a job'): what a definition or handler names"
 const ANSWERS = "what an operation takes or answers: the adapters' and the client's types"
+const THROWN =
+  'what an operation throws (its docstring names it): a caller embedding the operations tells them apart; the adapters read them through problemOf'
 const DECLARED =
   "named by the declarations the apps emit (an inferred type's parts must be exported)"
 
@@ -61,6 +63,15 @@ const KEPT: Record<string, string> = {
       'JobFinishedEvent',
       'WorkerState',
     ].map((name) => [name, ANSWERS]),
+  ),
+  ...Object.fromEntries(
+    [
+      'BackendUnavailableError',
+      'toBackendError',
+      'JobConflictError',
+      'JobNotFoundError',
+      'UnknownQueueError',
+    ].map((name) => [name, THROWN]),
   ),
   ...Object.fromEntries(
     [

@@ -93,6 +93,7 @@ console.log(`
                                               -H 'content-type: application/json' -d '{"data":{"ms":50}}'
   Health     ${base}/healthz  ${base}/readyz
   Redis      ${redisUrl}${redis ? '   (embedded, AOF in .jobq/redis)' : ''}
+  CLI        REDIS_URL=${redisUrl} pnpm jobq info
 
   Ctrl-C stops everything.
 `)

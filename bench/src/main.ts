@@ -212,7 +212,7 @@ try {
   const results = await run(ctx)
   const notes = `Run ${new Date().toISOString()} on ${machine(redisVersion)}; ${sizes.rounds} round(s), ${Math.round((Date.now() - started) / 1_000)} s.`
   console.log(`\n${table(results)}\n\n${notes}`)
-  writeResults(benchDir, results, notes, quick)
+  writeResults(benchDir, results, notes, quick, only !== undefined)
   if (compareWith && !quick) printComparison(compareWith)
 } finally {
   await ctx.closeQueues()

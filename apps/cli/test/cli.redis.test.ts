@@ -228,6 +228,12 @@ describe('the jobq command line (built, as a subprocess, against real Redis)', (
     const unknown = await jobq('cancel', 'no-such-job')
     expect(unknown.code).toBe(1)
     expect(unknown.out).toContain('no job with id "no-such-job"')
+    // What no job id can be is a usage error (HTTP: 400 malformed-id), on every command.
+    for (const command of ['job', 'cancel']) {
+      const malformed = await jobq(command, 'not an id')
+      expect(malformed.code, command).toBe(2)
+      expect(malformed.out, command).toContain('"not an id" is not a job id')
+    }
   })
 
   it('retry (RQ: requeue) by ids is all or nothing; an unknown queue is a usage error', async () => {

@@ -1,6 +1,7 @@
 // The scale section of RESULTS.md: a table per family and its plot, between markers so the
 // hand-written text around it stays.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { prettify } from '../report.js'
 import { median } from '../stats.js'
 import { toResult, type Family, type ScaleRow } from './row.js'
 
@@ -52,4 +53,5 @@ export function writeScaleSection(dir: URL, markdown: string): void {
     file,
     marked.test(text) ? text.replace(marked, block) : `${text.trimEnd()}\n\n${block}\n`,
   )
+  prettify(dir, file)
 }

@@ -45,7 +45,11 @@ export async function runScale(
       )
     }
   }
-  if (write) {
+  // Only a full run of every family rewrites RESULTS.md and the plots: a partial or small run
+  // would put its fewer or noisier tables in place of the full run's.
+  const complete = !argv.some((arg) => arg.startsWith('--scale=')) && sizes === scaleSizes([])
+  if (write && !complete) console.log('  (partial or small scale run: RESULTS.md left as it is)')
+  if (write && complete) {
     const size = argv.find((arg) => arg.startsWith('--scale-size=')) ?? '--scale-size=full'
     const notes = `Run ${new Date().toISOString()} (${size}, ${sizes.rounds} round(s) where rounds apply), ${Math.round((Date.now() - started) / 1_000)} s.`
     writeScaleSection(dir, scaleMarkdown(rows, await writePlots(dir, rows), notes))

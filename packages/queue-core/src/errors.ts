@@ -47,6 +47,17 @@ export class JobNotFoundError extends JobqError {
   }
 }
 
+/**
+ * What no job id can be (control characters, spaces, over 256 characters, other shapes: see
+ * `isValidJobId`), refused before Redis is asked.
+ */
+export class MalformedJobIdError extends JobqError {
+  override readonly name = 'MalformedJobIdError'
+  constructor(readonly jobId: string) {
+    super(`"${jobId.slice(0, 64)}" is not a job id`)
+  }
+}
+
 /** Input (job data or enqueue options) does not match its schema; nothing was enqueued. */
 export class JobValidationError extends JobqError {
   override readonly name = 'JobValidationError'

@@ -20,7 +20,6 @@ export type {
 } from './define-job.js'
 export { createRegistry } from './registry.js'
 export type { AnyRegistry, JobsByName, Registry } from './registry.js'
-export { isValidJobId } from './enqueue-options.js'
 export type { EnqueueOptions } from './enqueue-options.js'
 export { JOB_STATES } from './job-state.js'
 export type { JobState } from './job-state.js'

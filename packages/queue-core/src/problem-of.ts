@@ -2,6 +2,7 @@ import {
   JobConflictError,
   JobNotFoundError,
   JobValidationError,
+  MalformedJobIdError,
   toBackendError,
   UnknownJobError,
   UnknownQueueError,
@@ -20,6 +21,7 @@ export interface ErrorProblem {
     | 'unknown-job'
     | 'unknown-queue'
     | 'job-not-found'
+    | 'malformed-id'
     | 'job-conflict'
     | 'backend-unavailable'
     | 'backend-out-of-memory'
@@ -39,6 +41,9 @@ export function problemOf(err: unknown): ErrorProblem | undefined {
     return { status: 404, type: 'unknown-job', detail: err.message }
   if (err instanceof UnknownQueueError) {
     return { status: 404, type: 'unknown-queue', detail: err.message }
+  }
+  if (err instanceof MalformedJobIdError) {
+    return { status: 400, type: 'malformed-id', detail: err.message }
   }
   if (err instanceof JobNotFoundError) {
     return { status: 404, type: 'job-not-found', detail: err.message }
@@ -61,10 +66,11 @@ export function problemOf(err: unknown): ErrorProblem | undefined {
 
 /**
  * Problems of the caller's own making, which the CLI reports as usage errors (exit code 2):
- * invalid input, or a job or queue name the registry does not know.
+ * invalid input, what no job id can be, or a job or queue name the registry does not know.
  */
 export const CALLER_PROBLEMS: ReadonlySet<ErrorProblem['type']> = new Set([
   'validation',
+  'malformed-id',
   'unknown-job',
   'unknown-queue',
 ])

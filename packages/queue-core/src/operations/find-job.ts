@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq'
-import { JobNotFoundError } from '../errors.js'
+import { isValidJobId } from '../enqueue-options.js'
+import { JobNotFoundError, MalformedJobIdError } from '../errors.js'
 import { toPublicState, type JobState } from '../job-state.js'
 import { script } from '../lua-script.js'
 import { TolerantJob } from '../tolerant-job.js'
@@ -13,9 +14,11 @@ export interface FoundJob {
 
 /**
  * The job with this id and its public state, whichever queue holds it. Throws
+ * {@link MalformedJobIdError} for what no job id can be (before Redis is asked),
  * {@link JobNotFoundError}, or `BackendUnavailableError` when Redis cannot tell.
  */
 export async function findJob(ctx: OperationsContext, id: string): Promise<FoundJob> {
+  if (!isValidJobId(id)) throw new MalformedJobIdError(id)
   const queueName = await queueHolding(ctx, id)
   if (queueName === undefined) throw new JobNotFoundError(id)
   const queue = ctx.queueOf(queueName)

@@ -6,6 +6,7 @@ import {
   JobConflictError,
   JobNotFoundError,
   JobValidationError,
+  MalformedJobIdError,
   UnknownJobError,
   UnknownQueueError,
 } from '../errors.js'
@@ -61,6 +62,14 @@ describe('operations', () => {
     await producer.jobs.enqueue('test.add', { a: 1, b: 1 })
     for (const id of ['no-such-job', 'meta', 'id', 'events', 'wait', 'stalled-check']) {
       await expect(producer.jobs.get(id)).rejects.toBeInstanceOf(JobNotFoundError)
+    }
+  })
+
+  it('refuses what no job id can be on every operation by id, before Redis is asked', async () => {
+    for (const id of ['not an id', 'a\u0000b', 'x'.repeat(257)]) {
+      await expect(producer.jobs.get(id)).rejects.toBeInstanceOf(MalformedJobIdError)
+      await expect(producer.control.cancel(id)).rejects.toBeInstanceOf(MalformedJobIdError)
+      await expect(producer.control.retry(id)).rejects.toBeInstanceOf(MalformedJobIdError)
     }
   })
 
