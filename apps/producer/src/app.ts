@@ -1,13 +1,16 @@
+import type { RequestListener } from 'node:http'
 import { OpenAPIHono } from '@hono/zod-openapi'
+import { getRequestListener } from '@hono/node-server'
 import { trimTrailingSlash } from 'hono/trailing-slash'
 import type { Logger, Operations } from '@jobq/queue-core'
 import type { AppRegistry } from '@jobq/jobs'
 import pkg from '../package.json' with { type: 'json' }
-import { bearerAuth } from './auth.js'
+import { bearerAuth, tokenCheck } from './auth.js'
 import { bodyLimit } from './body-limit.js'
 import { dashboard } from './dashboard.js'
 import { docsPage } from './docs-page.js'
 import { handleError } from './errors.js'
+import { withFastLane } from './fast-lane.js'
 import { homePage } from './home-page.js'
 import { createMetrics } from './metrics.js'
 import { apiDocument } from './openapi/document.js'
@@ -28,7 +31,7 @@ export interface AppDeps {
   producer: Operations
   registry: AppRegistry
   logger: Logger
-  /** @defaultValue 1 MiB */
+  /** @defaultValue 1 MiB ({@link DEFAULT_BODY_LIMIT}) */
   bodyLimitBytes?: number
   /** @defaultValue 10000 */
   bulkMax?: number
@@ -41,12 +44,38 @@ export interface AppDeps {
   checkResponses?: (mismatch: ResponseMismatch) => void
 }
 
+const DEFAULT_BODY_LIMIT = 1024 * 1024
+
 /** Paths behind auth when tokens are configured; health and docs stay open. */
 const PROTECTED = ['/v1/*', '/ui', '/ui/*', '/metrics']
 
 /** Builds the HTTP API. Listening is `main.ts`'s job, so tests call `app.request()` directly. */
 export function createApp(deps: AppDeps) {
-  const { producer, registry, logger, bodyLimitBytes = 1024 * 1024, bulkMax = 10_000 } = deps
+  return buildApp(deps).app
+}
+
+/**
+ * The HTTP API as Node serves it: `listener` (for `http.createServer`) is the app behind the
+ * enqueue's fast lane (`fast-lane.ts`); `app` is the same app, for `app.request()`. `hostname`
+ * names requests that come without a `Host` header.
+ */
+export function createHttp(
+  deps: AppDeps,
+  hostname?: string,
+): { app: OpenAPIHono; listener: RequestListener } {
+  const { app, actions, metrics } = buildApp(deps)
+  const lane = {
+    actions,
+    authorize: deps.apiTokens?.length ? tokenCheck(deps.apiTokens) : undefined,
+    bodyLimitBytes: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
+    metrics,
+    logger: deps.logger,
+  }
+  return { app, listener: withFastLane(lane, getRequestListener(app.fetch, { hostname })) }
+}
+
+function buildApp(deps: AppDeps) {
+  const { producer, registry, logger, bodyLimitBytes = DEFAULT_BODY_LIMIT, bulkMax = 10_000 } = deps
   const app = new OpenAPIHono({ defaultHook: validationHook })
   const metrics = createMetrics(producer)
   const bearer = Boolean(deps.apiTokens?.length)
@@ -65,7 +94,8 @@ export function createApp(deps: AppDeps) {
   app.use('/v1/*', bodyLimit(bodyLimitBytes))
 
   app.route('/', healthRoutes(producer))
-  app.route('/', enqueueRoutes({ producer, registry, bulkMax, onEnqueued: metrics.enqueued }))
+  const enqueue = enqueueRoutes({ producer, registry, bulkMax, onEnqueued: metrics.enqueued })
+  app.route('/', enqueue.app)
   app.route('/', jobRoutes(producer))
   app.route('/', queueRoutes(producer))
   app.route('/', registryRoutes(registry))
@@ -82,5 +112,5 @@ export function createApp(deps: AppDeps) {
 
   app.notFound((c) => problem(c, 404, 'no-route', `no route for ${c.req.method} ${c.req.path}`))
   app.onError(handleError(logger))
-  return app
+  return { app, actions: enqueue.actions, metrics }
 }

@@ -11,8 +11,7 @@ export const MAX_JSON_DEPTH = 64
 
 /** Reads a JSON body, insisting on `application/json`, valid JSON and bounded nesting. */
 export async function readJson(c: Context): Promise<unknown> {
-  const type = requestHeader(c, 'content-type') ?? ''
-  if (!/^application\/json\s*(;|$)/i.test(type)) {
+  if (!isJsonType(requestHeader(c, 'content-type'))) {
     throw new BadRequestError(415, 'unsupported-media-type', 'send the body as application/json')
   }
   const text = await c.req.text()
@@ -29,6 +28,9 @@ export async function readJson(c: Context): Promise<unknown> {
     throw new BadRequestError(400, 'malformed-json', 'the body is not valid JSON')
   }
 }
+
+/** True for a `Content-Type` of JSON (`application/json`, parameters allowed). */
+export const isJsonType = (type = ''): boolean => /^application\/json\s*(;|$)/i.test(type)
 
 /**
  * Route middleware in front of a route's schema validation: reads the body with

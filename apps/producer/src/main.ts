@@ -1,4 +1,4 @@
-import { serve } from '@hono/node-server'
+import { createServer } from 'node:http'
 import { registry } from '@jobq/jobs'
 import {
   ConfigError,
@@ -7,7 +7,7 @@ import {
   createRedis,
   redisTargetOf,
 } from '@jobq/queue-core'
-import { createApp } from './app.js'
+import { createHttp } from './app.js'
 import { loadEnv, type ProducerEnv } from './env.js'
 
 let env: ProducerEnv
@@ -34,18 +34,21 @@ const producer = createOperations({
   keepCompleted: env.JOBQ_KEEP_COMPLETED,
   idempotencyTtlMs: env.JOBQ_IDEMPOTENCY_TTL_MS,
 })
-const app = createApp({
-  producer,
-  registry,
-  logger,
-  bodyLimitBytes: env.JOBQ_BODY_LIMIT_BYTES,
-  bulkMax: env.JOBQ_BULK_MAX,
-  apiTokens: env.JOBQ_API_TOKENS,
-})
+const { listener } = createHttp(
+  {
+    producer,
+    registry,
+    logger,
+    bodyLimitBytes: env.JOBQ_BODY_LIMIT_BYTES,
+    bulkMax: env.JOBQ_BULK_MAX,
+    apiTokens: env.JOBQ_API_TOKENS,
+  },
+  env.HOST,
+)
 
-const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+const server = createServer(listener).listen(env.PORT, env.HOST, () => {
   logger.info(
-    { url: `http://localhost:${info.port}`, prefix: env.JOBQ_PREFIX },
+    { url: `http://localhost:${env.PORT}`, prefix: env.JOBQ_PREFIX },
     'producer listening',
   )
 })

@@ -15,6 +15,8 @@ export interface ProducerMetrics {
   render: () => Promise<string>
   /** Times every request (by route pattern, not raw path, to keep label sets small). */
   middleware: MiddlewareHandler
+  /** Counts one request served outside hono (the enqueue's fast lane) as the middleware would. */
+  observe: (method: string, route: string, status: number, startedAtMs: number) => void
   enqueued: (job: string, queue: string, count: number) => void
 }
 
@@ -105,16 +107,20 @@ export function createMetrics(producer: Operations): ProducerMetrics {
     registers: [registry],
   })
 
+  const observe = (method: string, route: string, status: number, startedAtMs: number) =>
+    http.observe({ method, route, status: String(status) }, (performance.now() - startedAtMs) / 1e3)
+
   return {
     registry,
     render: async () =>
       (await registry.metrics()) +
       histogramText((await stats()).map((q: QueueStats) => q.duration)),
     middleware: async (c, next) => {
-      const end = http.startTimer()
+      const startedAtMs = performance.now()
       await next()
-      end({ method: c.req.method, route: c.req.routePath, status: String(c.res.status) })
+      observe(c.req.method, c.req.routePath, c.res.status, startedAtMs)
     },
+    observe,
     enqueued: (job, queue, count) => enqueued.inc({ queue, job }, count),
   }
 }

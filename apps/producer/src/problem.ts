@@ -40,6 +40,21 @@ export function problem(
   detail: string,
   errors?: ValidationIssue[],
 ): Response {
+  const body = problemJson(status, kind, detail, c.get('requestId'), errors)
+  return c.body(body, status, { 'content-type': PROBLEM_TYPE })
+}
+
+/** The media type of every problem answer. */
+export const PROBLEM_TYPE = 'application/problem+json'
+
+/** The JSON text of a problem answer (for {@link problem}, and the enqueue's fast lane). */
+export function problemJson(
+  status: ContentfulStatusCode,
+  kind: string,
+  detail: string,
+  requestId: string,
+  errors?: ValidationIssue[],
+): string {
   const body: Problem = {
     type: `/problems/${kind}`,
     title: TITLES[status] ?? 'Error',
@@ -50,7 +65,7 @@ export function problem(
         .slice(0, MAX_ISSUES)
         .map((issue) => ({ path: clip(issue.path), message: clip(issue.message) })),
     }),
-    requestId: c.get('requestId'),
+    requestId,
   }
-  return c.body(JSON.stringify(body), status, { 'content-type': 'application/problem+json' })
+  return JSON.stringify(body)
 }

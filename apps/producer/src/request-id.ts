@@ -12,13 +12,16 @@ const CALLER_ID = /^[\w\-=]{1,255}$/
  */
 export function requestId(): MiddlewareHandler {
   return async (c, next) => {
-    const given = requestHeader(c, 'x-request-id')
-    const id = given !== undefined && CALLER_ID.test(given) ? given : randomUUID()
+    const id = requestIdOf(requestHeader(c, 'x-request-id'))
     c.set('requestId', id)
     setResponseHeader(c, 'X-Request-Id', id)
     await next()
   }
 }
+
+/** The id of a request whose `X-Request-Id` header is `given`. */
+export const requestIdOf = (given: string | undefined): string =>
+  given !== undefined && CALLER_ID.test(given) ? given : randomUUID()
 
 declare module 'hono' {
   interface ContextVariableMap {

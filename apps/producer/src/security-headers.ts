@@ -35,6 +35,12 @@ const COMMON: [string, string][] = [
   ['Referrer-Policy', 'no-referrer'],
 ]
 
+/** Every security header of an API response (not a page). */
+export const API_SECURITY_HEADERS: readonly (readonly [string, string])[] = [
+  ...COMMON,
+  ['Content-Security-Policy', API_CSP],
+]
+
 /** True for the paths that answer HTML pages and their assets. */
 const isPage = (path: string) =>
   path === '/' || path === '/ui' || path.startsWith('/ui/') || path.startsWith('/docs')

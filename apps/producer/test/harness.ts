@@ -1,6 +1,5 @@
-import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
+import { createServer, type Server } from 'node:http'
 import { registry } from '@jobq/jobs'
 import { createLogger, createOperations, startWorker } from '@jobq/queue-core'
 import {
@@ -9,7 +8,7 @@ import {
   useHarness,
   type Harness as CoreHarness,
 } from '@jobq/queue-core/testing'
-import { createApp, type AppDeps } from '../src/app.js'
+import { createHttp, type AppDeps } from '../src/app.js'
 
 const logger = createLogger({ level: 'silent' })
 
@@ -33,7 +32,7 @@ function withApp(options: AppOptions) {
         if (m.length) throw new Error(`responses off their schema:\n${m.join('\n')}`)
       },
     )
-    const app = createApp({
+    const { app, listener } = createHttp({
       producer,
       registry,
       logger,
@@ -52,9 +51,12 @@ function withApp(options: AppOptions) {
       },
       /** Runs an in-process worker (handlers from @jobq/jobs) for some or all queues. */
       startWorker: (queues?: string[]) => h.worker(startWorker, { queues }),
-      /** Serves the app on a free loopback port, for clients that need a real socket. */
+      /**
+       * Serves the app on a free loopback port as the producer does (behind the enqueue's fast
+       * lane), for clients that need a real socket.
+       */
       async listen(): Promise<string> {
-        const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server
+        const server = createServer(listener).listen(0, '127.0.0.1')
         h.track('http server', server, closeServer)
         await new Promise((resolve) => server.once('listening', resolve))
         return `http://127.0.0.1:${(server.address() as AddressInfo).port}`

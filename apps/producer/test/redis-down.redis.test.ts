@@ -37,6 +37,18 @@ describe('while Redis is unreachable', () => {
     }
     expect((await h.app.request('/healthz')).status).toBe(200)
 
+    // Over a socket, the enqueue's fast lane answers the same problem.
+    const url = await h.listen()
+    const res = await fetch(`${url}/v1/jobs/demo.echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ data: 1 }),
+    })
+    expect(res.status).toBe(503)
+    expect(res.headers.get('retry-after')).toBe('1')
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+    expect(await res.json()).toMatchObject({ type: '/problems/backend-unavailable', status: 503 })
+
     server = await startRedisServer({ port: server.port })
     await expect
       .poll(async () => (await h!.app.request('/readyz')).status, { timeout: 10_000 })

@@ -21,23 +21,39 @@ export interface EnqueueRoutesOptions {
 }
 
 /**
- * `POST /v1/jobs/<name>` and `/bulk` for each registry job, each validated and documented by the
- * job's own input schema; any other name answers 404 before the body is read.
+ * What one job's single enqueue does with a parsed body. The route and the enqueue's fast lane
+ * (`fast-lane.ts`) both run it, so they parse and answer alike.
  */
-export function enqueueRoutes(options: EnqueueRoutesOptions): OpenAPIHono {
+export interface EnqueueAction {
+  /** The route's body schema: `EnqueueRequest` with the job's input schema as `data`. */
+  schema: z.ZodType<EnqueueBody>
+  /** Enqueues; 202 for a new job, 200 for the job an idempotency key made before. */
+  run: (body: EnqueueBody) => Promise<{ status: 200 | 202; job: contracts.EnqueuedJob }>
+}
+
+/**
+ * `POST /v1/jobs/<name>` and `/bulk` for each registry job, each validated and documented by the
+ * job's own input schema; any other name answers 404 before the body is read. Also answers each
+ * job's {@link EnqueueAction}, by name.
+ */
+export function enqueueRoutes(options: EnqueueRoutesOptions) {
   const { producer, registry, bulkMax, onEnqueued } = options
   const app = new OpenAPIHono({ defaultHook: validationHook })
+  const actions = new Map<string, EnqueueAction>()
 
   for (const definition of registry.all()) {
     const { name, queue } = definition
     const { single, bulk } = enqueueRoutesOf(definition, app, bulkMax)
-    mountEnqueue(app, single, async (c, body) => {
-      const job = await producer.jobs.enqueueParsed(name, body)
-      if (job.created) onEnqueued?.(name, job.queue, 1)
-      // Set on the Node response: a second header here would make hono build a `Headers` object.
-      setResponseHeader(c, 'Location', `/v1/jobs/${job.id}`)
-      return c.json(job, job.created ? 202 : 200)
-    })
+    const action: EnqueueAction = {
+      schema: single.request.body.content['application/json'].schema,
+      run: async (body) => {
+        const job = await producer.jobs.enqueueParsed(name, body)
+        if (job.created) onEnqueued?.(name, job.queue, 1)
+        return { status: job.created ? 202 : 200, job }
+      },
+    }
+    actions.set(name, action)
+    mountEnqueue(app, single, action)
     mountBulk(app, bulk, bulkMax, async (c, items) => {
       const enqueued = await producer.jobs.enqueueBulk(name, items)
       const made = enqueued.created.reduce((n, created) => (created ? n + 1 : n), 0)
@@ -53,7 +69,7 @@ export function enqueueRoutes(options: EnqueueRoutesOptions): OpenAPIHono {
   app.post('/v1/jobs/:name/bulk', (c) => {
     throw new UnknownJobError(c.req.param('name'))
   })
-  return app
+  return { app, actions }
 }
 
 /** The two routes of one job, their bodies typed by its input schema. */
@@ -113,7 +129,8 @@ function enqueueRoutesOf(definition: AnyJobDefinition, app: OpenAPIHono, bulkMax
   return { single, bulk }
 }
 
-type EnqueueBody = z.output<typeof contracts.EnqueueRequest>
+/** A single enqueue's body, parsed. */
+export type EnqueueBody = z.output<typeof contracts.EnqueueRequest>
 
 /**
  * Mounts the single enqueue, the hot path, validated by its route's own body schema without the
@@ -124,16 +141,18 @@ type EnqueueBody = z.output<typeof contracts.EnqueueRequest>
 function mountEnqueue(
   app: OpenAPIHono,
   route: ReturnType<typeof enqueueRoutesOf>['single'],
-  handler: (c: Context, body: EnqueueBody) => Promise<Response>,
+  { schema, run }: EnqueueAction,
 ) {
   app.openAPIRegistry.registerPath(route)
-  const schema = route.request.body.content['application/json'].schema
   app.post(route.path, async (c) => {
     const body = await readJson(c)
     const parsed = schema.safeParse(body)
     if (!parsed.success) throw validationError(parsed.error, 'json', invalidInput(route))
     // Parsed once, here, by the job's own schema: the operation takes it as it is.
-    return handler(c, parsed.data)
+    const { status, job } = await run(parsed.data)
+    // Set on the Node response: a second header here would make hono build a `Headers` object.
+    setResponseHeader(c, 'Location', `/v1/jobs/${job.id}`)
+    return c.json(job, status)
   })
 }
 

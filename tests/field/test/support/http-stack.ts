@@ -1,10 +1,9 @@
-import type { Server } from 'node:http'
+import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
 import { registry } from '@jobq/jobs'
 import { createLogger, createOperations } from '@jobq/queue-core'
 import { createHarness, useHarness, type Harness } from '@jobq/queue-core/testing'
-import { createApp, type AppDeps } from '../../../../apps/producer/src/app.js'
+import { createHttp, type AppDeps } from '../../../../apps/producer/src/app.js'
 
 type AppOptions = Partial<Pick<AppDeps, 'bodyLimitBytes' | 'bulkMax'>>
 
@@ -12,7 +11,7 @@ type AppOptions = Partial<Pick<AppDeps, 'bodyLimitBytes' | 'bulkMax'>>
 function withHttp(options: AppOptions) {
   return (h: Harness) => {
     const producer = h.producer(createOperations)
-    const app = createApp({
+    const { app, listener } = createHttp({
       producer,
       registry,
       logger: createLogger({ level: 'silent' }),
@@ -21,9 +20,9 @@ function withHttp(options: AppOptions) {
     return {
       app,
       producer,
-      /** Serves the app on a free loopback port; resolves with its base URL. */
+      /** Serves the app as the producer does (fast lane first); resolves with its base URL. */
       async listen() {
-        const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server
+        const server = createServer(listener).listen(0, '127.0.0.1')
         h.track('http server', server, (s) => {
           s.closeAllConnections()
           return new Promise((resolve) => s.close(resolve))
