@@ -61,6 +61,17 @@ export async function startProducer(ctx: BenchContext, prefix: string, queues: n
       if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}: ${body}`)
       return body
     },
+    /** POSTs `body` as JSON; resolves with the answer; throws on anything but 202. */
+    async post(path: string, body: unknown): Promise<unknown> {
+      const res = await fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+      const text = await res.text()
+      if (res.status !== 202) throw new Error(`POST ${path} answered ${res.status}: ${text}`)
+      return JSON.parse(text) as unknown
+    },
     async stop() {
       if (child.exitCode !== null) return
       child.kill('SIGTERM')

@@ -17,11 +17,13 @@ export async function lookup(
   calls: number,
 ): Promise<LookupFigures> {
   const prefix = await ctx.freshPrefix()
-  // Added with BullMQ (the bench process has a 1-queue registry); the producer reads it as its own.
-  const job = await ctx.queue(`q${queues - 1}`, prefix).add(`scale.q${queues - 1}`, { p: 'x' })
-  await ctx.closeQueues()
   const producer = await startProducer(ctx, prefix, queues)
   try {
+    // Enqueued by the producer: its id carries its queue's hint (job-id.ts), as every id jobq
+    // makes does.
+    const job = (await producer.post(`/v1/jobs/scale.q${queues - 1}`, { data: { p: 'x' } })) as {
+      id: string
+    }
     const jobById = await timeCalls(ctx.redis, calls, () => producer.get(`/v1/jobs/${job.id}`))
     const queueList = await timeCalls(ctx.redis, calls, () => producer.get('/v1/queues'))
     return { queues, jobById, queueList }

@@ -130,7 +130,7 @@ function enqueueRoutesOf(definition: AnyJobDefinition, app: OpenAPIHono, bulkMax
 }
 
 /** A single enqueue's body, parsed. */
-export type EnqueueBody = z.output<typeof contracts.EnqueueRequest>
+type EnqueueBody = z.output<typeof contracts.EnqueueRequest>
 
 /**
  * Mounts the single enqueue, the hot path, validated by its route's own body schema without the

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto'
 import { Job, type IRedisTransaction, type JobsOptions, type Queue } from 'bullmq'
 import { Cluster, type ChainableCommander } from 'ioredis'
 import { intEnv } from '../config.js'
 import type { Redis } from '../connection.js'
+import { newJobId } from '../job-id.js'
 
 /**
  * How long an idempotency key is remembered, in ms, unless the producer is told otherwise
@@ -93,7 +93,7 @@ export async function addKeyed(
   jobs: readonly KeyedJob[],
 ): Promise<KeyedResult[]> {
   const keyOf = (job: KeyedJob) => idempotencyKeyOf(scope.prefix, queue.name, job.name, job.key!)
-  const fresh = jobs.map(() => randomUUID())
+  const fresh = jobs.map(() => newJobId(queue.name))
   // Claims in order (one pipelined batch), so a key twice in one bulk is claimed by the first
   // item and the second finds that claim.
   const claim = (job: KeyedJob, i: number): Promise<string | null> =>

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import { readHistory } from '../attempt-history.js'
 import { isResultMarker, resolveResult } from '../big-result.js'
 import type { AnyJobDefinition } from '../define-job.js'
@@ -17,6 +16,7 @@ import type { EnqueueOptions } from '../enqueue-options.js'
 
 export type { BulkItem } from './validate-items.js'
 import type { BulkEnqueued, EnqueuedJob } from '../contracts/jobs.js'
+import { newJobId } from '../job-id.js'
 
 /** An item parsed by an adapter with the job's own contract: its input, and its options. */
 export interface ParsedItem {
@@ -147,7 +147,7 @@ export class JobOperations {
       const jobs = valid.map(({ data, options }) => ({
         name,
         data,
-        opts: toBullOptions(definition, options, randomUUID(), ctx.retention),
+        opts: toBullOptions(definition, options, newJobId(definition.queue), ctx.retention),
       }))
       await ctx.guard(() => addAllOrNone(queue, ctx.connection, jobs))
       return { ids: jobs.map((job) => job.opts.jobId!), created: jobs.map(() => true) }
@@ -169,7 +169,7 @@ export class JobOperations {
     { data, options }: ValidItem,
   ): Promise<EnqueuedJob> {
     const { ctx } = this
-    const id = randomUUID()
+    const id = newJobId(definition.queue)
     const opts = toBullOptions(definition, options, id, ctx.retention)
     const queue = ctx.queueOf(definition.queue)
     const job = await ctx.guard(() => queue.add(definition.name, data, opts))
