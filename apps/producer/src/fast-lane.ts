@@ -80,7 +80,7 @@ function parse(action: EnqueueAction, body: Buffer) {
   } catch {
     return undefined
   }
-  const parsed = action.schema.safeParse(json)
+  const parsed = action.parse(json)
   return parsed.success ? parsed.data : undefined
 }
 
@@ -95,11 +95,10 @@ async function enqueue(
   const requestId = requestIdOf(req.headers['x-request-id'] as string | undefined)
   let status: number
   try {
-    const { status: accepted, job } = await action.run(body)
-    status = accepted
-    const headers = commonHeaders(requestId)
-    headers.Location = `/v1/jobs/${job.id}`
-    send(res, status, headers, 'application/json', JSON.stringify(job))
+    const answer = await action.run(body)
+    status = answer.status
+    const headers = Object.assign(commonHeaders(requestId), answer.headers)
+    send(res, status, headers, 'application/json', JSON.stringify(answer.job))
   } catch (err) {
     status = answerError(deps, req, res, err as Error, requestId)
   }

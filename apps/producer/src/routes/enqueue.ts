@@ -25,10 +25,22 @@ export interface EnqueueRoutesOptions {
  * (`fast-lane.ts`) both run it, so they parse and answer alike.
  */
 export interface EnqueueAction {
-  /** The route's body schema: `EnqueueRequest` with the job's input schema as `data`. */
-  schema: z.ZodType<EnqueueBody>
-  /** Enqueues; 202 for a new job, 200 for the job an idempotency key made before. */
-  run: (body: EnqueueBody) => Promise<{ status: 200 | 202; job: contracts.EnqueuedJob }>
+  /**
+   * Parses a body with the route's schema (`EnqueueRequest` with the job's input schema as
+   * `data`, the one the document shows).
+   */
+  parse: (body: unknown) => z.ZodSafeParseResult<EnqueueBody>
+  /** Enqueues a parsed body, and says how to answer. */
+  run: (body: EnqueueBody) => Promise<EnqueueAnswer>
+}
+
+/** How an enqueue is answered: besides the job, its status and headers. */
+export interface EnqueueAnswer {
+  /** 202 for a new job, 200 for the job an idempotency key made before. */
+  status: 200 | 202
+  job: contracts.EnqueuedJob
+  /** `Location` of the job. */
+  headers: Record<string, string>
 }
 
 /**
@@ -44,12 +56,14 @@ export function enqueueRoutes(options: EnqueueRoutesOptions) {
   for (const definition of registry.all()) {
     const { name, queue } = definition
     const { single, bulk } = enqueueRoutesOf(definition, app, bulkMax)
+    const schema = single.request.body.content['application/json'].schema
     const action: EnqueueAction = {
-      schema: single.request.body.content['application/json'].schema,
+      parse: (body) => schema.safeParse(body),
       run: async (body) => {
         const job = await producer.jobs.enqueueParsed(name, body)
         if (job.created) onEnqueued?.(name, job.queue, 1)
-        return { status: job.created ? 202 : 200, job }
+        const headers = { Location: `/v1/jobs/${job.id}` }
+        return { status: job.created ? 202 : 200, job, headers }
       },
     }
     actions.set(name, action)
@@ -141,17 +155,16 @@ type EnqueueBody = z.output<typeof contracts.EnqueueRequest>
 function mountEnqueue(
   app: OpenAPIHono,
   route: ReturnType<typeof enqueueRoutesOf>['single'],
-  { schema, run }: EnqueueAction,
+  { parse, run }: EnqueueAction,
 ) {
   app.openAPIRegistry.registerPath(route)
   app.post(route.path, async (c) => {
-    const body = await readJson(c)
-    const parsed = schema.safeParse(body)
+    const parsed = parse(await readJson(c))
     if (!parsed.success) throw validationError(parsed.error, 'json', invalidInput(route))
     // Parsed once, here, by the job's own schema: the operation takes it as it is.
-    const { status, job } = await run(parsed.data)
+    const { status, job, headers } = await run(parsed.data)
     // Set on the Node response: a second header here would make hono build a `Headers` object.
-    setResponseHeader(c, 'Location', `/v1/jobs/${job.id}`)
+    for (const name in headers) setResponseHeader(c, name, headers[name]!)
     return c.json(job, status)
   })
 }
