@@ -35,7 +35,7 @@ export interface EnqueueAction {
 }
 
 /** How an enqueue is answered: besides the job, its status and headers. */
-export interface EnqueueAnswer {
+interface EnqueueAnswer {
   /** 202 for a new job, 200 for the job an idempotency key made before. */
   status: 200 | 202
   job: contracts.EnqueuedJob
