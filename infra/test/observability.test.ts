@@ -52,6 +52,46 @@ const exprs = [...dashboardExprs, ...allRules.map((rule) => rule.expr)]
 /** The exported metric names a query reads (recording rules, `jobq:…`, are not among them). */
 const metricsOf = (expr: string) => [...expr.matchAll(/\bjobq_[a-z0-9_]+/g)].map((m) => m[0])
 
+describe('the alert rules', () => {
+  const alerts = allRules.filter((rule) => rule.alert)
+  const tests = parseYaml(
+    readFileSync(join(dir, 'jobq.rules.test.yaml'), 'utf8'),
+    'jobq.rules.test.yaml',
+  )[0] as { tests: { alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[] }[] }
+  const cases = tests.tests.flatMap((t) => t.alert_rule_test ?? [])
+  const readme = readFileSync(join(root, 'README.md'), 'utf8')
+  const operate = readme.slice(readme.indexOf('\n## Operate'), readme.indexOf('\n## Layout'))
+
+  it('are the five the issue asks for', () => {
+    expect(alerts.map((rule) => rule.alert)).toEqual([
+      'JobqBacklogGrowing',
+      'JobqOldestWaitingOverObjective',
+      'JobqFailureRatioHigh',
+      'JobqNoLiveWorker',
+      'JobqRedisMemoryNearLimit',
+    ])
+  })
+
+  it.each(alerts.map((rule) => [rule.alert!, rule] as const))(
+    '%s: severity, summary, description, a runbook line, a firing and a silent unit test',
+    (name, rule) => {
+      expect(['warning', 'critical']).toContain(rule.labels?.severity)
+      expect(rule.annotations?.summary).toBeTruthy()
+      expect(rule.annotations?.description).toContain(`Runbook: README, Operate, ${name}.`)
+      expect(operate).toMatch(new RegExp(`^- \`${name}\` \\((warning|critical)`, 'm'))
+      const mine = cases.filter((c) => c.alertname === name)
+      expect(
+        mine.some((c) => c.exp_alerts.length > 0),
+        'a firing case',
+      ).toBe(true)
+      expect(
+        mine.some((c) => c.exp_alerts.length === 0),
+        'a silent case',
+      ).toBe(true)
+    },
+  )
+})
+
 describe('the Grafana dashboard', () => {
   it('is a dashboard Grafana imports: uid, schema, a Prometheus datasource variable', () => {
     expect(dashboard).toMatchObject({ uid: 'jobq-operate', title: 'jobq' })
