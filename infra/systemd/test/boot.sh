@@ -33,6 +33,7 @@ work=$(mktemp -d "$cache/run.XXXXXX" 2>/dev/null || { mkdir -p "$cache" && mktem
 root=$work/root
 log=$work/console.log
 nspawn_pid=
+booted_at=$SECONDS
 
 # The machine's PID 1 (systemd: systemd-nspawn's child); empty while it is not up.
 init_pid() {
@@ -56,6 +57,7 @@ within() {
 }
 
 boot() {
+  booted_at=$SECONDS
   systemd-nspawn --quiet --register=no --keep-unit --private-network -M jobq-boot -D "$root" \
     --console=read-only -b >>"$log" 2>&1 </dev/null &
   nspawn_pid=$!
@@ -124,7 +126,7 @@ take_job() {
 say 'booting the machine (systemd-nspawn -b --private-network)'
 boot
 within 60 worker_active || fail "jobq-worker@default is not active 60 s after boot ($(inside systemctl is-active jobq-worker@default 2>&1))"
-say "booted in $((SECONDS - started)) s: jobq-worker@default is active (MainPID $(main_pid))"
+say "jobq-worker@default active $((SECONDS - booted_at)) s after boot (MainPID $(main_pid))"
 take_job first-boot >"$work/job.log" 2>&1 || { cat "$work/job.log" >&2; fail 'the job enqueued after boot did not complete'; }
 say 'a job enqueued inside the machine completed'
 
