@@ -54,6 +54,17 @@ describe('operator gauges on /metrics', () => {
     expect(sample(await (await h.app.request('/metrics')).text(), age('big_file'))).toBe(0)
   })
 
+  it('ages a delayed job promoted into the wait list from its due time (BullMQ zeroes its delay)', async () => {
+    const queue = h.waiter.queue('big_file')
+    const startedAt = Date.now()
+    const job = await queue.add('demo.echo', 1, { timestamp: startedAt - 300_000, delay: 100_000 })
+    await job.promote()
+    expect(await queue.getJobState(job.id!)).toBe('waiting')
+    const promoted = await until(h, age('big_file'), (v) => v! > 0)
+    expect(promoted).toBeGreaterThanOrEqual(200)
+    expect(promoted).toBeLessThanOrEqual((Date.now() - startedAt + 200_000) / 1e3)
+  })
+
   it('counts live workers per queue: a started worker, none once it stops or its heartbeat lapses', async () => {
     expect(await until(h, workers('default'), (v) => v !== undefined)).toBe(0)
     const worker = await h.startWorker(['default'])
