@@ -6,7 +6,9 @@
 //   --redis-if-local  only when REDIS_URL is unset (dev starts an embedded one)
 //   --browser         Debian's chromium too, for the browser tests
 //   --infra           what the infra/ checks run: kubectl with kustomize v5 (offline rendering of
-//                     infra/k8s) and systemd-analyze (unit files)
+//                     infra/k8s), systemd-analyze (unit files), promtool (Debian's prometheus:
+//                     the alert rules) and, for the systemd boot proof, debootstrap and
+//                     systemd-nspawn (Debian's systemd-container)
 //   --python          what the Python client's tests run (scripts/python-ci.sh): Debian's Python
 //                     with venv, Flask, httpx, setuptools + wheel (pip builds the client with
 //                     them, no PyPI) and mypy
@@ -47,15 +49,19 @@ if (current.split('.')[0] !== wanted.split('.')[0]) {
   }
 }
 
-/** Installs a Debian package with apt-get (as root, or through sudo); false if it cannot. */
-function aptInstall(name) {
+/**
+ * Installs a Debian package with apt-get (as root, or through sudo); false if it cannot.
+ * `--no-install-recommends` where the recommends are a whole service (prometheus: node-exporter,
+ * smartmontools, ipmitool...) and only one binary is wanted.
+ */
+function aptInstall(name, ...flags) {
   const isRoot = process.getuid?.() === 0
   if (!has('apt-get') || !(isRoot || has('sudo'))) return false
   say(`installing ${name} with apt-get`)
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
   const apt = (...argv) =>
     isRoot ? run('apt-get', argv, { env }) : run('sudo', ['-E', 'apt-get', ...argv], { env })
-  return (aptUpdated ||= apt('update', '-qq')) && apt('install', '-y', '-qq', name)
+  return (aptUpdated ||= apt('update', '-qq')) && apt('install', '-y', '-qq', ...flags, name)
 }
 let aptUpdated = false
 
@@ -87,6 +93,18 @@ if (args.has('--browser') && !existsSync('/usr/bin/chromium') && !aptInstall('ch
 if (args.has('--infra')) {
   if (!has('systemd-analyze') && !aptInstall('systemd')) {
     say('systemd-analyze is missing and apt-get cannot install it: the systemd checks will fail.')
+  }
+  // promtool ships in Debian's prometheus (12 packages without recommends, 35 with them).
+  if (!has('promtool') && !aptInstall('prometheus', '--no-install-recommends')) {
+    say('promtool is missing and apt-get cannot install it: the alert rule checks will fail.')
+  }
+  for (const [command, pkg] of [
+    ['debootstrap', 'debootstrap'],
+    ['systemd-nspawn', 'systemd-container'],
+  ]) {
+    if (!has(command) && !aptInstall(pkg, '--no-install-recommends')) {
+      say(`${command} is missing and apt-get cannot install it: the systemd boot proof will fail.`)
+    }
   }
   const local = new URL('.jobq/tools/bin/kubectl', root)
   const kustomizeV5 = (bin) =>

@@ -25,11 +25,12 @@ export function render(dir: string, text?: string): K8sObject[] {
   return parseYaml(out, dir) as K8sObject[]
 }
 
-/** Where the typed model of an apiVersion lives: kubernetes-models, or its KEDA add-on. */
+/** Where the typed model of an apiVersion lives: kubernetes-models, or its KEDA or Prometheus Operator add-on. */
 function modelModule(apiVersion: string): string {
-  return apiVersion.startsWith('keda.sh/')
-    ? `@kubernetes-models/keda/${apiVersion}`
-    : `kubernetes-models/${apiVersion}`
+  if (apiVersion.startsWith('keda.sh/')) return `@kubernetes-models/keda/${apiVersion}`
+  if (apiVersion.startsWith('monitoring.coreos.com/'))
+    return `@kubernetes-models/prometheus-operator/${apiVersion}`
+  return `kubernetes-models/${apiVersion}`
 }
 
 /**

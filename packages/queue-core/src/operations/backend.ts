@@ -1,6 +1,7 @@
 import type { BackendUnavailableError } from '../errors.js'
 import { probeWrite } from './backend-guard.js'
 import type { OperationsContext } from './context.js'
+import { redisMemory, type RedisMemory } from './redis-memory.js'
 
 /** Health of the backend (Redis): liveness, readiness to take writes, and its typed errors. */
 export class BackendOperations {
@@ -25,6 +26,11 @@ export class BackendOperations {
    */
   probeWrite(timeoutMs?: number): Promise<BackendUnavailableError | undefined> {
     return probeWrite(this.ctx.connection, this.ctx.guard, this.ctx.prefix, timeoutMs)
+  }
+
+  /** Redis's memory used and its limit (`INFO memory`; `maxBytes` 0 = no limit). */
+  memory(): Promise<RedisMemory> {
+    return this.ctx.guard(() => redisMemory(this.ctx.connection))
   }
 
   /**

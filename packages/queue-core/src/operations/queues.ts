@@ -8,6 +8,7 @@ import {
 import { listWorkers, type WorkerRecord } from '../records.js'
 import type { OperationsContext } from './context.js'
 import { parseInput } from './parse-input.js'
+import { oldestWaiting, type OldestWaiting } from './oldest-waiting.js'
 import { cleanQueue, emptyQueue, summarizeQueue } from './queue-admin.js'
 
 /** Read and administer queues: `GET /v1/queues[/:queue]`, pause, resume, empty, clean. */
@@ -17,6 +18,14 @@ export class QueueOperations {
   /** Counts, paused flag, backlog and live workers of every registry queue, in registry order. */
   summaries(): Promise<QueueSummary[]> {
     return this.summarize(this.ctx.allQueues())
+  }
+
+  /** The age of each registry queue's oldest waiting job (see `oldestWaiting`), in registry order. */
+  oldestWaiting(): Promise<OldestWaiting[]> {
+    const { ctx } = this
+    return ctx.guard(() =>
+      Promise.all(ctx.allQueues().map((queue) => oldestWaiting(queue, ctx.connection))),
+    )
   }
 
   /** One queue's summary. Throws `UnknownQueueError`. */
