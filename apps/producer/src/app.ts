@@ -18,6 +18,7 @@ import { requestId } from './request-id.js'
 import { securityHeaders } from './security-headers.js'
 import { enqueueRoutes } from './routes/enqueue.js'
 import { healthRoutes } from './routes/health.js'
+import { groupRoutes } from './routes/groups.js'
 import { jobRoutes } from './routes/jobs.js'
 import { queueRoutes } from './routes/queues.js'
 import { registryRoutes } from './routes/registry.js'
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', enqueueRoutes({ producer, registry, bulkMax, onEnqueued: metrics.enqueued }))
   app.route('/', jobRoutes(producer))
   app.route('/', queueRoutes(producer))
+  app.route('/', groupRoutes(producer))
   app.route('/', registryRoutes(registry))
   app.route('/', workerRoutes(producer))
   app.route('/ui', dashboard(producer))

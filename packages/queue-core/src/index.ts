@@ -43,6 +43,7 @@ export type {
   CancelOutcome,
   CleanOutcome,
   EnqueuedJob,
+  GroupView,
   QueueActionOutcome,
   QueueStats,
   QueueSummary,
