@@ -87,4 +87,36 @@ describe('flow control per key (in process)', () => {
       (n) => n === 0,
     )
   })
+
+  it('retries a failed grouped job through its key’s gate', async () => {
+    const [failing] = (
+      await producer.jobs.enqueueBulk('test.tenant', [{ data: { tenant: 'f', ms: 1, fail: true } }])
+    ).ids
+    await h.worker(startWorker, {})
+    expect(await h.waiter.finished('tenants', failing!)).toMatchObject({ state: 'failed' })
+    const busy = (
+      await producer.jobs.enqueueBulk(
+        'test.tenant',
+        [1, 2].map(() => ({ data: { tenant: 'f', ms: 400 } })),
+      )
+    ).ids
+    await eventually(
+      () => Promise.all(busy.map((id) => producer.jobs.get(id))),
+      (views) => views.every((v) => v.state === 'active'),
+    )
+    await producer.control.retry(failing!)
+    // Both slots are taken: the retried job waits in its group, not in the queue.
+    const definition = groupRegistry.job('test.tenant')!
+    expect(await producer.groups.view(definition, 'f')).toMatchObject({ active: 2, waiting: 1 })
+    expect((await producer.jobs.get(failing!)).state).toBe('delayed')
+    for (const id of busy) await h.waiter.finished('tenants', id)
+    await eventually(
+      () => producer.jobs.get(failing!),
+      (view) => view.state === 'failed' && view.attemptsStarted === 1,
+    )
+    await eventually(
+      () => h.redis.hlen(`${h.prefix}:groups.tenants:held`),
+      (n) => n === 0,
+    )
+  })
 })

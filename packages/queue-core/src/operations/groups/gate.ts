@@ -9,7 +9,7 @@ import { PUSH_LUA } from './lua.js'
  * How far ahead a held-back job is parked in BullMQ's `delayed` set: out of every worker's reach
  * until the gate promotes it. One year keeps BullMQ's delayed score (timestamp × 0x1000) exact.
  */
-const HOLD_MS = 365 * 24 * 3_600_000
+export const HOLD_MS = 365 * 24 * 3_600_000
 
 /** Longest group key accepted, in characters. */
 const MAX_KEY_LENGTH = 200

@@ -186,6 +186,26 @@ end
 return { scan[1], (#page < budget) and 0 or offset + budget, wakes }`)
 
 /**
+ * Retries failed job ARGV[4] of group ARGV[5] through the gate, with fresh attempts: what BullMQ
+ * 6.7's reprocessJob-9.lua does for a failed job (fields cleared, 'waiting' event), except that
+ * the job is parked in `delayed` (score ARGV[6]) and held back in its group, which is then
+ * dispatched. Answers 1, or -3 when the job is not failed (-1: no such job).
+ */
+export const regateScript = script(`${COMMON}
+readDefaults(7)
+local id, gid = ARGV[4], ARGV[5]
+local jobKey = B .. id
+if rcall('EXISTS', jobKey) == 0 then return -1 end
+if rcall('ZREM', B .. 'failed', id) == 0 then return -3 end
+rcall('HDEL', jobKey, 'finishedOn', 'processedOn', 'failedReason', 'atm', 'ats')
+rcall('ZADD', B .. 'delayed', ARGV[6], id)
+rcall('XADD', B .. 'events', '*', 'event', 'waiting', 'jobId', id, 'prev', 'failed')
+rcall('RPUSH', Q .. ':p:' .. gid, id)
+adjustLoad(gid, 1)
+dispatch(gid)
+return 1`)
+
+/**
  * A page of groups, busiest first (ARGV[4] offset, ARGV[5] limit): `{total, {gid, holding
  * a slot, held back, override or false, ...}}`.
  */
