@@ -6,13 +6,13 @@ import { median } from '../stats.js'
 import { workerScript } from './drain.js'
 
 /** Keys of the "drain with groups" scenario (issue 15). */
-export const GROUP_KEYS = 1_000
+const GROUP_KEYS = 1_000
 
 /** Jobs of the hot key in the fairness measure (quick runs too: a smaller one shows little). */
-export const HOT_JOBS = 2_000
+const HOT_JOBS = 2_000
 
 /** Grouped (`bench.grouped`, 2 at a time per key) or the same no-op jobs without a group. */
-export type GroupMode = 'grouped' | 'plain'
+type GroupMode = 'grouped' | 'plain'
 
 /** One job to enqueue: its key, for the grouped job; both modes carry the same data. */
 type Item = { data: { n: number; key: string } }
@@ -86,7 +86,7 @@ async function waitsOf(ctx: BenchContext, prefix: string, ids: readonly string[]
  * (each key at most 2 at a time) or plain. The cost per job of the gate: held back, dispatched,
  * released.
  */
-export async function groupedDrainRate(
+async function groupedDrainRate(
   ctx: BenchContext,
   mode: GroupMode,
   count: number,
@@ -104,12 +104,7 @@ export async function groupedDrainRate(
  * of the cold keys' jobs: without groups the cold ones wait behind every hot job; with them,
  * behind 2.
  */
-export async function hotKeyWaits(
-  ctx: BenchContext,
-  mode: GroupMode,
-  hot: number,
-  concurrency: number,
-) {
+async function hotKeyWaits(ctx: BenchContext, mode: GroupMode, hot: number, concurrency: number) {
   const hotItems = Array.from({ length: hot }, (_, n) => ({ data: { n, key: 'hot' } }))
   const coldItems = Array.from({ length: 2 * (GROUP_KEYS - 1) }, (_, n) => ({
     data: { n, key: `cold${n % (GROUP_KEYS - 1)}` },

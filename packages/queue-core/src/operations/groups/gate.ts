@@ -1,9 +1,9 @@
 import { Job, type JobsOptions, type Queue } from 'bullmq'
-import type { ChainableCommander } from 'ioredis'
 import type { AnyJobDefinition } from '../../define-job.js'
 import { JobValidationError, type ValidationIssue } from '../../errors.js'
 import type { AnyRegistry } from '../../registry.js'
-import { PUSH_LUA } from './lua.js'
+import type { Redis } from '../../connection.js'
+import { dispatchScript, PUSH_LUA } from './lua.js'
 
 /**
  * How far ahead a held-back job is parked in BullMQ's `delayed` set: out of every worker's reach
@@ -89,9 +89,9 @@ export interface HeldJob {
 }
 
 /**
- * Adds grouped jobs in one MULTI: each as a BullMQ job parked far in `delayed` (HOLD_MS), then
- * appended to its group's held-back list and its group dispatched, so a job is never parked
- * without being listed. A job whose add failed is not listed; the failure is thrown.
+ * Adds grouped jobs in one MULTI: each as a BullMQ job parked far in `delayed` (HOLD_MS) and
+ * listed under its group, so a job is never parked without being listed; a job whose add failed
+ * is not listed, and the failure is thrown. Then dispatches each group once.
  */
 export async function addHeld(
   queue: Queue,
@@ -99,18 +99,29 @@ export async function addHeld(
   scope: GateScope,
   jobs: readonly HeldJob[],
 ): Promise<void> {
-  const multi = (await queue.getBackend().client).multi() as unknown as ChainableCommander
+  const client = (await queue.getBackend().client) as unknown as Redis
+  const multi = client.multi()
   const now = Date.now()
-  const limits = defaultLimits(registry, queue.name)
   for (const job of jobs) {
     const held = new Job(queue, job.name, job.data, { ...job.opts, delay: HOLD_MS }, job.opts.jobId)
     // BullMQ 6.7's own add, queued on this MULTI (as idempotency.ts does).
     await held.addJob(multi as never)
-    const args = [...baseArgs(scope, now), job.opts.jobId, groupIdOf(job.name, job.key), ...limits]
+    const args = [...baseArgs(scope, now), job.opts.jobId, groupIdOf(job.name, job.key)]
     multi.eval(PUSH_LUA, 1, scope.routing, ...args)
   }
   const exec = await multi.exec()
   if (!exec) throw new Error('the MULTI adding grouped jobs was aborted; nothing was added')
   const failure = exec.find(([err]) => err)?.[0]
   if (failure) throw failure
+  const limits = defaultLimits(registry, queue.name)
+  const groups = new Set(jobs.map((job) => groupIdOf(job.name, job.key)))
+  // The jobs are in and listed: a dispatch that fails here is not the enqueue's failure (the
+  // caller must not add them again); the next release, or the sweep, dispatches them.
+  await Promise.all(
+    [...groups].map((gid) =>
+      dispatchScript(client, [scope.routing], [...baseArgs(scope, now), gid, ...limits]).catch(
+        () => undefined,
+      ),
+    ),
+  )
 }

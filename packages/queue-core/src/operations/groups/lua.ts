@@ -132,17 +132,15 @@ end
 
 /**
  * Holds back job ARGV[4] of group ARGV[5], just added to BullMQ as a far-delayed job in the same
- * MULTI, then dispatches the group. Answers `{moved, wake}`, or `{-1, 0}` when the add did not
- * happen (the job is not in `delayed`). Sent as EVAL inside that MULTI (no EVALSHA fallback there).
+ * MULTI: lists it under its group. Answers 1, or -1 when the add did not happen (the job is not in
+ * `delayed`). Small on purpose: it is sent as EVAL inside that MULTI (EVALSHA has no fallback
+ * there), once per job; the group is dispatched after the MULTI.
  */
-export const PUSH_LUA = `${COMMON}
-readDefaults(6)
-local id, gid = ARGV[4], ARGV[5]
-if not rcall('ZSCORE', B .. 'delayed', id) then return { -1, 0 } end
-rcall('RPUSH', Q .. ':p:' .. gid, id)
-adjustLoad(gid, 1)
-local moved, wake = dispatch(gid)
-return { moved, wake }`
+export const PUSH_LUA = `local Q, B, id, gid = ARGV[1], ARGV[2], ARGV[4], ARGV[5]
+if not redis.call('ZSCORE', B .. 'delayed', id) then return -1 end
+redis.call('RPUSH', Q .. ':p:' .. gid, id)
+redis.call('ZINCRBY', Q .. ':load', 1, gid)
+return 1`
 
 /** Frees job ARGV[4]'s slot if it has finished for good, then dispatches its group: `{moved, wake, gid}`. */
 export const releaseScript = script(`${COMMON}
