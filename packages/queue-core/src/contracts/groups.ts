@@ -3,7 +3,7 @@ import { decimalInt } from './integers.js'
 
 /** A rate limit of one key: at most `max` starts per sliding window of `durationMs`. */
 export const GroupRate = z
-  .object({
+  .strictObject({
     max: z.number().int().min(1).max(1_000_000).describe('starts per window'),
     durationMs: z.number().int().min(1).max(86_400_000).describe('window length, in ms'),
   })
@@ -26,13 +26,12 @@ export type GroupLimits = z.output<typeof GroupLimits>
 /**
  * `PUT /v1/groups/{job}/{key}`: another limit for one key. A field left out keeps the job
  * definition's value; `rate: null` lifts the rate limit for this key. Unknown fields: 400.
+ * Inlined (no component id), so the document shows the body's `additionalProperties: false`.
  */
-export const GroupLimitRequest = z
-  .strictObject({
-    concurrency: GroupLimits.shape.concurrency.optional(),
-    rate: GroupRate.nullable().optional(),
-  })
-  .meta({ id: 'GroupLimitRequest' })
+export const GroupLimitRequest = z.strictObject({
+  concurrency: GroupLimits.shape.concurrency.optional(),
+  rate: GroupRate.nullable().optional(),
+})
 export type GroupLimitRequest = z.output<typeof GroupLimitRequest>
 
 /** One key of a grouped job, as `GET /v1/queues/{queue}/groups` lists it. */
