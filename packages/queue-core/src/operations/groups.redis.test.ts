@@ -119,4 +119,25 @@ describe('flow control per key (in process)', () => {
       (n) => n === 0,
     )
   })
+
+  it('frees the slot of a job removed outside the workers (the sweep) and drops a cancelled held job', async () => {
+    const { ids } = await producer.jobs.enqueueBulk(
+      'test.tenant',
+      [1, 2, 3, 4].map(() => ({ data: { tenant: 's', ms: 1 } })),
+    )
+    const definition = groupRegistry.job('test.tenant')!
+    expect(await producer.groups.view(definition, 's')).toMatchObject({ active: 2, waiting: 2 })
+    // One dispatched job (in wait) and one held job are cancelled before any worker runs.
+    expect(await producer.control.cancel(ids[0]!)).toMatchObject({ outcome: 'removed' })
+    expect(await producer.control.cancel(ids[3]!)).toMatchObject({ outcome: 'removed' })
+    await h.worker(startWorker, { stalledIntervalMs: 200 })
+    for (const id of [ids[1]!, ids[2]!]) {
+      expect(await h.waiter.finished('tenants', id)).toMatchObject({ state: 'completed' })
+    }
+    await eventually(
+      () => producer.groups.list('tenants'),
+      (page) => page.total === 0,
+    )
+    expect(await h.redis.hlen(`${h.prefix}:groups.tenants:held`)).toBe(0)
+  })
 })
