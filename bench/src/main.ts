@@ -7,6 +7,7 @@ import { compareResults, readResults, spreadOf } from './compare.js'
 import { createContext, type BenchContext, type BenchResult } from './context.js'
 import { machine, table, writeResults } from './report.js'
 import { drainRate, type Mode } from './scenarios/drain.js'
+import { drainWithGroups } from './scenarios/groups.js'
 import { bulkEnqueue, httpEnqueue } from './scenarios/http.js'
 import { startLatency } from './scenarios/latency.js'
 import { workerMemory } from './scenarios/memory.js'
@@ -95,6 +96,8 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
       ),
     )
   }
+
+  if (wanted('groups')) await drainWithGroups(ctx, sizes.drain, { paired, throughput, cost, log })
 
   if (wanted('http')) {
     const http = await paired((side) =>

@@ -5,6 +5,7 @@ import pkg from '../package.json' with { type: 'json' }
 import { registerControl } from './commands/control.js'
 import { registerEnqueue } from './commands/enqueue.js'
 import { registerFleet } from './commands/fleet.js'
+import { registerGroups } from './commands/groups.js'
 import { registerInfo } from './commands/info.js'
 import { registerJobs } from './commands/jobs.js'
 import { registerQueues } from './commands/queues.js'
@@ -39,6 +40,7 @@ registerJobs(program)
 registerControl(program)
 registerQueues(program)
 registerFleet(program)
+registerGroups(program)
 program.commands.forEach((command) => command.exitOverride())
 
 /**

@@ -21,6 +21,7 @@ import { requestId } from './request-id.js'
 import { securityHeaders } from './security-headers.js'
 import { enqueueRoutes } from './routes/enqueue.js'
 import { healthRoutes } from './routes/health.js'
+import { groupRoutes } from './routes/groups.js'
 import { jobRoutes } from './routes/jobs.js'
 import { queueRoutes } from './routes/queues.js'
 import { registryRoutes } from './routes/registry.js'
@@ -98,6 +99,7 @@ function buildApp(deps: AppDeps) {
   app.route('/', enqueue.app)
   app.route('/', jobRoutes(producer))
   app.route('/', queueRoutes(producer))
+  app.route('/', groupRoutes(producer))
   app.route('/', registryRoutes(registry))
   app.route('/', workerRoutes(producer))
   app.route('/ui', dashboard(producer))

@@ -7,6 +7,7 @@ import {
   type QueueStats,
   type QueueSummary,
 } from '@jobq/queue-core'
+import { groupGauges } from './group-metrics.js'
 import { operatorGauges } from './operator-gauges.js'
 
 /** Prometheus metrics of one producer process, plus cluster-wide queue state read from Redis. */
@@ -79,6 +80,7 @@ export function createMetrics(producer: Operations): ProducerMetrics {
     oldestWaiting: memo(() => producer.queues.oldestWaiting(), []),
     memory: memo(() => producer.backend.memory(), undefined),
   })
+  groupGauges(registry, producer, summaries)
   new Gauge({
     name: 'jobq_redis_writable',
     help: '1 when Redis takes writes (a short-lived key written at each scrape), 0 when it is away or refuses them (full, read-only, loading, busy, credentials): what /readyz reports',

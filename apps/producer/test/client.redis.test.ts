@@ -104,4 +104,21 @@ describe('@jobq/client against a running producer', () => {
     })
     expect(await client.workers()).toHaveLength(1)
   })
+
+  it('lists a queue’s groups and sets and resets one key’s limits', async () => {
+    await client.enqueueMany(
+      'demo.tenant-task',
+      [1, 2, 3].map(() => ({ data: { tenant: 'a/b', ms: 1 } })),
+    )
+    expect(await client.groups('default', { limit: 10 })).toMatchObject({
+      total: 1,
+      groups: [{ job: 'demo.tenant-task', key: 'a/b', active: 2, waiting: 1 }],
+    })
+    expect(await client.setGroup('demo.tenant-task', 'a/b', { concurrency: 3 })).toMatchObject({
+      active: 3,
+      waiting: 0,
+      overridden: true,
+    })
+    expect(await client.resetGroup('demo.tenant-task', 'a/b')).toMatchObject({ overridden: false })
+  })
 })

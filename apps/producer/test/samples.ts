@@ -8,5 +8,6 @@ export const samples: Record<string, unknown> = {
   'demo.big-file': {},
   'demo.rows': { rows: [{ a: 1 }] },
   'demo.row': { index: 0, row: { a: 1 } },
+  'demo.tenant-task': { tenant: 'acme', ms: 1 },
   'reports.summarize': { title: 'weekly', values: [1, 2, 3] },
 }

@@ -18,7 +18,17 @@ export const latency = defineJob({
   handler: () => import('./latency.handler.js'),
 })
 
+/** A no-op limited to 2 at a time per `key` (flow control): the "drain with groups" scenario. */
+export const grouped = defineJob({
+  name: 'bench.grouped',
+  queue: 'bench',
+  input: z.object({ n: z.number().int(), key: z.string() }),
+  output: z.object({}),
+  group: { key: (input) => input.key, concurrency: 2 },
+  handler: () => import('./noop.handler.js'),
+})
+
 export const registry = createRegistry({
   queues: [defineQueue({ name: 'bench' })],
-  jobs: [noop, latency],
+  jobs: [noop, latency, grouped],
 })

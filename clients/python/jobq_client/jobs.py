@@ -3,7 +3,7 @@
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Union  # noqa: F401
 
 from . import models
-from .models import DemoBigFileResult, DemoEchoResult, DemoRowInput, DemoRowResult, DemoRowsInput, DemoRowsResult, DemoSleepInput, DemoSleepResult, ReportsSummarizeInput, ReportsSummarizeResult
+from .models import DemoBigFileResult, DemoEchoResult, DemoRowInput, DemoRowResult, DemoRowsInput, DemoRowsResult, DemoSleepInput, DemoSleepResult, DemoTenantTaskInput, DemoTenantTaskResult, ReportsSummarizeInput, ReportsSummarizeResult
 from .handles import AsyncJobHandle, JobHandle, JobSpec
 
 if TYPE_CHECKING:
@@ -45,6 +45,13 @@ DEMO_SLEEP: JobSpec[DemoSleepInput, DemoSleepResult] = JobSpec(
     models.demo_sleep_result_from_dict,
 )
 
+DEMO_TENANT_TASK: JobSpec[DemoTenantTaskInput, DemoTenantTaskResult] = JobSpec(
+    "demo.tenant-task",
+    "default",
+    models.demo_tenant_task_input_to_dict,
+    models.demo_tenant_task_result_from_dict,
+)
+
 REPORTS_SUMMARIZE: JobSpec[ReportsSummarizeInput, ReportsSummarizeResult] = JobSpec(
     "reports.summarize",
     "reports",
@@ -58,6 +65,7 @@ ALL: Dict[str, JobSpec[Any, Any]] = {
     "demo.row": DEMO_ROW,
     "demo.rows": DEMO_ROWS,
     "demo.sleep": DEMO_SLEEP,
+    "demo.tenant-task": DEMO_TENANT_TASK,
     "reports.summarize": REPORTS_SUMMARIZE,
 }
 """Every job's spec by registry name."""
@@ -72,6 +80,7 @@ class Jobs:
         self.demo_row: JobHandle[DemoRowInput, DemoRowResult] = JobHandle(client, DEMO_ROW)
         self.demo_rows: JobHandle[DemoRowsInput, DemoRowsResult] = JobHandle(client, DEMO_ROWS)
         self.demo_sleep: JobHandle[DemoSleepInput, DemoSleepResult] = JobHandle(client, DEMO_SLEEP)
+        self.demo_tenant_task: JobHandle[DemoTenantTaskInput, DemoTenantTaskResult] = JobHandle(client, DEMO_TENANT_TASK)
         self.reports_summarize: JobHandle[ReportsSummarizeInput, ReportsSummarizeResult] = JobHandle(client, REPORTS_SUMMARIZE)
 
 
@@ -84,4 +93,5 @@ class AsyncJobs:
         self.demo_row: AsyncJobHandle[DemoRowInput, DemoRowResult] = AsyncJobHandle(client, DEMO_ROW)
         self.demo_rows: AsyncJobHandle[DemoRowsInput, DemoRowsResult] = AsyncJobHandle(client, DEMO_ROWS)
         self.demo_sleep: AsyncJobHandle[DemoSleepInput, DemoSleepResult] = AsyncJobHandle(client, DEMO_SLEEP)
+        self.demo_tenant_task: AsyncJobHandle[DemoTenantTaskInput, DemoTenantTaskResult] = AsyncJobHandle(client, DEMO_TENANT_TASK)
         self.reports_summarize: AsyncJobHandle[ReportsSummarizeInput, ReportsSummarizeResult] = AsyncJobHandle(client, REPORTS_SUMMARIZE)

@@ -230,6 +230,44 @@ class DemoSleepResult:
 
 
 @dataclass
+class DemoTenantTaskInput:
+    ms: int
+    tenant: str
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'DemoTenantTaskInput':
+        assert isinstance(obj, dict)
+        ms = from_int(obj.get("ms"))
+        tenant = from_str(obj.get("tenant"))
+        return DemoTenantTaskInput(ms, tenant)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["ms"] = from_int(self.ms)
+        result["tenant"] = from_str(self.tenant)
+        return result
+
+
+@dataclass
+class DemoTenantTaskResult:
+    tenant: str
+    took_ms: float
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'DemoTenantTaskResult':
+        assert isinstance(obj, dict)
+        tenant = from_str(obj.get("tenant"))
+        took_ms = from_float(obj.get("tookMs"))
+        return DemoTenantTaskResult(tenant, took_ms)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["tenant"] = from_str(self.tenant)
+        result["tookMs"] = to_float(self.took_ms)
+        return result
+
+
+@dataclass
 class ReportsSummarizeInput:
     title: str
     values: List[float]
@@ -405,6 +443,22 @@ def demo_sleep_result_from_dict(s: Any) -> DemoSleepResult:
 
 def demo_sleep_result_to_dict(x: DemoSleepResult) -> Any:
     return to_class(DemoSleepResult, x)
+
+
+def demo_tenant_task_input_from_dict(s: Any) -> DemoTenantTaskInput:
+    return DemoTenantTaskInput.from_dict(s)
+
+
+def demo_tenant_task_input_to_dict(x: DemoTenantTaskInput) -> Any:
+    return to_class(DemoTenantTaskInput, x)
+
+
+def demo_tenant_task_result_from_dict(s: Any) -> DemoTenantTaskResult:
+    return DemoTenantTaskResult.from_dict(s)
+
+
+def demo_tenant_task_result_to_dict(x: DemoTenantTaskResult) -> Any:
+    return to_class(DemoTenantTaskResult, x)
 
 
 def reports_summarize_input_from_dict(s: Any) -> ReportsSummarizeInput:

@@ -8,6 +8,9 @@ import type {
   ClientJobEvent,
   EnqueuedHandle,
   EnqueueOptions,
+  GroupLimitRequest,
+  GroupList,
+  GroupView,
   Job,
   JobInput,
   JobName,
@@ -94,6 +97,12 @@ export interface JobqClient {
   workers(): Promise<WorkerRecord[]>
   /** The job schedules, soonest next run first. */
   schedules(): Promise<ScheduleView[]>
+  /** A page of `queue`'s keys of grouped jobs with work, busiest first (flow control). */
+  groups(queue: string, options?: { limit?: number; offset?: number }): Promise<GroupList>
+  /** Other limits for one key of a grouped job; fields left out keep the definition's. */
+  setGroup(job: JobName, key: string, limits: GroupLimitRequest): Promise<GroupView>
+  /** Drops one key's override: its job definition's limits apply again. */
+  resetGroup(job: JobName, key: string): Promise<GroupView>
 }
 
 /** Creates a client for one producer. */
@@ -170,6 +179,8 @@ type Request = <T>(method: string, path: string, body?: unknown) => Promise<T>
 function adminCalls(request: Request) {
   const q = (name: string) => `/v1/queues/${encodeURIComponent(name)}`
   const job = (id: string) => `/v1/jobs/${encodeURIComponent(id)}`
+  const group = (name: string, key: string) =>
+    `/v1/groups/${encodeURIComponent(name)}/${encodeURIComponent(key)}`
   const everyOr = (action: 'pause' | 'resume') => async (queue?: string) =>
     queue === undefined
       ? (await request<{ queues: QueueSummary[] }>('POST', `/v1/queues/${action}`)).queues
@@ -179,14 +190,8 @@ function adminCalls(request: Request) {
     retryJob: (id: string) => request<RetryOutcome>('POST', `${job(id)}/retry`),
     queues: async () => (await request<{ queues: QueueSummary[] }>('GET', '/v1/queues')).queues,
     queue: (name: string) => request<QueueSummary>('GET', q(name)),
-    list: (queue: string, options: { state?: JobState; limit?: number; offset?: number } = {}) => {
-      const query = new URLSearchParams(
-        Object.entries(options).flatMap(([k, v]): [string, string][] =>
-          v === undefined ? [] : [[k, String(v)]],
-        ),
-      ).toString()
-      return request<JobPage>('GET', `${q(queue)}/jobs${query ? `?${query}` : ''}`)
-    },
+    list: (queue: string, options: { state?: JobState; limit?: number; offset?: number } = {}) =>
+      request<JobPage>('GET', `${q(queue)}/jobs${queryOf(options)}`),
     pause: everyOr('pause') as JobqClient['pause'],
     resume: everyOr('resume') as JobqClient['resume'],
     retry: (queue: string, ids?: readonly string[]) =>
@@ -197,7 +202,22 @@ function adminCalls(request: Request) {
     workers: async () => (await request<{ workers: WorkerRecord[] }>('GET', '/v1/workers')).workers,
     schedules: async () =>
       (await request<{ schedules: ScheduleView[] }>('GET', '/v1/schedules')).schedules,
+    groups: (queue: string, options: { limit?: number; offset?: number } = {}) =>
+      request<GroupList>('GET', `${q(queue)}/groups${queryOf(options)}`),
+    setGroup: (name: string, key: string, limits: GroupLimitRequest) =>
+      request<GroupView>('PUT', group(name, key), limits),
+    resetGroup: (name: string, key: string) => request<GroupView>('DELETE', group(name, key)),
   }
+}
+
+/** `?k=v&…` of the options that are set, or nothing. */
+function queryOf(options: Record<string, string | number | undefined>): string {
+  const query = new URLSearchParams(
+    Object.entries(options).flatMap(([k, v]): [string, string][] =>
+      v === undefined ? [] : [[k, String(v)]],
+    ),
+  ).toString()
+  return query ? `?${query}` : ''
 }
 
 async function apiError(res: Response): Promise<JobqApiError> {

@@ -4,6 +4,7 @@ import { echo } from './demo/echo.js'
 import { row } from './demo/row.js'
 import { rows } from './demo/rows.js'
 import { sleep } from './demo/sleep.js'
+import { tenantTask } from './demo/tenant-task.js'
 import { bigFileQueue, defaultQueue } from './queues.js'
 import { reportsQueue } from './reports/queues.js'
 import { summarize } from './reports/summarize.js'
@@ -14,11 +15,11 @@ import { summarize } from './reports/summarize.js'
  */
 export const registry = createRegistry({
   queues: [defaultQueue, bigFileQueue, reportsQueue],
-  jobs: [echo, sleep, bigFile, rows, row, summarize],
+  jobs: [echo, sleep, bigFile, rows, row, summarize, tenantTask],
 })
 
 export type AppRegistry = typeof registry
-export { bigFile, echo, row, rows, sleep, summarize }
+export { bigFile, echo, row, rows, sleep, summarize, tenantTask }
 export { bigFileQueue, defaultQueue, reportsQueue }
 
 // The shapes the HTTP API answers, for @jobq/client (which may import types from here only).

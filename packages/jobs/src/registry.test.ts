@@ -13,6 +13,7 @@ describe('the registry', () => {
       'demo.big-file': 'big_file',
       'demo.rows': 'default',
       'demo.row': 'default',
+      'demo.tenant-task': 'default',
       'reports.summarize': 'reports',
     })
   })

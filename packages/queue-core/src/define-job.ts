@@ -40,6 +40,12 @@ export interface JobDefinition<
    */
   schedule?: JobSchedule
   /**
+   * Flow control per key (`operations/groups.ts`): jobs with the same `key(input)` run at most
+   * `concurrency` at once, and start at most `rate.max` times per `rate.durationMs`, across all
+   * workers; keys are served in turn. Unset: the job takes the plain path.
+   */
+  group?: JobGroup<z.output<Input>>
+  /**
    * Loads the handler module. Typed loosely on purpose: typing it from the module while the
    * module types itself from this definition is a cycle (TS7022). The worker checks the module at
    * load time, and the handler file checks itself with {@link HandlerOf}.
@@ -55,6 +61,19 @@ export interface JobSchedule {
   tz?: string
   /** The input of every scheduled run; validated against `input` when the worker boots. */
   data?: unknown
+}
+
+/** Per-key flow control on a job definition: {@link JobDefinition.group}. */
+export interface JobGroup<Input = unknown> {
+  /**
+   * The key of a job's group, from its parsed input (e.g. `(input) => input.tenant`): a
+   * non-empty string of at most 200 characters, else the enqueue is refused (400).
+   */
+  key(input: Input): string
+  /** Jobs of one key active (or about to be) at once, across all workers; at least 1. */
+  concurrency: number
+  /** At most `max` starts of one key per sliding window of `durationMs` ms. */
+  rate?: { max: number; durationMs: number }
 }
 
 /** Any job definition, whatever its schemas. */
@@ -74,7 +93,19 @@ export function defineJob<
       `job name "${definition.name}" must look like "<project>.<job>", e.g. "media.resize"`,
     )
   }
+  if (definition.group) checkGroup(definition.name, definition.group)
   return Object.freeze({ ...definition })
+}
+
+/** Refuses limits no gate can keep: a concurrency or rate below 1. */
+function checkGroup(name: string, group: JobGroup<never>): void {
+  const positive = (n: number) => Number.isInteger(n) && n >= 1
+  const { concurrency, rate } = group
+  if (!positive(concurrency) || (rate && !(positive(rate.max) && positive(rate.durationMs)))) {
+    throw new TypeError(
+      `job "${name}": group.concurrency, group.rate.max and group.rate.durationMs must be integers ≥ 1`,
+    )
+  }
 }
 
 /** What {@link defineQueue} takes. */

@@ -14,6 +14,7 @@ export type {
   InputOf,
   JobDefaults,
   JobDefinition,
+  JobGroup,
   JobSchedule,
   OutputOf,
   QueueDefinition,
@@ -30,6 +31,7 @@ export { idempotencyEnvShape, idempotencyKeyOf } from './operations/idempotency.
 export type {
   BulkItem,
   JobWatch,
+  ListGroupsOptions,
   ListJobsOptions,
   Operations,
   OperationsOptions,
@@ -41,6 +43,7 @@ export type {
   CancelOutcome,
   CleanOutcome,
   EnqueuedJob,
+  GroupView,
   QueueActionOutcome,
   QueueStats,
   QueueSummary,

@@ -1,9 +1,9 @@
 import type { Job } from 'bullmq'
-import { retryWithFreshAttempts } from '../attempt-budget.js'
 import { requestCancel } from '../cancel.js'
 import { BackendUnavailableError, JobConflictError, JobNotFoundError } from '../errors.js'
 import type { OperationsContext } from './context.js'
 import { findJob, type FoundJob } from './find-job.js'
+import { retryThroughGate, type RetryFailedJob } from './groups/retry.js'
 import { retryFailed } from './queue-admin.js'
 import { parseInput } from './parse-input.js'
 import type { CancelOutcome, RetryOutcome } from '../contracts/control.js'
@@ -16,11 +16,16 @@ const CANCEL_TRIES = 3
 
 /** Change what a job does next: cancel, retry one, requeue failed ones (RQ's `requeue`). */
 export class ControlOperations {
+  /** A grouped job's retry goes back through its key's gate (groups/retry.ts). */
+  private readonly retryJob: RetryFailedJob
+
   constructor(
     private readonly ctx: OperationsContext,
     /** For the queue as it is after a requeue. */
     private readonly queues: QueueOperations,
-  ) {}
+  ) {
+    this.retryJob = retryThroughGate(ctx.registry, ctx.connection, ctx.prefix)
+  }
 
   /**
    * Cancels a job (`DELETE /v1/jobs/:id`): a waiting or delayed job is removed; an active one is
@@ -55,7 +60,7 @@ export class ControlOperations {
    */
   async retry(id: string): Promise<RetryOutcome> {
     const { job } = failedOnly(await findJob(this.ctx, id))
-    await this.ctx.guard(() => retryWithFreshAttempts(job))
+    await this.ctx.guard(() => this.retryJob(job))
     return { id, state: 'waiting' }
   }
 
@@ -70,7 +75,7 @@ export class ControlOperations {
     const queue = this.ctx.queueOf(queueName)
     const affected =
       ids === undefined
-        ? await this.ctx.guard(() => retryFailed(queue, this.ctx.connection))
+        ? await this.ctx.guard(() => retryFailed(queue, this.ctx.connection, this.retryJob))
         : await this.requeueIds(queueName, ids)
     return { queue: await this.queues.summary(queueName), affected }
   }
@@ -83,7 +88,7 @@ export class ControlOperations {
       if (one.job.queueName !== queueName) throw new JobNotFoundError(unique[i]!)
       return failedOnly(one).job
     })
-    await this.ctx.guard(() => Promise.all(jobs.map((job) => retryWithFreshAttempts(job))))
+    await this.ctx.guard(() => Promise.all(jobs.map((job) => this.retryJob(job))))
     return jobs.length
   }
 }

@@ -2,6 +2,7 @@ import { BackendOperations } from './backend.js'
 import { OperationsContext, type OperationsOptions } from './context.js'
 import { ControlOperations } from './control.js'
 import { FleetOperations } from './fleet.js'
+import { GroupOperations } from './groups.js'
 import { JobOperations } from './jobs.js'
 import { QueueOperations } from './queues.js'
 
@@ -14,6 +15,7 @@ export interface Operations {
   control: ControlOperations
   queues: QueueOperations
   fleet: FleetOperations
+  groups: GroupOperations
   backend: BackendOperations
   /** Closes the queues and event readers it opened (not the connections it was given). */
   close(): Promise<void>
@@ -31,6 +33,7 @@ export function createOperations(options: OperationsOptions): Operations {
     control: new ControlOperations(ctx, queues),
     queues,
     fleet: new FleetOperations(ctx),
+    groups: new GroupOperations(ctx),
     backend: new BackendOperations(ctx),
     close: () => ctx.close(),
   }
@@ -39,5 +42,6 @@ export function createOperations(options: OperationsOptions): Operations {
 }
 
 export type { OperationsOptions } from './context.js'
+export type { ListGroupsOptions } from './groups.js'
 export type { BulkItem, JobWatch, ListJobsOptions, ParsedItem } from './jobs.js'
 export type { WatchEvent } from './job-events.js'

@@ -8,6 +8,7 @@ import { previewJobView } from '../preview.js'
 import { addAllOrNone } from './bulk-add.js'
 import type { OperationsContext } from './context.js'
 import { findJob } from './find-job.js'
+import { enqueueGrouped } from './groups/enqueue.js'
 import { addKeyed } from './idempotency.js'
 import type { WatchEvent } from './job-events.js'
 import { finalEventOf, watchEvents } from './watch.js'
@@ -132,6 +133,11 @@ export class JobOperations {
   }
 
   private add(definition: AnyJobDefinition, item: ValidItem): Promise<EnqueuedJob> {
+    if (definition.group) {
+      return enqueueGrouped(this.ctx, definition, [item]).then(({ ids, at }) =>
+        enqueued(definition, undefined, ids[0]!, at),
+      )
+    }
     return item.options.jobId === undefined
       ? this.enqueueUnkeyed(definition, item)
       : this.enqueueKeyed(definition, item)
@@ -141,6 +147,10 @@ export class JobOperations {
     const { name } = definition
     const queue = this.ctx.queueOf(definition.queue)
     const { ctx } = this
+    if (definition.group) {
+      const { ids } = await enqueueGrouped(ctx, definition, valid)
+      return { ids, created: ids.map(() => true) }
+    }
     if (valid.every(({ options }) => options.jobId === undefined)) {
       // No keys (the usual bulk): nothing claimed. BullMQ 6.7 sends addBulk as a pipeline, not
       // a MULTI; addAllOrNone removes this bulk's jobs again when Redis refuses part-way.

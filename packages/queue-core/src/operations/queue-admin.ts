@@ -1,5 +1,5 @@
 import { retryWithFreshAttempts } from '../attempt-budget.js'
-import type { Queue } from 'bullmq'
+import type { Job, Queue } from 'bullmq'
 import type { Redis } from '../connection.js'
 import type { QueueSummary } from '../contracts/queues.js'
 import { TolerantJob } from '../tolerant-job.js'
@@ -39,7 +39,11 @@ const RETRY_CHUNK = 500
  * score is later than the start), so a job that fails again at once is not retried twice and
  * none is lost. Resolves with how many were requeued.
  */
-export async function retryFailed(queue: Queue, client: Redis): Promise<number> {
+export async function retryFailed(
+  queue: Queue,
+  client: Redis,
+  retry: (job: Job) => Promise<void> = retryWithFreshAttempts,
+): Promise<number> {
   const failedKey = queue.toKey('failed')
   const startedAt = Date.now()
   let requeued = 0
@@ -48,7 +52,9 @@ export async function retryFailed(queue: Queue, client: Redis): Promise<number> 
   for (;;) {
     const ids = await client.zrangebyscore(failedKey, 0, startedAt, 'LIMIT', orphans, RETRY_CHUNK)
     if (!ids.length) return requeued
-    const outcomes = await Promise.all(ids.map((id) => retryOne(queue, client, failedKey, id)))
+    const outcomes = await Promise.all(
+      ids.map((id) => retryOne(queue, client, failedKey, id, retry)),
+    )
     requeued += outcomes.filter((o) => o === 'requeued').length
     orphans += outcomes.filter((o) => o === 'orphan').length
   }
@@ -64,12 +70,13 @@ async function retryOne(
   client: Redis,
   failedKey: string,
   id: string,
+  retry: (job: Job) => Promise<void>,
 ): Promise<'requeued' | 'gone' | 'orphan'> {
   // Tolerant: a job whose stored data is not JSON is still retried (its worker fails it then).
   const job = await TolerantJob.fromId(queue, id)
   if (!job) return 'orphan'
   try {
-    await retryWithFreshAttempts(job)
+    await retry(job)
     return 'requeued'
   } catch (err) {
     if ((await client.zscore(failedKey, id)) === null) return 'gone'

@@ -12,6 +12,7 @@ import { syncSchedules } from '../schedules.js'
 import { watchAttempts } from './attempt-events.js'
 import { subscribeToCancels, type CancelSubscription } from './cancels.js'
 import { closeWorker } from './close.js'
+import { watchGroups, type GroupAgent } from './groups-agent.js'
 import { loadHandlers } from './handler-loader.js'
 import { createJobqWorker, type JobqWorker } from './jobq-worker.js'
 import { createLockKeeper, type LockKeeper } from './lock-keeper.js'
@@ -60,6 +61,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   }
   let workers: JobqWorker[] = []
   let cancels: CancelSubscription | undefined
+  let groups: GroupAgent[] = []
   try {
     const handlers = await loadHandlers(jobs.filter((job) => !sandboxed.includes(job.queue)))
     const served = new Map(queues.map((name) => [name, runtime.queueHandles.get(name)]))
@@ -73,6 +75,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     for (const worker of workers) {
       watchAttempts(worker, runtime, { keeper, onJobFinished: options.onJobFinished })
     }
+    groups = workers.flatMap((worker) => watchGroups(worker, runtime) ?? [])
     const subscription = (cancels = await subscribeToCancels(runtime, workers))
     await record.setState('idle')
     // Last: a BullMQ worker takes jobs as soon as it runs (see createJobqWorker).
@@ -85,12 +88,15 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       queues,
       record: () => record.snapshot(),
       ping: (timeoutMs = 1_000) => ping(connection, timeoutMs),
-      close: (graceMs = 30_000, handBackMs = HAND_BACK_MS) =>
-        closeWorker(runtime, { workers, cancels: subscription, keeper }, graceMs, handBackMs),
+      close: (graceMs = 30_000, handBackMs = HAND_BACK_MS) => {
+        for (const agent of groups) agent.stop()
+        return closeWorker(runtime, { workers, cancels: subscription, keeper }, graceMs, handBackMs)
+      },
     }
   } catch (err) {
     // Nothing ran: release what was made, so a failed start leaves no connection behind.
     cancels?.disconnect()
+    for (const agent of groups) agent.stop()
     await Promise.all(workers.map((worker) => worker.close(true))).catch(() => undefined)
     await runtime.queueHandles.close().catch(() => undefined)
     await runtime.fleetStats.close().catch(() => undefined)
