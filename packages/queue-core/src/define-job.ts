@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { checkDedupe, type JobDedupe } from './dedupe.js'
 import type { Logger } from './logger.js'
 
 /** Job names are `"<project>.<job>"`: lower-case words joined by `-`, one dot. */
@@ -40,6 +41,11 @@ export interface JobDefinition<
    */
   schedule?: JobSchedule
   /**
+   * Folds enqueues with equal keys: drop duplicates, throttle or debounce (see `JobDedupe`,
+   * README "Dedupe, debounce and throttle"). Checked here: a bad one throws a TypeError.
+   */
+  dedupe?: JobDedupe<z.output<Input>>
+  /**
    * Loads the handler module. Typed loosely on purpose: typing it from the module while the
    * module types itself from this definition is a cycle (TS7022). The worker checks the module at
    * load time, and the handler file checks itself with {@link HandlerOf}.
@@ -74,6 +80,7 @@ export function defineJob<
       `job name "${definition.name}" must look like "<project>.<job>", e.g. "media.resize"`,
     )
   }
+  checkDedupe(definition.name, definition.dedupe)
   return Object.freeze({ ...definition })
 }
 
