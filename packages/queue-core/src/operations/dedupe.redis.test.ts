@@ -95,6 +95,26 @@ describe('dedupe, throttle and debounce (real Redis, BullMQ deduplication)', () 
       expect(next.id).not.toBe(first.id)
     })
 
+    it('with ttlMs: the key lasts at most ttlMs, and its job ending releases it', async () => {
+      const first = await enqueue('deduped-ttl', 'k', 1)
+      const key = dedupeKey('deduped-ttl', 'k')
+      const pttl = await h.redis.pttl(key)
+      expect(pttl).toBeGreaterThan(50_000)
+      expect(pttl).toBeLessThanOrEqual(60_000)
+      expect((await enqueue('deduped-ttl', 'k', 2)).outcome).toBe('deduplicated')
+      await h.worker(startWorker, {})
+      expect((await waiter.finished('folds', first.id)).state).toBe('completed')
+      // The worker releases it (BullMQ alone would keep a key with a TTL for its whole window).
+      await eventually(
+        () => h.redis.exists(key),
+        (n) => n === 0,
+        { what: 'the key released' },
+      )
+      const next = await enqueue('deduped-ttl', 'k', 3)
+      expect(next.outcome).toBe('created')
+      expect((await waiter.finished('folds', next.id)).state).toBe('completed')
+    })
+
     it('a delayed job holds its key too', async () => {
       const first = await enqueue('deduped', 'k', 1, {}, { delay: 60_000 })
       expect(first).toMatchObject({ outcome: 'created', state: 'delayed' })
