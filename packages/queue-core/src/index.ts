@@ -41,6 +41,7 @@ export type {
   CancelOutcome,
   CleanOutcome,
   EnqueuedJob,
+  EnqueueOutcome,
   QueueActionOutcome,
   QueueStats,
   QueueSummary,
