@@ -331,8 +331,9 @@ class EnqueueOptions:
 
     job_id: Optional[str] = None
     """idempotency key, not the job id: within the idempotency window (24 h by default) the same
-    key of the same job answers the job it made (created: false), even after that job was
-    removed; the id is always made by jobq
+    key of the same job answers the job it made (created: false, outcome duplicated), even
+    after that job was removed; the id is always made by jobq. Refused (400) by a job that
+    declares dedupe: its dedupe key decides what is a repeat
     """
     priority: Optional[int] = None
     """lower runs first (1 is the highest); 0 or absent = none. A job without a priority runs
