@@ -132,10 +132,13 @@ describe('the enqueue fast lane answers as the app does', () => {
     const sent = (key: string) => ({ path: '/v1/jobs/demo.echo', body: data(1, { jobId: key }) })
     const first = await viaSocket(sent('k-1'))
     expect(first.status).toBe(202)
-    expect(await viaSocket(sent('k-1'))).toEqual({
+    const again = await viaSocket(sent('k-1'))
+    expect(again).toEqual({
       ...first,
       status: 200,
-      body: first.body.replace('"created":true', '"created":false'),
+      body: first.body
+        .replace('"created":true', '"created":false')
+        .replace('"outcome":"created"', '"outcome":"duplicated"'),
     })
     await viaApp(sent('k-2'))
     expect((await viaSocket(sent('k-2'))).status).toBe(200)

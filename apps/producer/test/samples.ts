@@ -10,4 +10,5 @@ export const samples: Record<string, unknown> = {
   'demo.row': { index: 0, row: { a: 1 } },
   'demo.tenant-task': { tenant: 'acme', ms: 1 },
   'reports.summarize': { title: 'weekly', values: [1, 2, 3] },
+  'demo.refresh': { key: 'home-page' },
 }

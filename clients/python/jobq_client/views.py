@@ -14,7 +14,12 @@ FINAL_STATES = ("completed", "failed")
 
 @dataclass(frozen=True)
 class EnqueuedJob:
-    """Answer of an enqueue: ``created`` is False when the ``job_id`` option named an existing job."""
+    """Answer of an enqueue: ``created`` is False when no job was made now; ``outcome`` says why.
+
+    ``outcome``: ``created``; ``duplicated`` (the ``job_id`` option named an existing job);
+    ``deduplicated`` (the job declares dedupe and ``id`` holds its key); ``replaced`` (debounce:
+    a new job, which removed the pending one, ``raw["replacedId"]``).
+    """
 
     id: str
     name: str
@@ -22,6 +27,7 @@ class EnqueuedJob:
     state: str
     enqueued_at: str
     created: bool = True
+    outcome: str = "created"
     raw: Dict[str, Any] = field(default_factory=dict, repr=False)
 
     @staticmethod
@@ -33,6 +39,7 @@ class EnqueuedJob:
             state=str(body.get("state", "")),
             enqueued_at=str(body.get("enqueuedAt", "")),
             created=bool(body.get("created", True)),
+            outcome=str(body.get("outcome", "created")),
             raw=dict(body),
         )
 

@@ -45,15 +45,20 @@ export interface WaitOptions {
 /** The typed client; job names and payloads are checked against the registry at compile time. */
 export interface JobqClient {
   /**
-   * Enqueues one job; answers its id. With `options.jobId` (an idempotency key), a key already
-   * used for this job within its window answers that job, `created: false`.
+   * Enqueues one job; answers its id and `outcome`. With `options.jobId` (an idempotency key), a
+   * key already used for this job within its window answers that job, `created: false`,
+   * `outcome: 'duplicated'`. A job that declares `dedupe` answers `deduplicated` (the job holding
+   * its key, `created: false`) or, debounced, `replaced` (`replacedId`: the pending job removed).
    */
   enqueue<N extends JobName>(
     name: N,
     data: JobInput<N>,
     options?: EnqueueOptions,
   ): Promise<EnqueuedHandle<N>>
-  /** Enqueues many jobs of one kind, all or none; `created[i]` is false for a known key. */
+  /**
+   * Enqueues many jobs of one kind, all or none; `created[i]` is false for a known key, and
+   * `outcomes[i]` says what each item's enqueue did.
+   */
   enqueueMany<N extends JobName>(
     name: N,
     items: readonly { data: JobInput<N>; options?: EnqueueOptions }[],

@@ -1,6 +1,7 @@
 import { createRegistry } from '@jobq/queue-core'
 import { bigFile } from './demo/big-file.js'
 import { echo } from './demo/echo.js'
+import { refresh } from './demo/refresh.js'
 import { row } from './demo/row.js'
 import { rows } from './demo/rows.js'
 import { sleep } from './demo/sleep.js'
@@ -15,11 +16,11 @@ import { summarize } from './reports/summarize.js'
  */
 export const registry = createRegistry({
   queues: [defaultQueue, bigFileQueue, reportsQueue],
-  jobs: [echo, sleep, bigFile, rows, row, summarize, tenantTask],
+  jobs: [echo, sleep, bigFile, rows, row, summarize, tenantTask, refresh],
 })
 
 export type AppRegistry = typeof registry
-export { bigFile, echo, row, rows, sleep, summarize, tenantTask }
+export { bigFile, echo, refresh, row, rows, sleep, summarize, tenantTask }
 export { bigFileQueue, defaultQueue, reportsQueue }
 
 // The shapes the HTTP API answers, for @jobq/client (which may import types from here only).

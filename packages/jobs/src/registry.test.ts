@@ -15,6 +15,7 @@ describe('the registry', () => {
       'demo.row': 'default',
       'demo.tenant-task': 'default',
       'reports.summarize': 'reports',
+      'demo.refresh': 'default',
     })
   })
 

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { checkDedupe, type JobDedupe } from './dedupe.js'
 import type { Logger } from './logger.js'
 
 /** Job names are `"<project>.<job>"`: lower-case words joined by `-`, one dot. */
@@ -45,6 +46,11 @@ export interface JobDefinition<
    * workers; keys are served in turn. Unset: the job takes the plain path.
    */
   group?: JobGroup<z.output<Input>>
+  /**
+   * Folds enqueues with equal keys: drop duplicates, throttle or debounce (see `JobDedupe`,
+   * README "Dedupe, debounce and throttle"). Checked here: a bad one throws a TypeError.
+   */
+  dedupe?: JobDedupe<z.output<Input>>
   /**
    * Loads the handler module. Typed loosely on purpose: typing it from the module while the
    * module types itself from this definition is a cycle (TS7022). The worker checks the module at
@@ -94,6 +100,14 @@ export function defineJob<
     )
   }
   if (definition.group) checkGroup(definition.name, definition.group)
+  checkDedupe(definition.name, definition.dedupe)
+  if (definition.group && definition.dedupe) {
+    // Each takes its own path at enqueue (held back in a group, or folded by BullMQ's
+    // deduplication); folding jobs held back in a group is not built yet.
+    throw new TypeError(
+      `job "${definition.name}": group and dedupe cannot be declared together yet`,
+    )
+  }
   return Object.freeze({ ...definition })
 }
 

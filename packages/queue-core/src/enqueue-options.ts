@@ -58,8 +58,9 @@ export const enqueueOptionsSchema = z.strictObject({
     .optional()
     .describe(
       'idempotency key, not the job id: within the idempotency window (24 h by default) the ' +
-        'same key of the same job answers the job it made (created: false), even after that ' +
-        'job was removed; the id is always made by jobq',
+        'same key of the same job answers the job it made (created: false, outcome ' +
+        'duplicated), even after that job was removed; the id is always made by jobq. Refused ' +
+        '(400) by a job that declares dedupe: its dedupe key decides what is a repeat',
     ),
 })
 export type EnqueueOptions = z.infer<typeof enqueueOptionsSchema>

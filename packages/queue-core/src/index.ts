@@ -44,6 +44,7 @@ export type {
   CleanOutcome,
   EnqueuedJob,
   GroupView,
+  EnqueueOutcome,
   QueueActionOutcome,
   QueueStats,
   QueueSummary,

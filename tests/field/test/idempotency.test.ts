@@ -94,7 +94,11 @@ describe('idempotency keys', () => {
         { data: 5, options: { jobId: 'k4' } },
       ],
     })
-    expect(again.body).toEqual({ ids: [ids[0], ids[4]], created: [false, false] })
+    expect(again.body).toEqual({
+      ids: [ids[0], ids[4]],
+      created: [false, false],
+      outcomes: ['duplicated', 'duplicated'],
+    })
     expect(await jobsInDefault()).toBe(4)
   })
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { SingleBar, Presets } from 'cli-progress'
-import type { WatchEvent } from '@jobq/queue-core'
+import type { EnqueuedJob, EnqueueOutcome, WatchEvent } from '@jobq/queue-core'
 import { parse, withContext } from '../command-kit.js'
 import type { CliContext } from '../context.js'
 import { CommandFailedError, UsageError } from '../errors.js'
@@ -62,8 +62,7 @@ Examples:
           const job = await ctx.ops.jobs.enqueue(name, data, enqueueOptions)
           if (!options.wait) {
             if (options.json) return printJson(job)
-            const note = job.created ? '' : color.yellow(' (already existed)')
-            return console.log(`${job.id}  ${job.name} on ${job.queue}, ${job.state}${note}`)
+            return console.log(`${job.id}  ${job.name} on ${job.queue}, ${job.state}${noteOf(job)}`)
           }
           if (job.state === 'removed') {
             throw new CommandFailedError(
@@ -106,6 +105,7 @@ async function enqueueMany(
     : undefined
   // Every chunk carries the same payload, so a bad one fails the first chunk: nothing is enqueued.
   const ids: string[] = []
+  const outcomes: EnqueueOutcome[] = []
   let made = 0
   bar?.start(count, 0)
   try {
@@ -115,16 +115,38 @@ async function enqueueMany(
       const enqueued = await ctx.ops.jobs.enqueueBulk(name, items)
       ids.push(...enqueued.ids)
       made += enqueued.created.filter(Boolean).length
+      outcomes.push(...enqueued.outcomes)
       bar?.update(ids.length)
     }
   } finally {
     bar?.stop()
   }
-  if (json) return printJson({ ids, created: made })
+  if (json) return printJson({ ids, created: made, outcomes: countOutcomes(outcomes) })
   // With --job-id every copy names the same key: one job, the others answered by it.
   const existing = ids.length - made
   const note = existing ? color.yellow(` (${existing} answered by an existing job)`) : ''
   console.log(`enqueued ${made} × ${name}${note}`)
+}
+
+/** What an enqueue did, beside its line: nothing for a plain `created`. */
+function noteOf(job: EnqueuedJob): string {
+  switch (job.outcome) {
+    case 'created':
+      return ''
+    case 'replaced':
+      return color.yellow(` (replaced ${job.replacedId}: debounced)`)
+    case 'duplicated':
+      return color.yellow(' (duplicated: this --job-id made it before)')
+    case 'deduplicated':
+      return color.yellow(' (deduplicated: this job already holds its dedupe key)')
+  }
+}
+
+/** How many items of a bulk had each outcome: `{ created: 9, deduplicated: 1 }`. */
+function countOutcomes(outcomes: readonly EnqueueOutcome[]) {
+  const counts: Partial<Record<EnqueueOutcome, number>> = {}
+  for (const outcome of outcomes) counts[outcome] = (counts[outcome] ?? 0) + 1
+  return counts
 }
 
 /** How a waited-for job ended. */

@@ -104,10 +104,16 @@ function enqueueRoutesOf(definition: AnyJobDefinition, app: OpenAPIHono, bulkMax
       `\`result\` follows the \`${name}.result\` schema.`,
     request: { body: jsonBody(request) },
     responses: {
-      202: jsonResponse('enqueued', contracts.EnqueuedJob),
+      202: jsonResponse(
+        'a job was made: outcome `created`, or `replaced` (a debounced job that removed the ' +
+          'pending job `replacedId`)',
+        contracts.EnqueuedJob,
+      ),
       200: jsonResponse(
-        'this idempotency key (jobId) made a job before, within its window: that job, ' +
-          'created: false (state "removed" if it no longer exists); no second job is made',
+        'no job was made (created: false), the answer is the job that stands for this one, ' +
+          'with `Location`: outcome `duplicated` (this idempotency key, jobId, made it within ' +
+          'its window; state "removed" if it no longer exists) or `deduplicated` (the job ' +
+          'declares dedupe and that job holds its key)',
         contracts.EnqueuedJob,
       ),
       ...commonErrors,
@@ -131,8 +137,8 @@ function enqueueRoutesOf(definition: AnyJobDefinition, app: OpenAPIHono, bulkMax
     },
     responses: {
       202: jsonResponse(
-        'every item enqueued, or answered with the job its idempotency key made before ' +
-          '(created[i] false)',
+        'every item enqueued, or answered with the job its idempotency key made before, or ' +
+          'the job holding its dedupe key (created[i] false; outcomes[i] says which)',
         contracts.BulkEnqueued,
       ),
       ...commonErrors,

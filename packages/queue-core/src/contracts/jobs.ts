@@ -97,6 +97,17 @@ export const EnqueueRequest = z.strictObject({
 })
 export type EnqueueRequest = z.output<typeof EnqueueRequest>
 
+/** What one enqueue did, in BullMQ's terms (its events `duplicated` and `deduplicated`). */
+export const EnqueueOutcome = z
+  .enum(['created', 'duplicated', 'deduplicated', 'replaced'])
+  .describe(
+    'created: a new job; duplicated: this idempotency key (jobId) made job `id` before, within ' +
+      'its window, no new job; deduplicated: the job declares `dedupe` and its key is held by ' +
+      'job `id` (dedupe, throttle; or debounce once that job is no longer pending), no new job; ' +
+      'replaced: debounce: a new job, which removed the pending job `replacedId`',
+  )
+export type EnqueueOutcome = z.output<typeof EnqueueOutcome>
+
 /** What enqueue answers. */
 export const EnqueuedJob = z
   .object({
@@ -109,7 +120,15 @@ export const EnqueuedJob = z
     enqueuedAt: z.iso.datetime(),
     created: z
       .boolean()
-      .describe('false when this idempotency key (jobId) had made a job within its window'),
+      .describe(
+        'false when no job was made now: its idempotency key (jobId) or its dedupe key already ' +
+          'had one (see outcome)',
+      ),
+    outcome: EnqueueOutcome,
+    replacedId: z
+      .string()
+      .optional()
+      .describe('with outcome `replaced`: the id of the pending job this one removed'),
   })
   .meta({ id: 'EnqueuedJob' })
 export type EnqueuedJob = z.output<typeof EnqueuedJob>
@@ -139,8 +158,12 @@ export const BulkEnqueued = z
     created: z
       .array(z.boolean())
       .describe(
-        'per item: false when its idempotency key had made a job before (or earlier in this bulk)',
+        'per item: false when its idempotency key had made a job before (or earlier in this ' +
+          'bulk), or its dedupe key was held',
       ),
+    outcomes: z
+      .array(EnqueueOutcome)
+      .describe('per item, in order: what its enqueue did (as `outcome` of a single enqueue)'),
   })
   .meta({ id: 'BulkEnqueued' })
 export type BulkEnqueued = z.output<typeof BulkEnqueued>

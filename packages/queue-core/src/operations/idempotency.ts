@@ -173,7 +173,8 @@ async function addInMulti(
   }
 }
 
-const isNoScript = (err: Error | null | undefined) => !!err?.message.startsWith('NOSCRIPT')
+/** Whether a reply is Redis's NOSCRIPT (a script it does not hold): nothing ran. */
+export const isNoScript = (err: Error | null | undefined) => !!err?.message.startsWith('NOSCRIPT')
 
 /**
  * Loads BullMQ's scripts `names` into Redis (every master of a cluster). Needed when Redis lost
@@ -182,7 +183,7 @@ const isNoScript = (err: Error | null | undefined) => !!err?.message.startsWith(
  * SHA, and inside a MULTI it cannot fall back to the script itself. A job whose add met NOSCRIPT
  * changed nothing (its key is confirmed only if the job exists), so it is added again after this.
  */
-async function loadScripts(redis: Redis, names: readonly string[]): Promise<void> {
+export async function loadScripts(redis: Redis, names: readonly string[]): Promise<void> {
   const known = redis.scriptsSet as Record<string, { lua: string } | undefined>
   const nodes = redis instanceof Cluster ? redis.nodes('master') : [redis]
   for (const name of names) {

@@ -7,6 +7,7 @@ import { toJobView, type JobView } from '../job-view.js'
 import { previewJobView } from '../preview.js'
 import { addAllOrNone } from './bulk-add.js'
 import type { OperationsContext } from './context.js'
+import { asBulk, enqueueDeduped } from './dedupe-enqueue.js'
 import { findJob } from './find-job.js'
 import { enqueueGrouped } from './groups/enqueue.js'
 import { addKeyed } from './idempotency.js'
@@ -138,6 +139,7 @@ export class JobOperations {
         enqueued(definition, undefined, ids[0]!, at),
       )
     }
+    if (definition.dedupe) return enqueueDeduped(this.ctx, definition, [item]).then(([job]) => job!)
     return item.options.jobId === undefined
       ? this.enqueueUnkeyed(definition, item)
       : this.enqueueKeyed(definition, item)
@@ -149,8 +151,9 @@ export class JobOperations {
     const { ctx } = this
     if (definition.group) {
       const { ids } = await enqueueGrouped(ctx, definition, valid)
-      return { ids, created: ids.map(() => true) }
+      return { ids, created: ids.map(() => true), outcomes: ids.map(() => 'created' as const) }
     }
+    if (definition.dedupe) return asBulk(await enqueueDeduped(ctx, definition, valid))
     if (valid.every(({ options }) => options.jobId === undefined)) {
       // No keys (the usual bulk): nothing claimed. BullMQ 6.7 sends addBulk as a pipeline, not
       // a MULTI; addAllOrNone removes this bulk's jobs again when Redis refuses part-way.
@@ -160,7 +163,9 @@ export class JobOperations {
         opts: toBullOptions(definition, options, newJobId(definition.queue), ctx.retention),
       }))
       await ctx.guard(() => addAllOrNone(queue, ctx.connection, jobs))
-      return { ids: jobs.map((job) => job.opts.jobId!), created: jobs.map(() => true) }
+      const created = jobs.map(() => true)
+      const outcomes = jobs.map(() => 'created' as const)
+      return { ids: jobs.map((job) => job.opts.jobId!), created, outcomes }
     }
     const jobs = valid.map(({ data, options }) => ({
       name,
@@ -170,7 +175,8 @@ export class JobOperations {
     }))
     // One MULTI: every job is added, or (on error) none.
     const added = await ctx.guard(() => addKeyed(queue, ctx.keys, jobs))
-    return { ids: added.map((job) => job.id), created: added.map((job) => job.created) }
+    const outcomes = added.map(({ created }) => (created ? 'created' : ('duplicated' as const)))
+    return { ids: added.map((job) => job.id), created: added.map((job) => job.created), outcomes }
   }
 
   /** The hot path: no key, so no claim; jobq makes the id. */
@@ -202,7 +208,7 @@ export class JobOperations {
     if (created) return answer
     // The key's job: as it is now, or gone (retention, clean or cancel removed it).
     const state = await ctx.guard(() => queue.getJobState(id))
-    return { ...answer, state: toPublicState(state) ?? 'removed', created }
+    return { ...answer, state: toPublicState(state) ?? 'removed', created, outcome: 'duplicated' }
   }
 }
 
@@ -220,5 +226,6 @@ function enqueued(
     state: delay ? 'delayed' : 'waiting',
     enqueuedAt: new Date(at).toISOString(),
     created: true,
+    outcome: 'created',
   }
 }

@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq'
 import { attemptsUsedUp } from '../attempt-budget.js'
+import { releaseDedupeKey } from './dedupe-release.js'
 import { reportParentProgress } from './fan-out.js'
 import type { JobqWorker } from './jobq-worker.js'
 import type { LockKeeper } from './lock-keeper.js'
@@ -57,6 +58,9 @@ function attemptEnded(
   fleetStats.observe(job.queueName, durationMs)
   // BullMQ stamps finishedOn only on a job that will not run again (no retry left).
   if (job.finishedOn) fleetStats.finished(job.queueName, outcome)
+  releaseDedupeKey(job, registry)?.catch((err: Error) =>
+    runtime.logger.warn({ err: err.message, jobId: job.id }, 'dedupe key not released'),
+  )
   const parentQueue = job.parent?.queueKey.slice(prefix.length + 1)
   if (parentQueue && registry.queues[parentQueue]) {
     reportParentProgress(job, runtime.queueHandles.get(parentQueue)).catch((err: Error) =>
