@@ -9,4 +9,5 @@ export const samples: Record<string, unknown> = {
   'demo.rows': { rows: [{ a: 1 }] },
   'demo.row': { index: 0, row: { a: 1 } },
   'reports.summarize': { title: 'weekly', values: [1, 2, 3] },
+  'demo.greet': { firstName: 'Ada', lastName: 'Lovelace' },
 }

@@ -1,6 +1,7 @@
 import { createRegistry } from '@jobq/queue-core'
 import { bigFile } from './demo/big-file.js'
 import { echo } from './demo/echo.js'
+import { greet } from './demo/greet.js'
 import { row } from './demo/row.js'
 import { rows } from './demo/rows.js'
 import { sleep } from './demo/sleep.js'
@@ -14,11 +15,11 @@ import { summarize } from './reports/summarize.js'
  */
 export const registry = createRegistry({
   queues: [defaultQueue, bigFileQueue, reportsQueue],
-  jobs: [echo, sleep, bigFile, rows, row, summarize],
+  jobs: [echo, sleep, bigFile, rows, row, summarize, greet],
 })
 
 export type AppRegistry = typeof registry
-export { bigFile, echo, row, rows, sleep, summarize }
+export { bigFile, echo, greet, row, rows, sleep, summarize }
 export { bigFileQueue, defaultQueue, reportsQueue }
 
 // The shapes the HTTP API answers, for @jobq/client (which may import types from here only).

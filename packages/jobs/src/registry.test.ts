@@ -14,6 +14,7 @@ describe('the registry', () => {
       'demo.rows': 'default',
       'demo.row': 'default',
       'reports.summarize': 'reports',
+      'demo.greet': 'default',
     })
   })
 

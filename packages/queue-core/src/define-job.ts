@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { Logger } from './logger.js'
+import { checkVersions, type OlderVersions } from './versions.js'
 
 /** Job names are `"<project>.<job>"`: lower-case words joined by `-`, one dot. */
 const JOB_NAME_PATTERN = /^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/
@@ -33,6 +34,15 @@ export interface JobDefinition<
   input: Input
   /** Validated on the handler's return value. */
   output: Output
+  /**
+   * The current version of `input` (an integer; 1 when absent, and then jobs carry no version
+   * stamp). Raise it when `input` changes in a way older payloads would not pass, and declare
+   * the version before in `olderVersions` (see versions.ts and the README's "Changing a job's
+   * payload").
+   */
+  version?: number
+  /** Each version before `version`: its input schema and an upcaster to the next (`olderVersion`). */
+  olderVersions?: OlderVersions
   options?: JobDefaults
   /**
    * Run this job on a cron schedule: upserted as a BullMQ job scheduler (id `jobq.<name>`) when
@@ -74,6 +84,7 @@ export function defineJob<
       `job name "${definition.name}" must look like "<project>.<job>", e.g. "media.resize"`,
     )
   }
+  checkVersions(definition)
   return Object.freeze({ ...definition })
 }
 

@@ -7,6 +7,7 @@ import { readJson } from '../body.js'
 import { BadRequestError } from '../errors.js'
 import { setResponseHeader } from '../node-http.js'
 import { documentedJobSchema, registerJobSchema } from '../openapi/job-schema.js'
+import { versionedDataSchema } from '../openapi/job-versions.js'
 import { commonErrors, jsonBody, jsonResponse, problemResponse } from '../openapi/responses.js'
 import { validationError, validationHook } from '../openapi/validation-hook.js'
 
@@ -31,17 +32,23 @@ export function enqueueRoutes(options: EnqueueRoutesOptions): OpenAPIHono {
   for (const definition of registry.all()) {
     const { name, queue } = definition
     const { single, bulk } = enqueueRoutesOf(definition, app, bulkMax)
+    // A job with versions: `data` is checked against the version its options name (versions.ts).
+    const versioned = definition.version !== undefined
     mountEnqueue(app, single, async (c, body) => {
-      const job = await producer.jobs.enqueueParsed(name, body)
+      const job = versioned
+        ? await producer.jobs.enqueue(name, body.data, body.options)
+        : await producer.jobs.enqueueParsed(name, body)
       if (job.created) onEnqueued?.(name, job.queue, 1)
       // Set on the Node response: a second header here would make hono build a `Headers` object.
       setResponseHeader(c, 'Location', `/v1/jobs/${job.id}`)
+      if (job.warning) setResponseHeader(c, WARNING_HEADER, job.warning)
       return c.json(job, job.created ? 202 : 200)
     })
     mountBulk(app, bulk, bulkMax, async (c, items) => {
       const enqueued = await producer.jobs.enqueueBulk(name, items)
       const made = enqueued.created.reduce((n, created) => (created ? n + 1 : n), 0)
       if (made) onEnqueued?.(name, queue, made)
+      if (enqueued.warning) setResponseHeader(c, WARNING_HEADER, enqueued.warning)
       return c.json(enqueued, 202)
     })
   }
@@ -60,7 +67,9 @@ export function enqueueRoutes(options: EnqueueRoutesOptions): OpenAPIHono {
 function enqueueRoutesOf(definition: AnyJobDefinition, app: OpenAPIHono, bulkMax: number) {
   const { name } = definition
   const docs = app.openAPIRegistry
-  const data = documentedJobSchema(definition.input, 'input', `${name}.input`, docs)
+  const data =
+    versionedDataSchema(definition, docs) ??
+    documentedJobSchema(definition.input, 'input', `${name}.input`, docs)
   registerJobSchema(definition.input, 'input', `${name}.input`, docs)
   registerJobSchema(definition.output, 'output', `${name}.result`, docs)
   const request = contracts.EnqueueRequest.extend({ data })
@@ -74,13 +83,17 @@ function enqueueRoutesOf(definition: AnyJobDefinition, app: OpenAPIHono, bulkMax
       `\`result\` follows the \`${name}.result\` schema.`,
     request: { body: jsonBody(request) },
     responses: {
-      202: jsonResponse('enqueued', contracts.EnqueuedJob),
+      202: jsonResponse('enqueued', contracts.EnqueuedJob, warningHeader),
       200: jsonResponse(
         'this idempotency key (jobId) made a job before, within its window: that job, ' +
           'created: false (state "removed" if it no longer exists); no second job is made',
         contracts.EnqueuedJob,
       ),
       ...commonErrors,
+      409: problemResponse(
+        'no live worker can run the payload version and `options.requireWorker` was true: ' +
+          '`/problems/no-worker`, nothing enqueued',
+      ),
       413: problemResponse('the body is over the size limit'),
       415: problemResponse('the body is not application/json'),
     },
@@ -104,13 +117,33 @@ function enqueueRoutesOf(definition: AnyJobDefinition, app: OpenAPIHono, bulkMax
         'every item enqueued, or answered with the job its idempotency key made before ' +
           '(created[i] false)',
         contracts.BulkEnqueued,
+        warningHeader,
       ),
       ...commonErrors,
+      409: problemResponse(
+        'no live worker can run the payload version and `options.requireWorker` was true: ' +
+          '`/problems/no-worker`, nothing enqueued',
+      ),
       413: problemResponse(`more than ${bulkMax} items, or the body is too large`),
       415: problemResponse('the body is not application/json'),
     },
   })
   return { single, bulk }
+}
+
+/**
+ * Sent when no live worker can run the payload version enqueued (the body's `warning` says the
+ * same): the job was enqueued and waits for such a worker. `options.requireWorker` turns it into
+ * a 409 `no-worker`.
+ */
+const WARNING_HEADER = 'Jobq-Warning'
+const warningHeader = {
+  [WARNING_HEADER]: {
+    description:
+      'no live worker can run the payload version enqueued: the job waits until one starts ' +
+      '(`options.requireWorker: true` answers 409 instead)',
+    schema: { type: 'string' as const },
+  },
 }
 
 type EnqueueBody = z.output<typeof contracts.EnqueueRequest>

@@ -54,6 +54,14 @@ export const JobView = z
     queue: z.string(),
     state: JobState,
     data: z.unknown(),
+    version: z
+      .number()
+      .int()
+      .min(1)
+      .describe(
+        'the payload version `data` was validated against (1 for a job without versions); a ' +
+          'worker upcasts an older one before its handler runs',
+      ),
     progress: Progress,
     result: z.unknown().describe('the job’s output: see `<job name>.result` in the registry'),
     failedReason: z
@@ -110,6 +118,13 @@ export const EnqueuedJob = z
     created: z
       .boolean()
       .describe('false when this idempotency key (jobId) had made a job within its window'),
+    warning: z
+      .string()
+      .optional()
+      .describe(
+        'set when no live worker can run this version of the job: the job waits for one ' +
+          '(also sent as the `Jobq-Warning` header)',
+      ),
   })
   .meta({ id: 'EnqueuedJob' })
 export type EnqueuedJob = z.output<typeof EnqueuedJob>
@@ -140,6 +155,13 @@ export const BulkEnqueued = z
       .array(z.boolean())
       .describe(
         'per item: false when its idempotency key had made a job before (or earlier in this bulk)',
+      ),
+    warning: z
+      .string()
+      .optional()
+      .describe(
+        'set when no live worker can run a version these jobs carry (also sent as the ' +
+          '`Jobq-Warning` header)',
       ),
   })
   .meta({ id: 'BulkEnqueued' })

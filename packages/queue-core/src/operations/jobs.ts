@@ -10,6 +10,9 @@ import { addAllOrNone } from './bulk-add.js'
 import type { OperationsContext } from './context.js'
 import { findJob } from './find-job.js'
 import { addKeyed } from './idempotency.js'
+import { LiveVersions } from './live-versions.js'
+import { versionSchemaOf } from './version-schema.js'
+import { JobValidationError } from '../errors.js'
 import type { WatchEvent } from './job-events.js'
 import { finalEventOf, watchEvents } from './watch.js'
 import { validateItems, type BulkItem, type ValidItem } from './validate-items.js'
@@ -17,6 +20,7 @@ import type { EnqueueOptions } from '../enqueue-options.js'
 
 export type { BulkItem } from './validate-items.js'
 import type { BulkEnqueued, EnqueuedJob } from '../contracts/jobs.js'
+import { currentVersionOf } from '../versions.js'
 
 /** An item parsed by an adapter with the job's own contract: its input, and its options. */
 export interface ParsedItem {
@@ -43,7 +47,11 @@ export interface ListJobsOptions {
 
 /** Enqueue and read jobs: `POST /v1/jobs/:name[/bulk]`, `GET /v1/jobs/:id[/events]`, lists. */
 export class JobOperations {
-  constructor(private readonly ctx: OperationsContext) {}
+  private readonly liveVersions: LiveVersions
+
+  constructor(private readonly ctx: OperationsContext) {
+    this.liveVersions = new LiveVersions(ctx)
+  }
 
   /**
    * Validates `data` against the job's input schema and `options` against the enqueue options,
@@ -61,7 +69,13 @@ export class JobOperations {
    * defaults applied): the hot path validates once, not twice.
    */
   enqueueParsed(name: string, item: ParsedItem): Promise<EnqueuedJob> {
-    return this.add(this.ctx.jobOf(name), { data: item.data, options: item.options ?? {} })
+    const definition = this.ctx.jobOf(name)
+    // Parsed with the current version's schema: another version must go through `enqueue`.
+    const version = item.options?.version
+    if (version !== undefined && version !== currentVersionOf(definition)) {
+      return Promise.reject(wrongVersion(definition, version))
+    }
+    return this.add(definition, { data: item.data, options: item.options ?? {} })
   }
 
   /**
@@ -132,12 +146,42 @@ export class JobOperations {
   }
 
   private add(definition: AnyJobDefinition, item: ValidItem): Promise<EnqueuedJob> {
+    if (LiveVersions.applies(definition, item.options.requireWorker)) {
+      return this.addVersioned(definition, [item], (items) => this.addOne(definition, items[0]!))
+    }
+    return this.addOne(definition, item)
+  }
+
+  private addOne(definition: AnyJobDefinition, item: ValidItem): Promise<EnqueuedJob> {
     return item.options.jobId === undefined
       ? this.enqueueUnkeyed(definition, item)
       : this.enqueueKeyed(definition, item)
   }
 
-  private async addBulk(definition: AnyJobDefinition, valid: ValidItem[]): Promise<BulkEnqueued> {
+  /**
+   * Runs `add` once the live workers were checked for the versions `items` carry (issue 16):
+   * answers its result with a `warning` when none can run one of them, or throws
+   * `NoWorkerForVersionError` before anything is added when an item asked `requireWorker`.
+   */
+  private async addVersioned<T extends object>(
+    definition: AnyJobDefinition,
+    items: readonly ValidItem[],
+    add: (items: readonly ValidItem[]) => Promise<T>,
+  ): Promise<T & { warning?: string }> {
+    const versions = new Set(items.map((i) => i.options.version ?? currentVersionOf(definition)))
+    const required = items.some((i) => i.options.requireWorker)
+    const warning = await this.liveVersions.check(definition, versions, required)
+    const added = await add(items)
+    return warning ? { ...added, warning } : added
+  }
+
+  private addBulk(definition: AnyJobDefinition, valid: ValidItem[]): Promise<BulkEnqueued> {
+    const checked = valid.some((i) => LiveVersions.applies(definition, i.options.requireWorker))
+    if (checked) return this.addVersioned(definition, valid, () => this.addMany(definition, valid))
+    return this.addMany(definition, valid)
+  }
+
+  private async addMany(definition: AnyJobDefinition, valid: ValidItem[]): Promise<BulkEnqueued> {
     const { name } = definition
     const queue = this.ctx.queueOf(definition.queue)
     const { ctx } = this
@@ -194,6 +238,18 @@ export class JobOperations {
     const state = await ctx.guard(() => queue.getJobState(id))
     return { ...answer, state: toPublicState(state) ?? 'removed', created }
   }
+}
+
+/** The 400 of {@link JobOperations.enqueueParsed} for data of another version than the current. */
+function wrongVersion(definition: AnyJobDefinition, version: number): JobValidationError {
+  const schema = versionSchemaOf(definition, version)
+  const message =
+    typeof schema === 'string'
+      ? schema
+      : `data parsed as version ${currentVersionOf(definition)} (use enqueue for version ${version})`
+  return new JobValidationError(`invalid input for job "${definition.name}"`, [
+    { path: 'options.version', message },
+  ])
 }
 
 /** The answer for a job just made. */
