@@ -10,6 +10,7 @@ import type {
   EnqueueOptions,
   Job,
   JobInput,
+  JobInputAt,
   JobName,
   JobPage,
   JobResult,
@@ -45,10 +46,10 @@ export interface JobqClient {
    * Enqueues one job; answers its id. With `options.jobId` (an idempotency key), a key already
    * used for this job within its window answers that job, `created: false`.
    */
-  enqueue<N extends JobName>(
+  enqueue<N extends JobName, V extends number | undefined = undefined>(
     name: N,
-    data: JobInput<N>,
-    options?: EnqueueOptions,
+    data: JobInputAt<N, V>,
+    options?: EnqueueOptions & { version?: V },
   ): Promise<EnqueuedHandle<N>>
   /** Enqueues many jobs of one kind, all or none; `created[i]` is false for a known key. */
   enqueueMany<N extends JobName>(

@@ -28,6 +28,7 @@ export type {
   EnqueuedJob,
   EnqueueOptions,
   InputOf,
+  InputOfVersion,
   WatchEvent,
   JobState,
   JobView,

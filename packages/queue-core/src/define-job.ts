@@ -23,6 +23,7 @@ export interface JobDefinition<
   Queue extends string = string,
   Input extends z.ZodType = z.ZodType,
   Output extends z.ZodType = z.ZodType,
+  Older extends OlderVersions = OlderVersions,
 > {
   /** `"<project>.<job>"`, unique in the registry. */
   name: Name
@@ -42,7 +43,7 @@ export interface JobDefinition<
    */
   version?: number
   /** Each version before `version`: its input schema and an upcaster to the next (`olderVersion`). */
-  olderVersions?: OlderVersions
+  olderVersions?: Older
   options?: JobDefaults
   /**
    * Run this job on a cron schedule: upserted as a BullMQ job scheduler (id `jobq.<name>`) when
@@ -76,9 +77,12 @@ export function defineJob<
   const Queue extends string,
   Input extends z.ZodType,
   Output extends z.ZodType,
+  // `{}`: no older versions unless declared; kept exact so callers can type an older payload.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  const Older extends OlderVersions = {},
 >(
-  definition: JobDefinition<Name, Queue, Input, Output>,
-): JobDefinition<Name, Queue, Input, Output> {
+  definition: JobDefinition<Name, Queue, Input, Output, Older>,
+): JobDefinition<Name, Queue, Input, Output, Older> {
   if (!JOB_NAME_PATTERN.test(definition.name)) {
     throw new TypeError(
       `job name "${definition.name}" must look like "<project>.<job>", e.g. "media.resize"`,
@@ -167,6 +171,19 @@ export type HandlerOf<Definition extends AnyJobDefinition, Setup = undefined> = 
 
 /** What the input of a job looks like to a caller (defaults still optional). */
 export type InputOf<Definition extends AnyJobDefinition> = z.input<Definition['input']>
+
+/**
+ * What the input of version `Version` of a job looks like to a caller: an older version's
+ * (`olderVersions`), else the current one's ({@link InputOf}).
+ */
+export type InputOfVersion<Definition extends AnyJobDefinition, Version> =
+  NonNullable<Definition['olderVersions']> extends infer Older
+    ? Version extends keyof Older
+      ? Older[Version] extends { input: infer Schema extends z.ZodType }
+        ? z.input<Schema>
+        : InputOf<Definition>
+      : InputOf<Definition>
+    : InputOf<Definition>
 
 /** What a finished job's result looks like. */
 export type OutputOf<Definition extends AnyJobDefinition> = z.output<Definition['output']>

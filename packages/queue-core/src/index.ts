@@ -12,6 +12,7 @@ export type {
   HandlerContext,
   HandlerOf,
   InputOf,
+  InputOfVersion,
   JobDefaults,
   JobDefinition,
   JobSchedule,

@@ -24,7 +24,7 @@ export interface OlderVersion<Input extends z.ZodType = z.ZodType> {
    * worker validates the result with that version's schema. Must be pure: it runs on every
    * start of the job.
    */
-  upcast: (data: z.output<Input>) => unknown
+  upcast(data: z.output<Input>): unknown
 }
 
 /** Older versions by number: `{ 1: olderVersion(v1Schema, (v1) => v2Payload) }`. */
