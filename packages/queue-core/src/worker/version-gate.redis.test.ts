@@ -1,3 +1,4 @@
+import { Queue } from 'bullmq'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { defineJob, defineQueue } from '../define-job.js'
@@ -69,6 +70,27 @@ describe('payload versions across a deploy', () => {
     // The job keeps the payload it was sent with, and says which version that is.
     expect(await ops.jobs.get(old.id)).toMatchObject({ version: 1, data: { name: 'Ada Lovelace' } })
     expect(await ops.jobs.get(sent.id)).toMatchObject({ version: 1 })
+  })
+
+  it('fails for good a stamped payload that does not match its own version', async () => {
+    // Written by other means than a producer: jobq's check of the payload is the worker's.
+    const queue = h.track(
+      'queue',
+      new Queue('versions', { connection: h.redis, prefix: h.prefix }),
+      (q) => q.close(),
+    )
+    const job = await queue.add('test.greet', { nombre: 'Ada' }, {
+      jobqVersion: 1,
+      attempts: 3,
+    } as object)
+    await h.worker(startWorker, {})
+    expect(await h.waiter.finished('versions', job.id!)).toMatchObject({ state: 'failed' })
+    const view = await producerOf(after).jobs.get(job.id!)
+    expect(view).toMatchObject({
+      attemptsMade: 1,
+      failedReason:
+        'invalid input of version 1: data.name: Invalid input: expected string, received undefined',
+    })
   })
 
   it('hands a version 2 job back from a version 1 worker, unfailed and uncharged, until a version 2 worker runs it', async () => {
