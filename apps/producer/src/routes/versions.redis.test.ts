@@ -71,6 +71,29 @@ describe('POST /v1/jobs/demo.greet across payload versions', () => {
     expect(await h.jobCount('default')).toBe(1)
   })
 
+  it('takes items of both versions in one bulk, each checked against its own version', async () => {
+    const wrong = await h.post('/v1/jobs/demo.greet/bulk', {
+      items: [{ data: { firstName: 'Ada' }, options: { version: 1 } }, { data: { name: 'x' } }],
+    })
+    expect(wrong.status).toBe(400)
+    const issues = ((await wrong.json()) as { errors: { path: string }[] }).errors
+    expect(issues.map((e) => e.path)).toEqual(['items.0.data.name', 'items.1.data.firstName'])
+    expect(await h.jobCount('default')).toBe(0)
+    const mixed = await h.post('/v1/jobs/demo.greet/bulk', {
+      items: [{ data: { name: 'Ada' }, options: { version: 1 } }, { data: { firstName: 'Bo' } }],
+    })
+    expect(mixed.status).toBe(202)
+    expect(mixed.headers.get('jobq-warning')).toMatch(/version 1, 2 of "demo.greet"/)
+    const { ids } = (await mixed.json()) as { ids: string[] }
+    const versions = await Promise.all(
+      ids.map(
+        async (id) =>
+          ((await (await h.app.request(`/v1/jobs/${id}`)).json()) as { version: number }).version,
+      ),
+    )
+    expect(versions).toEqual([1, 2])
+  })
+
   it('documents each version in the OpenAPI document', async () => {
     const doc = (await (await h.app.request('/openapi.json')).json()) as {
       paths: Record<

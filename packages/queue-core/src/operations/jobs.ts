@@ -11,8 +11,7 @@ import type { OperationsContext } from './context.js'
 import { findJob } from './find-job.js'
 import { addKeyed } from './idempotency.js'
 import { LiveVersions } from './live-versions.js'
-import { versionSchemaOf } from './version-schema.js'
-import { JobValidationError } from '../errors.js'
+import { notCurrentVersion } from './version-schema.js'
 import type { WatchEvent } from './job-events.js'
 import { finalEventOf, watchEvents } from './watch.js'
 import { validateItems, type BulkItem, type ValidItem } from './validate-items.js'
@@ -73,7 +72,7 @@ export class JobOperations {
     // Parsed with the current version's schema: another version must go through `enqueue`.
     const version = item.options?.version
     if (version !== undefined && version !== currentVersionOf(definition)) {
-      return Promise.reject(wrongVersion(definition, version))
+      return Promise.reject(notCurrentVersion(definition, version))
     }
     return this.add(definition, { data: item.data, options: item.options ?? {} })
   }
@@ -147,7 +146,7 @@ export class JobOperations {
 
   private add(definition: AnyJobDefinition, item: ValidItem): Promise<EnqueuedJob> {
     if (LiveVersions.applies(definition, item.options.requireWorker)) {
-      return this.addVersioned(definition, [item], (items) => this.addOne(definition, items[0]!))
+      return this.liveVersions.around(definition, [item], () => this.addOne(definition, item))
     }
     return this.addOne(definition, item)
   }
@@ -158,26 +157,10 @@ export class JobOperations {
       : this.enqueueKeyed(definition, item)
   }
 
-  /**
-   * Runs `add` once the live workers were checked for the versions `items` carry (issue 16):
-   * answers its result with a `warning` when none can run one of them, or throws
-   * `NoWorkerForVersionError` before anything is added when an item asked `requireWorker`.
-   */
-  private async addVersioned<T extends object>(
-    definition: AnyJobDefinition,
-    items: readonly ValidItem[],
-    add: (items: readonly ValidItem[]) => Promise<T>,
-  ): Promise<T & { warning?: string }> {
-    const versions = new Set(items.map((i) => i.options.version ?? currentVersionOf(definition)))
-    const required = items.some((i) => i.options.requireWorker)
-    const warning = await this.liveVersions.check(definition, versions, required)
-    const added = await add(items)
-    return warning ? { ...added, warning } : added
-  }
-
   private addBulk(definition: AnyJobDefinition, valid: ValidItem[]): Promise<BulkEnqueued> {
     const checked = valid.some((i) => LiveVersions.applies(definition, i.options.requireWorker))
-    if (checked) return this.addVersioned(definition, valid, () => this.addMany(definition, valid))
+    if (checked)
+      return this.liveVersions.around(definition, valid, () => this.addMany(definition, valid))
     return this.addMany(definition, valid)
   }
 
@@ -238,18 +221,6 @@ export class JobOperations {
     const state = await ctx.guard(() => queue.getJobState(id))
     return { ...answer, state: toPublicState(state) ?? 'removed', created }
   }
-}
-
-/** The 400 of {@link JobOperations.enqueueParsed} for data of another version than the current. */
-function wrongVersion(definition: AnyJobDefinition, version: number): JobValidationError {
-  const schema = versionSchemaOf(definition, version)
-  const message =
-    typeof schema === 'string'
-      ? schema
-      : `data parsed as version ${currentVersionOf(definition)} (use enqueue for version ${version})`
-  return new JobValidationError(`invalid input for job "${definition.name}"`, [
-    { path: 'options.version', message },
-  ])
 }
 
 /** The answer for a job just made. */

@@ -1,5 +1,6 @@
 import type { AnyJobDefinition } from '../define-job.js'
 import { NoWorkerForVersionError } from '../errors.js'
+import type { EnqueueOptions } from '../enqueue-options.js'
 import { listWorkers, type WorkerRecord } from '../records.js'
 import { currentVersionOf } from '../versions.js'
 import type { OperationsContext } from './context.js'
@@ -46,6 +47,23 @@ export class LiveVersions {
       `(current ${currentVersionOf(definition)}; live workers run: ${running})`
     if (requireWorker) throw new NoWorkerForVersionError(definition.name, missing[0]!, message)
     return `${message}; the job waits until such a worker starts`
+  }
+
+  /**
+   * Runs `add` once the live workers were checked for the versions `items` carry: answers its
+   * result with a `warning` when none can run one of them, or throws `NoWorkerForVersionError`
+   * before anything is added when an item asked `requireWorker`.
+   */
+  async around<T extends object>(
+    definition: AnyJobDefinition,
+    items: readonly { options: EnqueueOptions }[],
+    add: () => Promise<T>,
+  ): Promise<T & { warning?: string }> {
+    const versions = new Set(items.map((i) => i.options.version ?? currentVersionOf(definition)))
+    const required = items.some((i) => i.options.requireWorker)
+    const warning = await this.check(definition, versions, required)
+    const added = await add()
+    return warning ? { ...added, warning } : added
   }
 
   private read(): Promise<WorkerRecord[]> {
