@@ -94,6 +94,22 @@ describe('POST /v1/jobs/demo.greet across payload versions', () => {
     expect(versions).toEqual([1, 2])
   })
 
+  it('GET /v1/registry shows the current version and each older input', async () => {
+    const body = (await (await h.app.request('/v1/registry')).json()) as {
+      jobs: {
+        name: string
+        version: number
+        olderInputs: Record<string, { required?: string[] }>
+      }[]
+    }
+    const greet = body.jobs.find((job) => job.name === 'demo.greet')
+    expect(greet).toMatchObject({ version: 2, olderInputs: { 1: { required: ['name'] } } })
+    expect(body.jobs.find((job) => job.name === 'demo.echo')).toMatchObject({
+      version: 1,
+      olderInputs: {},
+    })
+  })
+
   it('documents each version in the OpenAPI document', async () => {
     const doc = (await (await h.app.request('/openapi.json')).json()) as {
       paths: Record<
