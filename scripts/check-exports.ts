@@ -44,6 +44,8 @@ const KEPT: Record<string, string> = {
       'JobTimeoutError',
       'JobqError',
       'CANCELLED_REASON',
+      'OlderVersion',
+      'OlderVersions',
     ].map((name) => [name, AUTHOR_API]),
   ),
   ...Object.fromEntries(

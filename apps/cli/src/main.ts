@@ -9,13 +9,13 @@ import { registerGroups } from './commands/groups.js'
 import { registerInfo } from './commands/info.js'
 import { registerJobs } from './commands/jobs.js'
 import { registerQueues } from './commands/queues.js'
+import { registerRegistry } from './commands/registry.js'
 import { registerWorker } from './commands/worker.js'
 import { UsageError } from './errors.js'
 import { color } from './output.js'
 
 const program = new Command('jobq')
   .description("jobq's command line: look at queues and workers, enqueue, run workers, clean up")
-  .version(pkg.version)
   .option('--redis-url <url>', 'Redis to use (env REDIS_URL)')
   .option('--prefix <prefix>', 'key prefix of the deployment (env JOBQ_PREFIX, default jobq)')
   .showHelpAfterError('(add --help for usage)')
@@ -23,14 +23,15 @@ const program = new Command('jobq')
   .addHelpText(
     'after',
     `
-Exit codes: 0 ok, 1 failure, 2 usage.
+Exit codes: 0 ok, 1 failure, 2 usage. jobq -V (--version) prints jobq's version.
 
 Examples:
   $ jobq info --watch
   $ jobq enqueue demo.sleep --data '{"ms":500}' --wait
   $ jobq jobs default --state failed
   $ jobq retry default --all --yes        (RQ: requeue)
-  $ jobq pause && jobq resume           (RQ: suspend)`,
+  $ jobq pause && jobq resume           (RQ: suspend)
+  $ jobq registry check                 (CI: no payload change breaks queued jobs)`,
   )
 
 registerInfo(program)
@@ -41,6 +42,7 @@ registerControl(program)
 registerQueues(program)
 registerFleet(program)
 registerGroups(program)
+registerRegistry(program)
 program.commands.forEach((command) => command.exitOverride())
 
 /**
@@ -70,8 +72,18 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
 }
 
+/**
+ * `jobq -V` / `jobq --version`: jobq's own version. Not a commander option: commander reads a
+ * program option wherever it stands, so `jobq enqueue … --version 1` (the payload version) would
+ * print jobq's version instead. Only the first word asks for it.
+ */
+function versionAsked(argv: readonly string[]): boolean {
+  return argv[2] === '-V' || argv[2] === '--version'
+}
+
 try {
-  await program.parseAsync()
+  if (versionAsked(process.argv)) console.log(pkg.version)
+  else await program.parseAsync()
 } catch (err) {
   const code = exitCodeOf(err)
   // Commander has already printed its own message.

@@ -11,4 +11,5 @@ export const samples: Record<string, unknown> = {
   'demo.tenant-task': { tenant: 'acme', ms: 1 },
   'reports.summarize': { title: 'weekly', values: [1, 2, 3] },
   'demo.refresh': { key: 'home-page' },
+  'demo.greet': { firstName: 'Ada', lastName: 'Lovelace' },
 }

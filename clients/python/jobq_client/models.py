@@ -99,6 +99,42 @@ class DemoEchoResult:
 
 
 @dataclass
+class DemoGreetInput:
+    first_name: str
+    last_name: Optional[str] = None
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'DemoGreetInput':
+        assert isinstance(obj, dict)
+        first_name = from_str(obj.get("firstName"))
+        last_name = from_union([from_str, from_none], obj.get("lastName"))
+        return DemoGreetInput(first_name, last_name)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["firstName"] = from_str(self.first_name)
+        if self.last_name is not None:
+            result["lastName"] = from_union([from_str, from_none], self.last_name)
+        return result
+
+
+@dataclass
+class DemoGreetResult:
+    greeting: str
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'DemoGreetResult':
+        assert isinstance(obj, dict)
+        greeting = from_str(obj.get("greeting"))
+        return DemoGreetResult(greeting)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["greeting"] = from_str(self.greeting)
+        return result
+
+
+@dataclass
 class DemoRefreshInput:
     key: str
     ms: Optional[int] = None
@@ -377,8 +413,17 @@ class EnqueueOptions:
     """lower runs first (1 is the highest); 0 or absent = none. A job without a priority runs
     before every prioritised job of its queue (BullMQ since v4)
     """
+    require_worker: Optional[bool] = None
+    """refuse (409 no-worker) instead of warning when no live worker can run this version of the
+    job; checked for jobs with versions and whenever this is true
+    """
     timeout_ms: Optional[int] = None
     """abort the handler after this many ms; overrides the definition's timeoutMs"""
+
+    version: Optional[int] = None
+    """the payload version `data` is written in (see the job's versions); default the job's
+    current version. An older version is upcast by the worker before its handler runs
+    """
 
     @staticmethod
     def from_dict(obj: Any) -> 'EnqueueOptions':
@@ -387,8 +432,10 @@ class EnqueueOptions:
         delay = from_union([from_int, from_none], obj.get("delay"))
         job_id = from_union([from_str, from_none], obj.get("jobId"))
         priority = from_union([from_int, from_none], obj.get("priority"))
+        require_worker = from_union([from_bool, from_none], obj.get("requireWorker"))
         timeout_ms = from_union([from_int, from_none], obj.get("timeoutMs"))
-        return EnqueueOptions(attempts, delay, job_id, priority, timeout_ms)
+        version = from_union([from_int, from_none], obj.get("version"))
+        return EnqueueOptions(attempts, delay, job_id, priority, require_worker, timeout_ms, version)
 
     def to_dict(self) -> dict:
         result: dict = {}
@@ -400,8 +447,12 @@ class EnqueueOptions:
             result["jobId"] = from_union([from_str, from_none], self.job_id)
         if self.priority is not None:
             result["priority"] = from_union([from_int, from_none], self.priority)
+        if self.require_worker is not None:
+            result["requireWorker"] = from_union([from_bool, from_none], self.require_worker)
         if self.timeout_ms is not None:
             result["timeoutMs"] = from_union([from_int, from_none], self.timeout_ms)
+        if self.version is not None:
+            result["version"] = from_union([from_int, from_none], self.version)
         return result
 
 
@@ -435,6 +486,22 @@ def demo_echo_result_from_dict(s: Any) -> DemoEchoResult:
 
 def demo_echo_result_to_dict(x: DemoEchoResult) -> Any:
     return to_class(DemoEchoResult, x)
+
+
+def demo_greet_input_from_dict(s: Any) -> DemoGreetInput:
+    return DemoGreetInput.from_dict(s)
+
+
+def demo_greet_input_to_dict(x: DemoGreetInput) -> Any:
+    return to_class(DemoGreetInput, x)
+
+
+def demo_greet_result_from_dict(s: Any) -> DemoGreetResult:
+    return DemoGreetResult.from_dict(s)
+
+
+def demo_greet_result_to_dict(x: DemoGreetResult) -> Any:
+    return to_class(DemoGreetResult, x)
 
 
 def demo_refresh_input_from_dict(s: Any) -> DemoRefreshInput:

@@ -13,6 +13,7 @@ import type {
   GroupView,
   Job,
   JobInput,
+  JobInputAt,
   JobName,
   JobPage,
   JobResult,
@@ -50,10 +51,10 @@ export interface JobqClient {
    * `outcome: 'duplicated'`. A job that declares `dedupe` answers `deduplicated` (the job holding
    * its key, `created: false`) or, debounced, `replaced` (`replacedId`: the pending job removed).
    */
-  enqueue<N extends JobName>(
+  enqueue<N extends JobName, V extends number | undefined = undefined>(
     name: N,
-    data: JobInput<N>,
-    options?: EnqueueOptions,
+    data: JobInputAt<N, V>,
+    options?: EnqueueOptions & { version?: V },
   ): Promise<EnqueuedHandle<N>>
   /**
    * Enqueues many jobs of one kind, all or none; `created[i]` is false for a known key, and

@@ -27,5 +27,14 @@ export async function typeChecks() {
   // @ts-expect-error the result of demo.sleep has no `bytes`
   const bytes: number = (await client.wait(sleep)).bytes
 
+  // Payload versions: the current one by default, an older one when `version` names it.
+  await client.enqueue('demo.greet', { firstName: 'Ada', lastName: 'Lovelace' })
+  await client.enqueue('demo.greet', { name: 'Ada Lovelace' }, { version: 1 })
+  await client.enqueue('demo.greet', { firstName: 'Ada' }, { version: 2 })
+  // @ts-expect-error a version 1 payload sent as the current version
+  await client.enqueue('demo.greet', { name: 'Ada Lovelace' })
+  // @ts-expect-error a current payload sent as version 1
+  await client.enqueue('demo.greet', { firstName: 'Ada' }, { version: 1 })
+
   return { slept, bytes }
 }

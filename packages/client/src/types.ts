@@ -1,4 +1,4 @@
-import type { AppRegistry, InputOf, OutputOf } from '@jobq/jobs'
+import type { AppRegistry, InputOf, InputOfVersion, OutputOf } from '@jobq/jobs'
 // The API's shapes are queue-core's contracts, the schemas the producer validates and documents
 // with; `import type` only, so none of their code (zod) enters the bundle.
 import type {
@@ -29,6 +29,12 @@ export type JobName = Extract<keyof Jobs, string>
 
 /** What a caller sends as `data` for job `N` (defaults may be left out). */
 export type JobInput<N extends JobName> = InputOf<Jobs[N]>
+
+/**
+ * What a caller sends as `data` for version `V` of job `N` (`options.version`): an older
+ * version's input for a job that declares it, else the current one ({@link JobInput}).
+ */
+export type JobInputAt<N extends JobName, V> = InputOfVersion<Jobs[N], V>
 
 /** What a finished job `N` returns. */
 export type JobResult<N extends JobName> = OutputOf<Jobs[N]>

@@ -16,6 +16,7 @@ describe('the registry', () => {
       'demo.tenant-task': 'default',
       'reports.summarize': 'reports',
       'demo.refresh': 'default',
+      'demo.greet': 'default',
     })
   })
 

@@ -1,5 +1,9 @@
 import type { Job } from 'bullmq'
-import { type AttemptEntry, OUTCOME_LOST_REASON } from './attempt-history.js'
+import {
+  type AttemptEntry,
+  OUTCOME_LOST_REASON,
+  VERSION_HAND_BACK_PREFIX,
+} from './attempt-history.js'
 import type { Redis } from './connection.js'
 
 /**
@@ -16,7 +20,9 @@ import type { Redis } from './connection.js'
  *   went away) before the start's history entry was written, which happens before the handler
  *   runs. Nothing of the job ran;
  * - a start whose outcome Redis refused after an outage (`OUTCOME_LOST_REASON`): the handler
- *   ended, but its lock had lapsed and the stalled check put the job back.
+ *   ended, but its lock had lapsed and the stalled check put the job back;
+ * - a start handed back for its payload version, which the worker does not know yet
+ *   (worker/version-gate.ts gives it back at once; its history entry is not counted either).
  * The last two are only known from the history, so they are given back when a start is over
  * budget ({@link startsNotCharged}, worker/start-budget.ts): the hot path reads nothing more.
  *
@@ -66,7 +72,10 @@ export function attemptsUsedUp(job: BudgetedJob): string | undefined {
  */
 export function startsNotCharged(earlierStarts: number, entries: readonly AttemptEntry[]): number {
   const charged = entries.filter(
-    (e) => e.outcome !== 'waiting-children' && e.reason !== OUTCOME_LOST_REASON,
+    (e) =>
+      e.outcome !== 'waiting-children' &&
+      e.reason !== OUTCOME_LOST_REASON &&
+      !e.reason?.startsWith(VERSION_HAND_BACK_PREFIX),
   ).length
   return Math.max(0, earlierStarts - charged)
 }

@@ -49,6 +49,13 @@ export const OUTCOME_LOST_REASON =
   'the job runs again and this start does not count against its attempts'
 
 /**
+ * How the reason of a start handed back for its payload version begins: the worker does not
+ * know that version yet (worker/version-gate.ts). Such a start does not count against the job's
+ * attempts (attempt-budget.ts).
+ */
+export const VERSION_HAND_BACK_PREFIX = 'payload version '
+
+/**
  * Closes the entries a batch names, one op per key; ARGV per op (4 values): time in ms, entry id
  * (`<ms>:<token>`), outcome, reason. Only the entry still open under that id is closed ('' closes
  * whichever is open), and only on a job that still exists: a removed job is never recreated as a

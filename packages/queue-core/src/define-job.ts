@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { checkDedupe, type JobDedupe } from './dedupe.js'
 import type { Logger } from './logger.js'
+import { checkVersions, type OlderVersions } from './versions.js'
 
 /** Job names are `"<project>.<job>"`: lower-case words joined by `-`, one dot. */
 const JOB_NAME_PATTERN = /^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/
@@ -23,6 +24,7 @@ export interface JobDefinition<
   Queue extends string = string,
   Input extends z.ZodType = z.ZodType,
   Output extends z.ZodType = z.ZodType,
+  Older extends OlderVersions = OlderVersions,
 > {
   /** `"<project>.<job>"`, unique in the registry. */
   name: Name
@@ -34,6 +36,15 @@ export interface JobDefinition<
   input: Input
   /** Validated on the handler's return value. */
   output: Output
+  /**
+   * The current version of `input` (an integer; 1 when absent, and then jobs carry no version
+   * stamp). Raise it when `input` changes in a way older payloads would not pass, and declare
+   * the version before in `olderVersions` (see versions.ts and the README's "Changing a job's
+   * payload").
+   */
+  version?: number
+  /** Each version before `version`: its input schema and an upcaster to the next (`olderVersion`). */
+  olderVersions?: Older
   options?: JobDefaults
   /**
    * Run this job on a cron schedule: upserted as a BullMQ job scheduler (id `jobq.<name>`) when
@@ -91,9 +102,12 @@ export function defineJob<
   const Queue extends string,
   Input extends z.ZodType,
   Output extends z.ZodType,
+  // `{}`: no older versions unless declared; kept exact so callers can type an older payload.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  const Older extends OlderVersions = {},
 >(
-  definition: JobDefinition<Name, Queue, Input, Output>,
-): JobDefinition<Name, Queue, Input, Output> {
+  definition: JobDefinition<Name, Queue, Input, Output, Older>,
+): JobDefinition<Name, Queue, Input, Output, Older> {
   if (!JOB_NAME_PATTERN.test(definition.name)) {
     throw new TypeError(
       `job name "${definition.name}" must look like "<project>.<job>", e.g. "media.resize"`,
@@ -108,6 +122,7 @@ export function defineJob<
       `job "${definition.name}": group and dedupe cannot be declared together yet`,
     )
   }
+  checkVersions(definition)
   return Object.freeze({ ...definition })
 }
 
@@ -201,6 +216,19 @@ export type HandlerOf<Definition extends AnyJobDefinition, Setup = undefined> = 
 
 /** What the input of a job looks like to a caller (defaults still optional). */
 export type InputOf<Definition extends AnyJobDefinition> = z.input<Definition['input']>
+
+/**
+ * What the input of version `Version` of a job looks like to a caller: an older version's
+ * (`olderVersions`), else the current one's ({@link InputOf}).
+ */
+export type InputOfVersion<Definition extends AnyJobDefinition, Version> =
+  NonNullable<Definition['olderVersions']> extends infer Older
+    ? Version extends keyof Older
+      ? Older[Version] extends { input: infer Schema extends z.ZodType }
+        ? z.input<Schema>
+        : InputOf<Definition>
+      : InputOf<Definition>
+    : InputOf<Definition>
 
 /** What a finished job's result looks like. */
 export type OutputOf<Definition extends AnyJobDefinition> = z.output<Definition['output']>

@@ -62,6 +62,23 @@ export const enqueueOptionsSchema = z.strictObject({
         'duplicated), even after that job was removed; the id is always made by jobq. Refused ' +
         '(400) by a job that declares dedupe: its dedupe key decides what is a repeat',
     ),
+  version: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .optional()
+    .describe(
+      "the payload version `data` is written in (see the job's versions); default the job's " +
+        'current version. An older version is upcast by the worker before its handler runs',
+    ),
+  requireWorker: z
+    .boolean()
+    .optional()
+    .describe(
+      'refuse (409 no-worker) instead of warning when no live worker can run this version of ' +
+        'the job; checked for jobs with versions and whenever this is true',
+    ),
 })
 export type EnqueueOptions = z.infer<typeof enqueueOptionsSchema>
 

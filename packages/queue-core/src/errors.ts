@@ -205,5 +205,20 @@ export class JobConflictError extends JobqError {
   }
 }
 
+/**
+ * No live worker can run this payload version of the job, and the enqueue asked to be refused
+ * then (`options.requireWorker`); without it the job is enqueued with a warning.
+ */
+export class NoWorkerForVersionError extends JobqError {
+  override readonly name = 'NoWorkerForVersionError'
+  constructor(
+    readonly jobName: string,
+    readonly version: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
 /** Why a cancelled job failed: its `failedReason` is exactly this. */
 export const CANCELLED_REASON = 'cancelled'

@@ -12,6 +12,7 @@ export type {
   HandlerContext,
   HandlerOf,
   InputOf,
+  InputOfVersion,
   JobDefaults,
   JobDefinition,
   JobGroup,
@@ -20,6 +21,15 @@ export type {
   QueueDefinition,
 } from './define-job.js'
 export { createRegistry } from './registry.js'
+export { olderVersion } from './versions.js'
+export type { OlderVersion, OlderVersions } from './versions.js'
+export {
+  formatRegistryLock,
+  parseRegistryLock,
+  registryLockOf,
+  type RegistryLock,
+} from './versions/registry-lock.js'
+export { checkRegistryLock, type LockBreak } from './versions/registry-check.js'
 export type { AnyRegistry, JobsByName, Registry } from './registry.js'
 export type { EnqueueOptions } from './enqueue-options.js'
 export { JOB_STATES } from './job-state.js'

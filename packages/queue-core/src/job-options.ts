@@ -1,6 +1,7 @@
 import type { JobsOptions } from 'bullmq'
 import type { AnyJobDefinition } from './define-job.js'
 import type { EnqueueOptions } from './enqueue-options.js'
+import { VERSION_OPTION } from './versions.js'
 
 /**
  * How long finished jobs stay readable (GET /v1/jobs/:id, the dashboard) before Redis reclaims
@@ -52,6 +53,10 @@ export function toBullOptions(
     ...(options.delay && { delay: options.delay }),
     ...(priority && { priority }),
     ...(options.timeoutMs && { [TIMEOUT_OPTION]: options.timeoutMs }),
+    // Only a job that declares versions is stamped (versions.ts): the rest are version 1.
+    ...(definition.version !== undefined && {
+      [VERSION_OPTION]: options.version ?? definition.version,
+    }),
     ...(retention && { removeOnComplete: retention.completed, removeOnFail: retention.failed }),
   }
 }

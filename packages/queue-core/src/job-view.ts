@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq'
 import type { AttemptEntry } from './attempt-history.js'
 import type { JobState } from './job-state.js'
+import { versionOfJob } from './versions.js'
 
 /** A job as callers see it (HTTP, CLI, client). Times are ISO-8601 strings or null. */
 export interface JobView {
@@ -9,6 +10,8 @@ export interface JobView {
   queue: string
   state: JobState
   data: unknown
+  /** The payload version `data` was validated against (versions.ts); 1 for unstamped jobs. */
+  version: number
   progress: number | string | boolean | object
   result: unknown
   failedReason: string | null
@@ -44,6 +47,7 @@ export function toJobView(job: Job, state: JobState, recorded?: AttemptEntry[]):
     queue: job.queueName,
     state,
     data: job.data,
+    version: versionOfJob(job.opts),
     progress: job.progress,
     result: job.returnvalue ?? null,
     failedReason: job.failedReason || null,

@@ -3,6 +3,7 @@ import {
   JobNotFoundError,
   JobValidationError,
   MalformedJobIdError,
+  NoWorkerForVersionError,
   toBackendError,
   UnknownJobError,
   UnknownQueueError,
@@ -23,6 +24,7 @@ export interface ErrorProblem {
     | 'job-not-found'
     | 'malformed-id'
     | 'job-conflict'
+    | 'no-worker'
     | 'backend-unavailable'
     | 'backend-out-of-memory'
   detail: string
@@ -50,6 +52,8 @@ export function problemOf(err: unknown): ErrorProblem | undefined {
   }
   if (err instanceof JobConflictError)
     return { status: 409, type: 'job-conflict', detail: err.message }
+  if (err instanceof NoWorkerForVersionError)
+    return { status: 409, type: 'no-worker', detail: `${err.message}; nothing was enqueued` }
   const backend = toBackendError(err)
   if (!backend) return undefined
   // A full Redis is 507: retrying alone will not help until jobs are removed or Redis gets memory.

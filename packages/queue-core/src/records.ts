@@ -27,6 +27,8 @@ export interface WorkerRecord {
   version: string
   /** The job names it can run. */
   jobs: string[]
+  /** The payload versions it can run, per job name (`[1]` for a job without versions). */
+  jobVersions: Record<string, number[]>
 }
 
 /** The set of every live worker id under `prefix`. */
@@ -65,7 +67,7 @@ export interface WorkerRecordHandle {
 export async function registerWorker(
   redis: Redis,
   prefix: string,
-  info: { id: string; queues: readonly string[]; jobs: readonly string[] },
+  info: WorkerInfo,
   options: WorkerRecordOptions = {},
 ): Promise<WorkerRecordHandle> {
   const heartbeatMs = options.heartbeatMs ?? 5_000
@@ -123,12 +125,17 @@ export async function registerWorker(
   }
 }
 
-/** A new process's record: `starting`, nothing done yet. */
-function initialRecord(info: {
+/** What a worker says of itself when it registers. */
+interface WorkerInfo {
   id: string
   queues: readonly string[]
   jobs: readonly string[]
-}): WorkerRecord {
+  /** Per job name, the payload versions it runs; a job left out runs version 1 only. */
+  jobVersions?: Record<string, number[]>
+}
+
+/** A new process's record: `starting`, nothing done yet. */
+function initialRecord(info: WorkerInfo): WorkerRecord {
   const now = new Date().toISOString()
   return {
     id: info.id,
@@ -144,6 +151,7 @@ function initialRecord(info: {
     workingMs: 0,
     version: JOBQ_VERSION,
     jobs: [...info.jobs],
+    jobVersions: Object.fromEntries(info.jobs.map((job) => [job, info.jobVersions?.[job] ?? [1]])),
   }
 }
 
@@ -230,6 +238,7 @@ function toHash(record: WorkerRecord): Record<string, string> {
     workingMs: String(Math.round(record.workingMs)),
     version: record.version,
     jobs: JSON.stringify(record.jobs),
+    jobVersions: JSON.stringify(record.jobVersions),
   }
 }
 
@@ -256,5 +265,27 @@ function fromHash(hash: Record<string, string>): WorkerRecord {
     workingMs: Number(hash.workingMs ?? 0),
     version: hash.version ?? '',
     jobs: list(hash.jobs),
+    jobVersions: versionsField(hash.jobVersions, list(hash.jobs)),
   }
+}
+
+/**
+ * The `jobVersions` field, read defensively: a record written before versions existed (or a
+ * malformed one) runs version 1 of each of its jobs.
+ */
+function versionsField(raw: string | undefined, jobs: string[]): Record<string, number[]> {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw ?? '{}')
+  } catch {
+    parsed = {}
+  }
+  const stored = typeof parsed === 'object' && parsed !== null ? parsed : {}
+  return Object.fromEntries(
+    jobs.map((job) => {
+      const versions = (stored as Record<string, unknown>)[job]
+      const numbers = Array.isArray(versions) ? versions.filter(Number.isInteger) : []
+      return [job, numbers.length ? (numbers as number[]) : [1]]
+    }),
+  )
 }

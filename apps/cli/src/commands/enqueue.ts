@@ -13,6 +13,8 @@ interface EnqueueOptions {
   delay?: number
   priority?: number
   jobId?: string
+  version?: number
+  requireWorker?: boolean
   wait?: boolean
   timeout: number
   json?: boolean
@@ -35,6 +37,15 @@ export function registerEnqueue(program: Command): void {
       '--job-id <key>',
       'idempotency key: within JOBQ_IDEMPOTENCY_TTL_MS (24 h) the same key never makes a second job',
     )
+    .option(
+      '--version <n>',
+      "the payload version of --data (default the job's current)",
+      parse.int(1),
+    )
+    .option(
+      '--require-worker',
+      'fail (exit 1) instead of warning when no live worker runs that version',
+    )
     .option('-w, --wait', 'show progress and print the result; exit 1 if the job fails')
     .option('--timeout <ms>', 'with --wait: give up after this long', parse.int(1), 600_000)
     .option('--json', 'print JSON for scripts')
@@ -44,7 +55,8 @@ export function registerEnqueue(program: Command): void {
 Examples:
   $ jobq enqueue demo.sleep --data '{"ms":2000,"message":"hi"}' --wait
   $ jobq enqueue demo.echo --data @payload.json --count 10000
-  $ jobq enqueue demo.big-file --delay 60000 --job-id nightly-2026-11-22`,
+  $ jobq enqueue demo.big-file --delay 60000 --job-id nightly-2026-11-22
+  $ jobq enqueue demo.greet --version 1 --data '{"name":"Ada Lovelace"}'`,
     )
     .action(async (name: string, options: EnqueueOptions, command: Command) => {
       const data = await readData(options.data)
@@ -54,12 +66,15 @@ Examples:
         ...(options.delay !== undefined && { delay: options.delay }),
         ...(options.priority !== undefined && { priority: options.priority }),
         ...(options.jobId && { jobId: options.jobId }),
+        ...(options.version !== undefined && { version: options.version }),
+        ...(options.requireWorker && { requireWorker: true }),
       }
       await withContext(
         command,
         async (ctx) => {
           if (options.count > 1) return enqueueMany(ctx, name, data, enqueueOptions, options)
           const job = await ctx.ops.jobs.enqueue(name, data, enqueueOptions)
+          if (job.warning) console.error(`${color.yellow('jobq: warning:')} ${job.warning}`)
           if (!options.wait) {
             if (options.json) return printJson(job)
             return console.log(`${job.id}  ${job.name} on ${job.queue}, ${job.state}${noteOf(job)}`)
@@ -107,6 +122,7 @@ async function enqueueMany(
   const ids: string[] = []
   const outcomes: EnqueueOutcome[] = []
   let made = 0
+  let warning: string | undefined
   bar?.start(count, 0)
   try {
     for (let done = 0; done < count; done += CHUNK) {
@@ -116,11 +132,13 @@ async function enqueueMany(
       ids.push(...enqueued.ids)
       made += enqueued.created.filter(Boolean).length
       outcomes.push(...enqueued.outcomes)
+      warning ??= enqueued.warning
       bar?.update(ids.length)
     }
   } finally {
     bar?.stop()
   }
+  if (warning) console.error(`${color.yellow('jobq: warning:')} ${warning}`)
   if (json) return printJson({ ids, created: made, outcomes: countOutcomes(outcomes) })
   // With --job-id every copy names the same key: one job, the others answered by it.
   const existing = ids.length - made

@@ -33,8 +33,12 @@ export function problemResponse(description: string) {
 }
 
 /** A JSON answer of `schema`. */
-export function jsonResponse<T extends z.ZodType>(description: string, schema: T) {
-  return { description, content: { 'application/json': { schema } } }
+export function jsonResponse<T extends z.ZodType>(
+  description: string,
+  schema: T,
+  headers?: Record<string, { description: string; schema: { type: 'string' } }>,
+) {
+  return { description, content: { 'application/json': { schema } }, ...(headers && { headers }) }
 }
 
 /** The 404 of a route naming a queue: one problem type, `/problems/unknown-queue`, everywhere. */

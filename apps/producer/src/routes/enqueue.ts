@@ -7,6 +7,7 @@ import { readJson } from '../body.js'
 import { BadRequestError } from '../errors.js'
 import { setResponseHeader } from '../node-http.js'
 import { documentedJobSchema, registerJobSchema } from '../openapi/job-schema.js'
+import { versionedDataSchema } from '../openapi/job-versions.js'
 import { commonErrors, jsonBody, jsonResponse, problemResponse } from '../openapi/responses.js'
 import { validationError, validationHook } from '../openapi/validation-hook.js'
 
@@ -39,7 +40,7 @@ interface EnqueueAnswer {
   /** 202 for a new job, 200 for the job an idempotency key made before. */
   status: 200 | 202
   job: contracts.EnqueuedJob
-  /** `Location` of the job. */
+  /** `Location` of the job, and `Jobq-Warning` when no live worker runs its version. */
   headers: Record<string, string>
 }
 
@@ -57,12 +58,17 @@ export function enqueueRoutes(options: EnqueueRoutesOptions) {
     const { name, queue } = definition
     const { single, bulk } = enqueueRoutesOf(definition, app, bulkMax)
     const schema = single.request.body.content['application/json'].schema
+    // A job with versions: `data` is checked against the version its options name (versions.ts).
+    const versioned = definition.version !== undefined
     const action: EnqueueAction = {
       parse: (body) => schema.safeParse(body),
       run: async (body) => {
-        const job = await producer.jobs.enqueueParsed(name, body)
+        const job = versioned
+          ? await producer.jobs.enqueue(name, body.data, body.options)
+          : await producer.jobs.enqueueParsed(name, body)
         if (job.created) onEnqueued?.(name, job.queue, 1)
-        const headers = { Location: `/v1/jobs/${job.id}` }
+        const headers: Record<string, string> = { Location: `/v1/jobs/${job.id}` }
+        if (job.warning) headers[WARNING_HEADER] = job.warning
         return { status: job.created ? 202 : 200, job, headers }
       },
     }
@@ -72,6 +78,7 @@ export function enqueueRoutes(options: EnqueueRoutesOptions) {
       const enqueued = await producer.jobs.enqueueBulk(name, items)
       const made = enqueued.created.reduce((n, created) => (created ? n + 1 : n), 0)
       if (made) onEnqueued?.(name, queue, made)
+      if (enqueued.warning) setResponseHeader(c, WARNING_HEADER, enqueued.warning)
       return c.json(enqueued, 202)
     })
   }
@@ -90,7 +97,9 @@ export function enqueueRoutes(options: EnqueueRoutesOptions) {
 function enqueueRoutesOf(definition: AnyJobDefinition, app: OpenAPIHono, bulkMax: number) {
   const { name } = definition
   const docs = app.openAPIRegistry
-  const data = documentedJobSchema(definition.input, 'input', `${name}.input`, docs)
+  const data =
+    versionedDataSchema(definition, docs) ??
+    documentedJobSchema(definition.input, 'input', `${name}.input`, docs)
   registerJobSchema(definition.input, 'input', `${name}.input`, docs)
   registerJobSchema(definition.output, 'output', `${name}.result`, docs)
   const request = contracts.EnqueueRequest.extend({ data })
@@ -108,6 +117,7 @@ function enqueueRoutesOf(definition: AnyJobDefinition, app: OpenAPIHono, bulkMax
         'a job was made: outcome `created`, or `replaced` (a debounced job that removed the ' +
           'pending job `replacedId`)',
         contracts.EnqueuedJob,
+        warningHeader,
       ),
       200: jsonResponse(
         'no job was made (created: false), the answer is the job that stands for this one, ' +
@@ -117,6 +127,10 @@ function enqueueRoutesOf(definition: AnyJobDefinition, app: OpenAPIHono, bulkMax
         contracts.EnqueuedJob,
       ),
       ...commonErrors,
+      409: problemResponse(
+        'no live worker can run the payload version and `options.requireWorker` was true: ' +
+          '`/problems/no-worker`, nothing enqueued',
+      ),
       413: problemResponse('the body is over the size limit'),
       415: problemResponse('the body is not application/json'),
     },
@@ -140,13 +154,33 @@ function enqueueRoutesOf(definition: AnyJobDefinition, app: OpenAPIHono, bulkMax
         'every item enqueued, or answered with the job its idempotency key made before, or ' +
           'the job holding its dedupe key (created[i] false; outcomes[i] says which)',
         contracts.BulkEnqueued,
+        warningHeader,
       ),
       ...commonErrors,
+      409: problemResponse(
+        'no live worker can run the payload version and `options.requireWorker` was true: ' +
+          '`/problems/no-worker`, nothing enqueued',
+      ),
       413: problemResponse(`more than ${bulkMax} items, or the body is too large`),
       415: problemResponse('the body is not application/json'),
     },
   })
   return { single, bulk }
+}
+
+/**
+ * Sent when no live worker can run the payload version enqueued (the body's `warning` says the
+ * same): the job was enqueued and waits for such a worker. `options.requireWorker` turns it into
+ * a 409 `no-worker`.
+ */
+const WARNING_HEADER = 'Jobq-Warning'
+const warningHeader = {
+  [WARNING_HEADER]: {
+    description:
+      'no live worker can run the payload version enqueued: the job waits until one starts ' +
+      '(`options.requireWorker: true` answers 409 instead)',
+    schema: { type: 'string' as const },
+  },
 }
 
 /** A single enqueue's body, parsed. */

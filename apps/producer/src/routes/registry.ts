@@ -28,6 +28,13 @@ export function registryRoutes(registry: AppRegistry): OpenAPIHono {
       description: job.description ?? null,
       options: job.options ?? {},
       input: z.toJSONSchema(job.input, { io: 'input', unrepresentable: 'any' }),
+      version: job.version ?? 1,
+      olderInputs: Object.fromEntries(
+        Object.entries(job.olderVersions ?? {}).map(([version, older]) => [
+          version,
+          z.toJSONSchema(older.input, { io: 'input', unrepresentable: 'any' }),
+        ]),
+      ),
       output: z.toJSONSchema(job.output, { io: 'output', unrepresentable: 'any' }),
     })),
   }

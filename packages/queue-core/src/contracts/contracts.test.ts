@@ -47,6 +47,7 @@ describe('contracts describe the interfaces exactly', () => {
       queue: 'default',
       state: 'completed',
       data: { a: 1 },
+      version: 1,
       progress: { step: 2 },
       result: null,
       failedReason: null,

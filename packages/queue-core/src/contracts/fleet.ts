@@ -20,6 +20,9 @@ export const WorkerRecord = z
     workingMs: z.number().describe('total time spent in handlers, ms'),
     version: z.string(),
     jobs: z.array(z.string()).describe('the job names it can run'),
+    jobVersions: z
+      .record(z.string(), z.array(z.number().int().min(1)))
+      .describe('per job name, the payload versions it can run (`[1]` for a job without versions)'),
   })
   .meta({ id: 'Worker' })
 export type WorkerRecord = z.output<typeof WorkerRecord>

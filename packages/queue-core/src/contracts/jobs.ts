@@ -54,6 +54,14 @@ export const JobView = z
     queue: z.string(),
     state: JobState,
     data: z.unknown(),
+    version: z
+      .number()
+      .int()
+      .min(1)
+      .describe(
+        'the payload version `data` was validated against (1 for a job without versions); a ' +
+          'worker upcasts an older one before its handler runs',
+      ),
     progress: Progress,
     result: z.unknown().describe('the job’s output: see `<job name>.result` in the registry'),
     failedReason: z
@@ -129,6 +137,13 @@ export const EnqueuedJob = z
       .string()
       .optional()
       .describe('with outcome `replaced`: the id of the pending job this one removed'),
+    warning: z
+      .string()
+      .optional()
+      .describe(
+        'set when no live worker can run this version of the job: the job waits for one ' +
+          '(also sent as the `Jobq-Warning` header)',
+      ),
   })
   .meta({ id: 'EnqueuedJob' })
 export type EnqueuedJob = z.output<typeof EnqueuedJob>
@@ -164,6 +179,13 @@ export const BulkEnqueued = z
     outcomes: z
       .array(EnqueueOutcome)
       .describe('per item, in order: what its enqueue did (as `outcome` of a single enqueue)'),
+    warning: z
+      .string()
+      .optional()
+      .describe(
+        'set when no live worker can run a version these jobs carry (also sent as the ' +
+          '`Jobq-Warning` header)',
+      ),
   })
   .meta({ id: 'BulkEnqueued' })
 export type BulkEnqueued = z.output<typeof BulkEnqueued>

@@ -16,7 +16,18 @@ export const JobDefinitionView = z.object({
   queue: z.string(),
   description: z.string().nullable(),
   options: z.record(z.string(), z.unknown()).describe('the definition’s default job options'),
-  input: z.record(z.string(), z.unknown()).describe('JSON Schema of `data`'),
+  input: z.record(z.string(), z.unknown()).describe('JSON Schema of `data` (the current version)'),
+  version: z
+    .number()
+    .int()
+    .min(1)
+    .describe("the payload version `input` describes: the job's current one (1 without versions)"),
+  olderInputs: z
+    .record(z.string(), z.record(z.string(), z.unknown()))
+    .describe(
+      "JSON Schema of each older version's `data`, by version number (`options.version` sends " +
+        'one); empty for a job without versions',
+    ),
   output: z.record(z.string(), z.unknown()).describe('JSON Schema of `result`'),
 })
 export type JobDefinitionView = z.output<typeof JobDefinitionView>

@@ -11,6 +11,8 @@ import { asBulk, enqueueDeduped } from './dedupe-enqueue.js'
 import { findJob } from './find-job.js'
 import { enqueueGrouped } from './groups/enqueue.js'
 import { addKeyed } from './idempotency.js'
+import { LiveVersions } from './live-versions.js'
+import { notCurrentVersion } from './version-schema.js'
 import type { WatchEvent } from './job-events.js'
 import { finalEventOf, watchEvents } from './watch.js'
 import { validateItems, type BulkItem, type ValidItem } from './validate-items.js'
@@ -19,6 +21,7 @@ import type { EnqueueOptions } from '../enqueue-options.js'
 export type { BulkItem } from './validate-items.js'
 import type { BulkEnqueued, EnqueuedJob } from '../contracts/jobs.js'
 import { newJobId } from '../job-id.js'
+import { currentVersionOf } from '../versions.js'
 
 /** An item parsed by an adapter with the job's own contract: its input, and its options. */
 export interface ParsedItem {
@@ -45,7 +48,11 @@ export interface ListJobsOptions {
 
 /** Enqueue and read jobs: `POST /v1/jobs/:name[/bulk]`, `GET /v1/jobs/:id[/events]`, lists. */
 export class JobOperations {
-  constructor(private readonly ctx: OperationsContext) {}
+  private readonly liveVersions: LiveVersions
+
+  constructor(private readonly ctx: OperationsContext) {
+    this.liveVersions = new LiveVersions(ctx)
+  }
 
   /**
    * Validates `data` against the job's input schema and `options` against the enqueue options,
@@ -63,7 +70,13 @@ export class JobOperations {
    * defaults applied): the hot path validates once, not twice.
    */
   enqueueParsed(name: string, item: ParsedItem): Promise<EnqueuedJob> {
-    return this.add(this.ctx.jobOf(name), { data: item.data, options: item.options ?? {} })
+    const definition = this.ctx.jobOf(name)
+    // Parsed with the current version's schema: another version must go through `enqueue`.
+    const version = item.options?.version
+    if (version !== undefined && version !== currentVersionOf(definition)) {
+      return Promise.reject(notCurrentVersion(definition, version))
+    }
+    return this.add(definition, { data: item.data, options: item.options ?? {} })
   }
 
   /**
@@ -134,6 +147,13 @@ export class JobOperations {
   }
 
   private add(definition: AnyJobDefinition, item: ValidItem): Promise<EnqueuedJob> {
+    if (LiveVersions.applies(definition, item.options.requireWorker)) {
+      return this.liveVersions.around(definition, [item], () => this.addOne(definition, item))
+    }
+    return this.addOne(definition, item)
+  }
+
+  private addOne(definition: AnyJobDefinition, item: ValidItem): Promise<EnqueuedJob> {
     if (definition.group) {
       return enqueueGrouped(this.ctx, definition, [item]).then(({ ids, at }) =>
         enqueued(definition, undefined, ids[0]!, at),
@@ -145,7 +165,14 @@ export class JobOperations {
       : this.enqueueKeyed(definition, item)
   }
 
-  private async addBulk(definition: AnyJobDefinition, valid: ValidItem[]): Promise<BulkEnqueued> {
+  private addBulk(definition: AnyJobDefinition, valid: ValidItem[]): Promise<BulkEnqueued> {
+    const checked = valid.some((i) => LiveVersions.applies(definition, i.options.requireWorker))
+    if (checked)
+      return this.liveVersions.around(definition, valid, () => this.addMany(definition, valid))
+    return this.addMany(definition, valid)
+  }
+
+  private async addMany(definition: AnyJobDefinition, valid: ValidItem[]): Promise<BulkEnqueued> {
     const { name } = definition
     const queue = this.ctx.queueOf(definition.queue)
     const { ctx } = this

@@ -2,6 +2,7 @@ import type { AnyJobDefinition } from '../define-job.js'
 import { enqueueOptionsSchema, type EnqueueOptions } from '../enqueue-options.js'
 import { JobValidationError, type ValidationIssue } from '../errors.js'
 import { toIssues } from '../validation.js'
+import { versionSchemaOf } from './version-schema.js'
 
 /** One item of an enqueue: the job's input and its enqueue options, both unchecked. */
 export interface BulkItem {
@@ -16,7 +17,7 @@ export interface ValidItem {
 }
 
 /** What validating absent options gives: no options. */
-const NO_OPTIONS = { success: true, data: {} } as const
+const NO_OPTIONS = { success: true, data: {} as EnqueueOptions } as const
 
 /**
  * Validates items against a job's input schema and the enqueue options. Every issue of every
@@ -36,13 +37,21 @@ export function validateItems(
       return last.checked
     }
     const at = items.length === 1 && index === 0 ? '' : `items.${index}.`
-    const input = definition.input.safeParse(item.data)
     // Most items carry no options: no need to parse an empty object 10,000 times.
     const options =
       item.options === undefined ? NO_OPTIONS : enqueueOptionsSchema.safeParse(item.options)
-    if (!input.success) issues.push(...toIssues(input.error, `${at}data`))
     if (!options.success) issues.push(...toIssues(options.error, `${at}options`))
-    last = { item, checked: { data: input.data, options: options.data ?? {} } }
+    // `data` is checked against the version it says it is in (versions.ts), else the current one.
+    const version = options.data?.version
+    const schema = version === undefined ? definition.input : versionSchemaOf(definition, version)
+    if (typeof schema === 'string') issues.push({ path: `${at}options.version`, message: schema })
+    const input =
+      typeof schema === 'string' ? { success: true as const } : schema.safeParse(item.data)
+    if (!input.success) issues.push(...toIssues(input.error, `${at}data`))
+    last = {
+      item,
+      checked: { data: 'data' in input ? input.data : item.data, options: options.data ?? {} },
+    }
     return last.checked
   })
   if (issues.length) {

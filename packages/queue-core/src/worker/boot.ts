@@ -23,6 +23,8 @@ import { RecentCancels } from './recent-cancels.js'
 import type { WorkerRuntime } from './runtime.js'
 import { attemptHooksOf } from './start-budget.js'
 import { sandboxProcessorUrl } from './sandbox.js'
+import { versionGateOf, type VersionGate } from './version-gate.js'
+import { versionsOf } from '../versions.js'
 
 /**
  * Starts a worker, in this order: registers its record (state `starting`), loads the handlers of
@@ -42,7 +44,12 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const record = await registerWorker(
     connection,
     prefix,
-    { id, queues, jobs: jobs.map((job) => job.name) },
+    {
+      id,
+      queues,
+      jobs: jobs.map((job) => job.name),
+      jobVersions: Object.fromEntries(jobs.map((job) => [job.name, versionsOf(job)])),
+    },
     { heartbeatMs: options.heartbeatMs, ttlMs: options.recordTtlMs, logger },
   )
   const runtime: WorkerRuntime = {
@@ -70,7 +77,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       record.jobReleased(job.id ?? '')
       runtime.history.ended(job, 'waiting-children')
     })
-    workers = createWorkers(options, runtime, queues, processor)
+    workers = createWorkers(options, runtime, queues, processor, versionGateOf(runtime, jobs))
     const keeper = lockKeeperOf(options, runtime, workers)
     for (const worker of workers) {
       watchAttempts(worker, runtime, { keeper, onJobFinished: options.onJobFinished })
@@ -127,6 +134,7 @@ function createWorkers(
   runtime: WorkerRuntime,
   queues: readonly string[],
   processor: Processor,
+  versionGate: VersionGate,
 ): JobqWorker[] {
   const { registry } = runtime
   return queues.map((queue) =>
@@ -145,6 +153,7 @@ function createWorkers(
         stalledIntervalMs: options.stalledIntervalMs,
         retention: options.retention ?? RETENTION,
         attemptHooks: attemptHooksOf(runtime),
+        versionGate,
       },
     ),
   )

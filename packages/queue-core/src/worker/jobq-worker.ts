@@ -5,7 +5,9 @@ import { STACK_TRACE_LIMIT, toJobError } from '../failure-reason.js'
 import type { Retention } from '../job-options.js'
 import type { QueueDefinition } from '../define-job.js'
 import { TolerantJob } from '../tolerant-job.js'
+import { VERSION_OPTION } from '../versions.js'
 import { isLockMissing, reclaimLocks } from './lock-reclaim.js'
+import type { VersionGate } from './version-gate.js'
 
 /** BullMQ's default `lockDuration`, in ms. */
 const BULLMQ_LOCK_MS = 30_000
@@ -22,6 +24,8 @@ const UNLIMITED_STALLS = Number.MAX_SAFE_INTEGER
 export class JobqWorker extends Worker {
   /** Set by createJobqWorker; the runtime's answers to the two rare events below. */
   attemptHooks: AttemptHooks | undefined
+  /** Set by createJobqWorker: hands back a job of a payload version this worker does not know. */
+  versionGate: VersionGate | undefined
 
   /** How long a lock holds, in ms: the `lockDuration` set, else BullMQ's default. */
   get lockMs(): number {
@@ -39,6 +43,13 @@ export class JobqWorker extends Worker {
     token: string,
     signal?: AbortSignal,
   ): Promise<unknown> {
+    // Only a job stamped with a version reaches the gate (versions.ts): the rest pay one read.
+    if (
+      job.opts[VERSION_OPTION as keyof typeof job.opts] !== undefined &&
+      this.versionGate?.refuses(job)
+    ) {
+      return this.versionGate.handBack(job, token)
+    }
     // Not async: the usual start adds no promise or closure of its own.
     if (!this.attemptHooks || !attemptsUsedUp(job)) {
       return super.callProcessJob(job, token, signal) as Promise<unknown>
@@ -144,6 +155,7 @@ export interface JobqWorkerSettings {
   stalledIntervalMs?: number
   retention: Retention
   attemptHooks?: AttemptHooks
+  versionGate?: VersionGate
 }
 
 /**
@@ -176,5 +188,6 @@ export function createJobqWorker(
     removeOnFail: retention.failed,
   })
   worker.attemptHooks = settings.attemptHooks
+  worker.versionGate = settings.versionGate
   return worker
 }

@@ -5,6 +5,7 @@ import { timeoutOf } from '../job-options.js'
 import type { Logger } from '../logger.js'
 import type { RunAbort } from './run-abort.js'
 import { toIssues } from '../validation.js'
+import { upcastToCurrent, UpcastError, versionOfJob } from '../versions.js'
 
 /** The reason jobq passes to BullMQ's `worker.cancelJob`, to tell a cancel from other aborts. */
 export const CANCEL_SIGNAL_REASON = 'jobq:cancel'
@@ -39,7 +40,9 @@ export async function runJob(
   fanOut?: (children: readonly ChildJob[]) => Promise<ChildOutcome[]>,
 ): Promise<unknown> {
   const { definition } = handler
-  const input = safeParseInput(definition.input, job.data)
+  // Only a definition with versions can hold an older payload (versions.ts): the rest pay a check.
+  const data = definition.version === undefined ? job.data : upcastPayload(job, definition)
+  const input = safeParseInput(definition.input, data)
   if (!input.success) {
     // A payload that bypassed the producer: retrying cannot fix it.
     const issues = toIssues(input.error, 'data').map((i) => `${i.path}: ${i.message}`)
@@ -103,6 +106,21 @@ function safeParseInput(schema: ReadyHandler['definition']['input'], data: unkno
   } catch (err) {
     if (!(err instanceof RangeError)) throw err
     return schema.safeParse(Symbol('too deep')) // fails, with an issue naming the expected type
+  }
+}
+
+/**
+ * The payload of `job` brought up to its definition's current version. A payload that does not
+ * match its own version's schema, or an upcaster that throws, fails the job for good: retrying
+ * cannot fix either. (A version newer than the definition's never gets here: the worker hands
+ * such a job back before it runs, worker/version-gate.ts.)
+ */
+function upcastPayload(job: RunnableJob, definition: ReadyHandler['definition']): unknown {
+  try {
+    return upcastToCurrent(definition, versionOfJob(job.opts), job.data)
+  } catch (err) {
+    if (err instanceof UpcastError) throw new PermanentJobError(err.message)
+    throw err
   }
 }
 
