@@ -1,10 +1,11 @@
+import { Redis as IORedis } from 'ioredis'
 import { type Job, Queue } from 'bullmq'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { AttemptHistoryWriter, INTERRUPTED_REASON, readHistory } from './attempt-history.js'
 import { waitForReady, type Redis } from './connection.js'
 import { createLogger } from './logger.js'
 import { TolerantJob } from './tolerant-job.js'
-import { useHarness } from './testing/index.js'
+import { testRedisUrl, useHarness } from './testing/index.js'
 
 describe('attempt history', () => {
   const h = useHarness()
@@ -109,9 +110,10 @@ describe('attempt history', () => {
   })
 
   it('reads on a fresh auto-pipelined connection in the same tick as other commands', async () => {
-    // The producer's connection: a history read beside other reads of one request used to fail
-    // with "pipeline[functionName] is not a function" (a command defined on first use).
-    const fresh = h.connect('producer')
+    // A caller's own connection may auto-pipeline (the producer's did until the sixth session): a
+    // history read beside other reads of one request used to fail with
+    // "pipeline[functionName] is not a function" (a command defined on first use).
+    const fresh = new IORedis(testRedisUrl(), { enableAutoPipelining: true })
     await waitForReady(fresh, 5_000)
     try {
       const job = await jobWith('tok-1')

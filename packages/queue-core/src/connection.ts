@@ -56,8 +56,10 @@ export function createRedis({ target, url, role, logger, tls }: RedisConnectionO
 function open(target: RedisTarget, role: RedisRole, tls: RedisTlsOptions | undefined): Redis {
   const roleOptions: RedisOptions =
     role === 'producer'
-      ? // Auto-pipelining: the commands of one tick share one socket write (bench/RESULTS.md).
-        { enableOfflineQueue: false, maxRetriesPerRequest: 1, enableAutoPipelining: true }
+      ? // No auto-pipelining: under 50 concurrent HTTP enqueues it held each command back to
+        // share a write with the others, 0.61 of the bare route's req/s against 0.79 without it,
+        // and the bulk was no faster with it (bench/RESULTS.md, sixth session).
+        { enableOfflineQueue: false, maxRetriesPerRequest: 1 }
       : { maxRetriesPerRequest: null }
   const common: RedisOptions = { connectionName: `jobq-${role}`, retryStrategy, ...roleOptions }
   if (target.kind === 'standalone') {

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { Redis } from './connection.js'
 import { script } from './lua-script.js'
-import { useHarness } from './testing/index.js'
+import { testRedisUrl, useHarness } from './testing/index.js'
+import { Redis as IORedis } from 'ioredis'
 
 describe('script', () => {
   const h = useHarness()
@@ -14,12 +15,18 @@ describe('script', () => {
   })
 
   it('runs in the same tick as other commands of an auto-pipelined connection', async () => {
-    // The first use of a script shares a pipeline with commands sent just before it.
-    const [, counted] = await Promise.all([
-      redis.set(`${prefix}:n`, '1'),
-      incrBy(redis, [`${prefix}:n`], [2]),
-    ])
-    expect(counted).toBe(3)
+    // A caller's own connection may auto-pipeline: the first use of a script then shares a
+    // pipeline with commands sent just before it.
+    const piped = new IORedis(testRedisUrl(), { enableAutoPipelining: true })
+    try {
+      const [, counted] = await Promise.all([
+        piped.set(`${prefix}:n`, '1'),
+        incrBy(piped, [`${prefix}:n`], [2]),
+      ])
+      expect(counted).toBe(3)
+    } finally {
+      piped.disconnect()
+    }
   })
 
   it('loads itself again after Redis forgot its scripts (SCRIPT FLUSH)', async () => {
