@@ -1,6 +1,6 @@
-import { Job, type IRedisTransaction, type JobsOptions, type Queue } from 'bullmq'
-import type { ChainableCommander } from 'ioredis'
+import { Job, type JobsOptions, type Queue } from 'bullmq'
 import type { Redis } from '../connection.js'
+import { bullMulti } from './bull-multi.js'
 import { isNoScript, loadScripts } from './idempotency.js'
 
 /** One job to add under BullMQ's deduplication: `opts` carries `jobId` and `deduplication`. */
@@ -61,22 +61,13 @@ async function addInMulti(
   pending: readonly number[],
   results: DedupedResult[],
 ): Promise<{ unloaded: number[]; scripts: string[] }> {
-  const multi = (await queue.getBackend().client).multi() as IRedisTransaction & ChainableCommander
-  let script = ''
-  // BullMQ's add only calls runCommand on the client it is given: queue it on the MULTI.
-  const recorder = {
-    runCommand(name: string, args: unknown[]) {
-      script = name
-      multi.runCommand(name, args)
-      return recorder
-    },
-  } as unknown as IRedisTransaction
+  const { multi, add: queueAdd } = await bullMulti(queue)
   const sent: { i: number; script: string }[] = []
   for (const i of pending) {
     const { name, data, opts } = jobs[i]!
     const dedupeKey = `${queue.toKey('de')}:${opts.deduplication.id}`
     multi.eval(HELD, 1, dedupeKey, queue.toKey(''))
-    await new Job(queue, name, data, opts, opts.jobId).addJob(recorder)
+    const script = await queueAdd(new Job(queue, name, data, opts, opts.jobId))
     sent.push({ i, script })
   }
   const exec = await multi.exec()

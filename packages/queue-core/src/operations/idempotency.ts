@@ -1,8 +1,9 @@
-import { Job, type IRedisTransaction, type JobsOptions, type Queue } from 'bullmq'
-import { Cluster, type ChainableCommander } from 'ioredis'
+import { Job, type JobsOptions, type Queue } from 'bullmq'
+import { Cluster } from 'ioredis'
 import { intEnv } from '../config.js'
 import type { Redis } from '../connection.js'
 import { newJobId } from '../job-id.js'
+import { bullMulti } from './bull-multi.js'
 
 /**
  * How long an idempotency key is remembered, in ms, unless the producer is told otherwise
@@ -130,17 +131,7 @@ async function addInMulti(
   pending: readonly number[],
   keyOf: (job: KeyedJob) => string,
 ): Promise<{ unloaded: number[]; scripts: string[] }> {
-  // BullMQ's client wraps ioredis: its MULTI is ioredis's, with BullMQ's scripts on it.
-  const multi = (await queue.getBackend().client).multi() as IRedisTransaction & ChainableCommander
-  let script = ''
-  // What BullMQ's add calls (only runCommand), noting which of its scripts it queued.
-  const recorder = {
-    runCommand(name: string, args: unknown[]) {
-      script = name
-      multi.runCommand(name, args)
-      return recorder
-    },
-  } as unknown as IRedisTransaction
+  const { multi, add: queueAdd } = await bullMulti(queue)
   const replies: { i: number; exists: number; add: number; script: string }[] = []
   let at = 0
   for (const i of pending) {
@@ -150,7 +141,7 @@ async function addInMulti(
     const jobKey = queue.toKey(result.id)
     const exists = job.key === undefined ? -1 : at++
     if (job.key !== undefined) multi.exists(jobKey)
-    await bullJob.addJob(recorder)
+    const script = await queueAdd(bullJob)
     replies.push({ i, exists, add: at++, script })
     if (job.key !== undefined) {
       multi.eval(CONFIRM, 2, keyOf(job), jobKey, `c:${bullJob.timestamp}:${result.id}`)
