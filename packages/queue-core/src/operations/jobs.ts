@@ -14,6 +14,8 @@ import { addKeyed } from './idempotency.js'
 import { LiveVersions } from './live-versions.js'
 import { notCurrentVersion } from './version-schema.js'
 import { enqueueIndexed, indexCreated } from './search-add.js'
+import { searchJobs } from './search.js'
+import type { SearchPage } from '../contracts/search.js'
 import type { WatchEvent } from './job-events.js'
 import { finalEventOf, watchEvents } from './watch.js'
 import { validateItems, type BulkItem, type ValidItem } from './validate-items.js'
@@ -120,6 +122,11 @@ export class JobOperations {
       queue.getJobs(BULLMQ_TYPES[state], offset, offset + limit - 1, false),
     )
     return jobs.filter(Boolean).map((job) => previewJobView(toJobView(job, state)))
+  }
+
+  /** A page of a search by declared fields (`GET /v1/jobs`): see `searchJobs` in search.ts. */
+  search(query: Record<string, unknown>): Promise<SearchPage> {
+    return searchJobs(this.ctx, query)
   }
 
   /**
