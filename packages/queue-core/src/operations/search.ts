@@ -44,7 +44,7 @@ export async function searchJobs(
   let examined = 0
   let last: Entry | undefined
   while (jobs.length < plan.query.limit && examined < MAX_EXAMINED) {
-    const count = Math.min(BATCH, MAX_EXAMINED - examined)
+    const count = Math.min(batchOf(plan, plan.query.limit - jobs.length), MAX_EXAMINED - examined)
     const { entries, end } = await ctx.guard(() => readEntries(ctx, driver, rank, count, plan.from))
     const checked = await ctx.guard(() => matches(ctx, plan, entries))
     let used = 0
@@ -59,6 +59,16 @@ export async function searchJobs(
     rank += count
   }
   return { jobs, nextCursor: last ? encodeCursor(last) : null, examined }
+}
+
+/**
+ * Entries to read next: with only one field and no other filter every live entry matches, so
+ * read what the page still needs (each read loads the job and asks its state); else a batch.
+ */
+function batchOf(plan: Plan, missing: number): number {
+  const { state, reason } = plan.query
+  const filtered = plan.keys.length > 1 || state !== undefined || reason !== undefined
+  return filtered ? BATCH : Math.min(BATCH, missing)
 }
 
 async function planOf(ctx: OperationsContext, input: Record<string, unknown>): Promise<Plan> {
