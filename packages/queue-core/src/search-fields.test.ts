@@ -22,6 +22,17 @@ describe('search fields', () => {
     expect(() => defineJob({ ...base, input: z.string(), search: [] })).toThrow(/z\.object/)
   })
 
+  it('defineJob refuses search with group or dedupe (their enqueue paths do not index yet)', () => {
+    const input = z.object({ customerId: z.string() })
+    const key = (data: { customerId: string }) => data.customerId
+    expect(() =>
+      defineJob({ ...base, input, search: ['customerId'], group: { key, concurrency: 1 } }),
+    ).toThrow(/search with group or dedupe is not built yet/)
+    expect(() =>
+      defineJob({ ...base, input, search: ['customerId'], dedupe: { key, mode: 'dedupe' } }),
+    ).toThrow(/search with group or dedupe is not built yet/)
+  })
+
   it('normalises values: trimmed, lower-cased, bounded; non-scalars are not indexed', () => {
     expect(searchValueOf(' C42 ')).toBe('c42')
     expect(searchValueOf(42)).toBe('42')
