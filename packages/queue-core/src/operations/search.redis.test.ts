@@ -116,6 +116,22 @@ describe('search by declared fields (real Redis)', () => {
     expect(await h.redis.zrange(`${h.prefix}:orders:idx:test.order:customerId:c9`, 0, -1)).toEqual([
       kept.id,
     ])
+    // Two fields, one job a page: the removed newest match is passed over, not answered.
+    const other = await producer.jobs.enqueue('test.order', {
+      customerId: 'c9',
+      region: 'us',
+      amount: 3,
+    })
+    const newest = await producer.jobs.enqueue('test.order', {
+      customerId: 'c9',
+      region: 'eu',
+      amount: 4,
+    })
+    await contextOf.get(producer)!.queueOf('orders').remove(newest.id)
+    const both = { name: 'test.order', customerId: 'c9', region: 'eu', limit: '1' }
+    const first = await producer.jobs.search(both)
+    expect(first.jobs.map((job) => job.id)).toEqual([kept.id])
+    expect(first.jobs.map((job) => job.id)).not.toContain(other.id)
   })
 
   it('refuses a bad search with the field named, and changes nothing', async () => {

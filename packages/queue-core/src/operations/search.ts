@@ -46,7 +46,8 @@ export async function searchJobs(
   while (jobs.length < plan.query.limit && examined < MAX_EXAMINED) {
     const count = Math.min(batchOf(plan, plan.query.limit - jobs.length), MAX_EXAMINED - examined)
     const { entries, end } = await ctx.guard(() => readEntries(ctx, driver, rank, count, plan.from))
-    const checked = await ctx.guard(() => matches(ctx, plan, entries))
+    const missing = plan.query.limit - jobs.length
+    const checked = await ctx.guard(() => matches(ctx, plan, entries, missing))
     let used = 0
     for (const { entry, view } of checked) {
       if (jobs.length === plan.query.limit) break
@@ -158,20 +159,46 @@ async function readEntries(
   return { entries, end: entries.length < count }
 }
 
-/** Each entry with its job's preview when the job matches every filter, in order. */
-async function matches(ctx: OperationsContext, plan: Plan, entries: readonly Entry[]) {
+/**
+ * The entries in order, each with its job's preview when the job matches every filter, up to
+ * the one that makes `needed` matches (the rest are not examined). The other fields are checked
+ * first (ZSCORE); jobs are loaded only for entries that pass, and, when no state or reason
+ * filter can still refuse them, no more at a time than matches are still needed.
+ */
+async function matches(
+  ctx: OperationsContext,
+  plan: Plan,
+  entries: readonly Entry[],
+  needed: number,
+) {
   const others = plan.keys.slice(1)
   const inOthers = await Promise.all(
     entries.map((e) => Promise.all(others.map((key) => ctx.connection.zscore(key, e.id)))),
   )
-  const loaded = await Promise.all(
-    entries.map((e, i) =>
-      inOthers[i]!.every((s) => s !== null) ? load(plan.queue, e.id) : Promise.resolve(null),
-    ),
-  )
-  const gone = entries.filter((_, i) => loaded[i] === undefined).map((e) => e.id)
-  if (gone.length > 0) await ctx.connection.zrem(plan.keys[0]!, ...gone)
-  return entries.map((entry, i) => ({ entry, view: viewIf(plan.query, loaded[i]) }))
+  const passing = inOthers.map((scores) => scores.every((s) => s !== null))
+  const sure = plan.query.state === undefined && plan.query.reason === undefined
+  const out: { entry: Entry; view: ReturnType<typeof viewIf> }[] = []
+  let found = 0
+  for (let at = 0; at < entries.length && found < needed;) {
+    // The next chunk: up to the passing entry that could complete the page.
+    let end = at
+    for (let take = 0; end < entries.length && (!sure || take < needed - found); end++) {
+      if (passing[end]) take++
+    }
+    const chunk = entries.slice(at, end)
+    const loaded = await Promise.all(
+      chunk.map((e, k) => (passing[at + k] ? load(plan.queue, e.id) : Promise.resolve(null))),
+    )
+    const gone = chunk.filter((_, k) => loaded[k] === undefined).map((e) => e.id)
+    if (gone.length > 0) await ctx.connection.zrem(plan.keys[0]!, ...gone)
+    chunk.forEach((entry, k) => {
+      const view = viewIf(plan.query, loaded[k])
+      if (view) found++
+      out.push({ entry, view })
+    })
+    at = end
+  }
+  return out
 }
 
 /** The job and its state; `undefined` when its hash is gone, so its entry can be pruned. */
