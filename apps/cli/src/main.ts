@@ -8,6 +8,7 @@ import { registerFleet } from './commands/fleet.js'
 import { registerGroups } from './commands/groups.js'
 import { registerInfo } from './commands/info.js'
 import { registerJobs } from './commands/jobs.js'
+import { registerSearch } from './commands/search.js'
 import { registerQueues } from './commands/queues.js'
 import { registerRegistry } from './commands/registry.js'
 import { registerWorker } from './commands/worker.js'
@@ -38,6 +39,7 @@ registerInfo(program)
 registerWorker(program)
 registerEnqueue(program)
 registerJobs(program)
+registerSearch(program)
 registerControl(program)
 registerQueues(program)
 registerFleet(program)

@@ -121,4 +121,15 @@ describe('@jobq/client against a running producer', () => {
     })
     expect(await client.resetGroup('demo.tenant-task', 'a/b')).toMatchObject({ overridden: false })
   })
+
+  it('searches demo.order by customerId, and answers a 400 for an undeclared field', async () => {
+    const mine = await client.enqueue('demo.order', { customerId: 'c42', region: 'eu', amount: 5 })
+    await client.enqueue('demo.order', { customerId: 'c7', region: 'eu', amount: 5 })
+    const page = await client.search('demo.order', { customerId: 'c42' }, { state: 'waiting' })
+    expect(page.jobs.map((job) => job.id)).toEqual([mine.id])
+    expect(page.nextCursor).toBeNull()
+    const refused = await client.search('demo.order', { amount: '5' }).catch((e: unknown) => e)
+    expect(refused).toBeInstanceOf(JobqApiError)
+    expect((refused as JobqApiError).status).toBe(400)
+  })
 })

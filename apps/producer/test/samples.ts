@@ -12,4 +12,5 @@ export const samples: Record<string, unknown> = {
   'reports.summarize': { title: 'weekly', values: [1, 2, 3] },
   'demo.refresh': { key: 'home-page' },
   'demo.greet': { firstName: 'Ada', lastName: 'Lovelace' },
+  'demo.order': { customerId: 'c42', region: 'eu', amount: 12.5 },
 }

@@ -30,6 +30,16 @@ def from_union(fs, x):
     assert False
 
 
+def from_float(x: Any) -> float:
+    assert isinstance(x, (float, int)) and not isinstance(x, bool)
+    return float(x)
+
+
+def to_float(x: Any) -> float:
+    assert isinstance(x, (int, float))
+    return x
+
+
 def from_dict(f: Callable[[Any], T], x: Any) -> Dict[str, T]:
     assert isinstance(x, dict)
     return { k: f(v) for (k, v) in x.items() }
@@ -43,16 +53,6 @@ def from_list(f: Callable[[Any], T], x: Any) -> List[T]:
 def to_class(c: Type[T], x: Any) -> dict:
     assert isinstance(x, c)
     return cast(Any, x).to_dict()
-
-
-def from_float(x: Any) -> float:
-    assert isinstance(x, (float, int)) and not isinstance(x, bool)
-    return float(x)
-
-
-def to_float(x: Any) -> float:
-    assert isinstance(x, (int, float))
-    return x
 
 
 def from_bool(x: Any) -> bool:
@@ -131,6 +131,47 @@ class DemoGreetResult:
     def to_dict(self) -> dict:
         result: dict = {}
         result["greeting"] = from_str(self.greeting)
+        return result
+
+
+@dataclass
+class DemoOrderInput:
+    amount: float
+    customer_id: str
+    region: str
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'DemoOrderInput':
+        assert isinstance(obj, dict)
+        amount = from_float(obj.get("amount"))
+        customer_id = from_str(obj.get("customerId"))
+        region = from_str(obj.get("region"))
+        return DemoOrderInput(amount, customer_id, region)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["amount"] = to_float(self.amount)
+        result["customerId"] = from_str(self.customer_id)
+        result["region"] = from_str(self.region)
+        return result
+
+
+@dataclass
+class DemoOrderResult:
+    charged: float
+    customer_id: str
+
+    @staticmethod
+    def from_dict(obj: Any) -> 'DemoOrderResult':
+        assert isinstance(obj, dict)
+        charged = from_float(obj.get("charged"))
+        customer_id = from_str(obj.get("customerId"))
+        return DemoOrderResult(charged, customer_id)
+
+    def to_dict(self) -> dict:
+        result: dict = {}
+        result["charged"] = to_float(self.charged)
+        result["customerId"] = from_str(self.customer_id)
         return result
 
 
@@ -502,6 +543,22 @@ def demo_greet_result_from_dict(s: Any) -> DemoGreetResult:
 
 def demo_greet_result_to_dict(x: DemoGreetResult) -> Any:
     return to_class(DemoGreetResult, x)
+
+
+def demo_order_input_from_dict(s: Any) -> DemoOrderInput:
+    return DemoOrderInput.from_dict(s)
+
+
+def demo_order_input_to_dict(x: DemoOrderInput) -> Any:
+    return to_class(DemoOrderInput, x)
+
+
+def demo_order_result_from_dict(s: Any) -> DemoOrderResult:
+    return DemoOrderResult.from_dict(s)
+
+
+def demo_order_result_to_dict(x: DemoOrderResult) -> Any:
+    return to_class(DemoOrderResult, x)
 
 
 def demo_refresh_input_from_dict(s: Any) -> DemoRefreshInput:

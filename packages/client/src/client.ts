@@ -23,8 +23,22 @@ import type {
   RequeueOutcome,
   RetryOutcome,
   ScheduleView,
+  SearchResults,
   WorkerRecord,
 } from './types.js'
+
+/** The filters of {@link JobqClient.search} besides the fields (`GET /v1/jobs`). */
+export interface SearchOptions {
+  state?: JobState
+  /** A substring of the failure reason, case-insensitive. */
+  reason?: string
+  /** Enqueued at or after / before, ISO 8601. */
+  from?: string
+  to?: string
+  cursor?: string
+  /** 1-200. @defaultValue 50 */
+  limit?: number
+}
 
 /** Options of {@link createClient}. */
 export interface ClientOptions {
@@ -87,6 +101,16 @@ export interface JobqClient {
     queue: string,
     options?: { state?: JobState; limit?: number; offset?: number },
   ): Promise<JobPage>
+  /**
+   * A page of job `name`'s jobs whose declared search fields equal `fields` (at least one, e.g.
+   * `{ customerId: 'c42' }`), newest first; pass `nextCursor` back as `cursor` for the next.
+   * 400 `validation` for a field the job does not declare.
+   */
+  search(
+    name: JobName,
+    fields: Record<string, string>,
+    options?: SearchOptions,
+  ): Promise<SearchResults>
   /** Pauses one queue, or every queue without a name (`jobq pause` / `suspend`). */
   pause(): Promise<QueueSummary[]>
   pause(queue: string): Promise<QueueActionOutcome>
@@ -196,6 +220,8 @@ function adminCalls(request: Request) {
     retryJob: (id: string) => request<RetryOutcome>('POST', `${job(id)}/retry`),
     queues: async () => (await request<{ queues: QueueSummary[] }>('GET', '/v1/queues')).queues,
     queue: (name: string) => request<QueueSummary>('GET', q(name)),
+    search: (name: string, fields: Record<string, string>, options: SearchOptions = {}) =>
+      request<SearchResults>('GET', `/v1/jobs${queryOf({ ...fields, ...options, name })}`),
     list: (queue: string, options: { state?: JobState; limit?: number; offset?: number } = {}) =>
       request<JobPage>('GET', `${q(queue)}/jobs${queryOf(options)}`),
     pause: everyOr('pause') as JobqClient['pause'],

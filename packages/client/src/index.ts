@@ -1,5 +1,5 @@
 export { createClient } from './client.js'
-export type { ClientOptions, JobqClient, WaitOptions } from './client.js'
+export type { ClientOptions, JobqClient, SearchOptions, WaitOptions } from './client.js'
 export { JobFailedError, JobqApiError, JobWaitTimeoutError } from './errors.js'
 export type { Problem } from './errors.js'
 export type {
@@ -24,5 +24,6 @@ export type {
   RequeueOutcome,
   RetryOutcome,
   ScheduleView,
+  SearchResults,
   WorkerRecord,
 } from './types.js'

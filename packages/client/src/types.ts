@@ -19,6 +19,7 @@ import type {
   RequeueOutcome,
   RetryOutcome,
   ScheduleView,
+  SearchPage,
   WorkerRecord,
 } from '@jobq/queue-core/contracts'
 
@@ -64,6 +65,9 @@ export type {
   ScheduleView,
   WorkerRecord,
 }
+
+/** A page of a search (`search()`, `GET /v1/jobs`): previews, newest first, and the next cursor. */
+export type SearchResults = Omit<SearchPage, 'jobs'> & { jobs: Job[] }
 
 /** A page of a queue's jobs (`list()`); list items carry previews of big payloads. */
 export type JobPage = Omit<JobList, 'jobs'> & { jobs: Job[] }

@@ -17,6 +17,7 @@ describe('the registry', () => {
       'reports.summarize': 'reports',
       'demo.refresh': 'default',
       'demo.greet': 'default',
+      'demo.order': 'default',
     })
   })
 
@@ -55,5 +56,21 @@ describe('demo.big-file setup()', () => {
     process.env.JOBQ_DEMO_FILE_MB = 'huge'
     const { setup } = await import('./demo/big-file.handler.js')
     await expect(setup()).rejects.toThrow(/JOBQ_DEMO_FILE_MB: must be a whole number/)
+  })
+})
+
+describe('demo.order', () => {
+  it('declares customerId and region searchable, charges an amount, refuses a negative one for good', async () => {
+    const { order } = await import('./index.js')
+    expect(order.search).toEqual(['customerId', 'region'])
+    const { default: run } = await import('./demo/order.handler.js')
+    const context = {} as Parameters<typeof run>[1]
+    await expect(run({ customerId: 'c42', region: 'eu', amount: 3 }, context)).resolves.toEqual({
+      customerId: 'c42',
+      charged: 3,
+    })
+    const refused = run({ customerId: 'c42', region: 'eu', amount: -1 }, context)
+    await expect(refused).rejects.toThrow(/amount -1 is negative/)
+    await expect(refused).rejects.toHaveProperty('name', 'PermanentJobError')
   })
 })

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { checkDedupe, type JobDedupe } from './dedupe.js'
 import type { Logger } from './logger.js'
+import { checkSearch, type SearchFields } from './search-fields.js'
 import { checkVersions, type OlderVersions } from './versions.js'
 
 /** Job names are `"<project>.<job>"`: lower-case words joined by `-`, one dot. */
@@ -63,6 +64,12 @@ export interface JobDefinition<
    */
   dedupe?: JobDedupe<z.output<Input>>
   /**
+   * Input fields to index at enqueue, so `GET /v1/jobs?name=…&<field>=…` finds jobs by them
+   * (README "Search"): keys of a `z.object` input; values are normalised (`searchValueOf`).
+   * Unset: the job pays nothing. Refused here: a field the input does not declare.
+   */
+  search?: SearchFields<z.output<Input>>
+  /**
    * Loads the handler module. Typed loosely on purpose: typing it from the module while the
    * module types itself from this definition is a cycle (TS7022). The worker checks the module at
    * load time, and the handler file checks itself with {@link HandlerOf}.
@@ -121,6 +128,11 @@ export function defineJob<
     throw new TypeError(
       `job "${definition.name}": group and dedupe cannot be declared together yet`,
     )
+  }
+  checkSearch(definition.name, definition.input, definition.search)
+  if (definition.search && (definition.group || definition.dedupe)) {
+    // Groups and dedupe add on their own paths; indexing there is not built yet.
+    throw new TypeError(`job "${definition.name}": search with group or dedupe is not built yet`)
   }
   checkVersions(definition)
   return Object.freeze({ ...definition })

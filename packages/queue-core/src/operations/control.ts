@@ -5,6 +5,7 @@ import type { OperationsContext } from './context.js'
 import { findJob, type FoundJob } from './find-job.js'
 import { retryThroughGate, type RetryFailedJob } from './groups/retry.js'
 import { retryFailed } from './queue-admin.js'
+import { dropIndexOf } from './search-add.js'
 import { parseInput } from './parse-input.js'
 import type { CancelOutcome, RetryOutcome } from '../contracts/control.js'
 import { RequeueRequest } from '../contracts/control.js'
@@ -45,6 +46,7 @@ export class ControlOperations {
       }
       try {
         await this.ctx.guard(() => job.remove())
+        await dropIndexOf(this.ctx, job)
         return { id, outcome: 'removed' }
       } catch (err) {
         rethrowScheduledRun(err, job, state)

@@ -13,6 +13,9 @@ import { enqueueGrouped } from './groups/enqueue.js'
 import { addKeyed } from './idempotency.js'
 import { LiveVersions } from './live-versions.js'
 import { notCurrentVersion } from './version-schema.js'
+import { enqueueIndexed, indexCreated } from './search-add.js'
+import { searchJobs } from './search.js'
+import type { SearchPage } from '../contracts/search.js'
 import type { WatchEvent } from './job-events.js'
 import { finalEventOf, watchEvents } from './watch.js'
 import { validateItems, type BulkItem, type ValidItem } from './validate-items.js'
@@ -121,6 +124,11 @@ export class JobOperations {
     return jobs.filter(Boolean).map((job) => previewJobView(toJobView(job, state)))
   }
 
+  /** A page of a search by declared fields (`GET /v1/jobs`): see `searchJobs` in search.ts. */
+  search(query: Record<string, unknown>): Promise<SearchPage> {
+    return searchJobs(this.ctx, query)
+  }
+
   /**
    * Reads job `id` and calls `onEvent` for what happens to it (see `WatchEvent`: progress,
    * retrying, and one final completed or failed). Subscribes before reading, so an event between
@@ -160,6 +168,11 @@ export class JobOperations {
       )
     }
     if (definition.dedupe) return enqueueDeduped(this.ctx, definition, [item]).then(([job]) => job!)
+    if (definition.search && item.options.jobId === undefined) {
+      return enqueueIndexed(this.ctx, definition, [item]).then(({ ids, at }) =>
+        enqueued(definition, item.options.delay, ids[0]!, at),
+      )
+    }
     return item.options.jobId === undefined
       ? this.enqueueUnkeyed(definition, item)
       : this.enqueueKeyed(definition, item)
@@ -182,6 +195,10 @@ export class JobOperations {
     }
     if (definition.dedupe) return asBulk(await enqueueDeduped(ctx, definition, valid))
     if (valid.every(({ options }) => options.jobId === undefined)) {
+      if (definition.search) {
+        const { ids } = await enqueueIndexed(ctx, definition, valid)
+        return { ids, created: ids.map(() => true), outcomes: ids.map(() => 'created' as const) }
+      }
       // No keys (the usual bulk): nothing claimed. BullMQ 6.7 sends addBulk as a pipeline, not
       // a MULTI; addAllOrNone removes this bulk's jobs again when Redis refuses part-way.
       const jobs = valid.map(({ data, options }) => ({
@@ -202,6 +219,7 @@ export class JobOperations {
     }))
     // One MULTI: every job is added, or (on error) none.
     const added = await ctx.guard(() => addKeyed(queue, ctx.keys, jobs))
+    if (definition.search) await indexCreated(ctx, definition, valid, added)
     const outcomes = added.map(({ created }) => (created ? 'created' : ('duplicated' as const)))
     return { ids: added.map((job) => job.id), created: added.map((job) => job.created), outcomes }
   }
@@ -231,6 +249,7 @@ export class JobOperations {
       addKeyed(queue, ctx.keys, [{ name: definition.name, data, opts, key: options.jobId }]),
     )
     const { id, created, enqueuedAt = Date.now() } = added!
+    if (definition.search) await indexCreated(ctx, definition, [{ data }], [added!])
     const answer = enqueued(definition, options.delay, id, enqueuedAt)
     if (created) return answer
     // The key's job: as it is now, or gone (retention, clean or cancel removed it).

@@ -10,6 +10,7 @@ import type { OperationsContext } from './context.js'
 import { parseInput } from './parse-input.js'
 import { oldestWaiting, type OldestWaiting } from './oldest-waiting.js'
 import { cleanQueue, emptyQueue, summarizeQueue } from './queue-admin.js'
+import { sweepIndex } from './search-index.js'
 
 /** Read and administer queues: `GET /v1/queues[/:queue]`, pause, resume, empty, clean. */
 export class QueueOperations {
@@ -58,6 +59,7 @@ export class QueueOperations {
   async empty(name: string): Promise<QueueActionOutcome> {
     const queue = this.ctx.queueOf(name)
     const affected = await this.ctx.guard(() => emptyQueue(queue))
+    await this.ctx.guard(() => sweepIndex(this.ctx.connection, queue))
     return { queue: await this.summary(name), affected }
   }
 
@@ -70,6 +72,7 @@ export class QueueOperations {
     const queue = this.ctx.queueOf(name)
     const { state, olderThanMs } = parseInput(CleanRequest, request, 'clean request')
     const affected = await this.ctx.guard(() => cleanQueue(queue, state, olderThanMs))
+    await this.ctx.guard(() => sweepIndex(this.ctx.connection, queue))
     return { queue: await this.summary(name), affected }
   }
 
