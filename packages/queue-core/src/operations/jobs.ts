@@ -190,14 +190,12 @@ export class JobOperations {
     const queue = this.ctx.queueOf(definition.queue)
     const { ctx } = this
     if (definition.group) {
-      const { ids } = await enqueueGrouped(ctx, definition, valid)
-      return { ids, created: ids.map(() => true), outcomes: ids.map(() => 'created' as const) }
+      return allCreated((await enqueueGrouped(ctx, definition, valid)).ids)
     }
     if (definition.dedupe) return asBulk(await enqueueDeduped(ctx, definition, valid))
     if (valid.every(({ options }) => options.jobId === undefined)) {
       if (definition.search) {
-        const { ids } = await enqueueIndexed(ctx, definition, valid)
-        return { ids, created: ids.map(() => true), outcomes: ids.map(() => 'created' as const) }
+        return allCreated((await enqueueIndexed(ctx, definition, valid)).ids)
       }
       // No keys (the usual bulk): nothing claimed. BullMQ 6.7 sends addBulk as a pipeline, not
       // a MULTI; addAllOrNone removes this bulk's jobs again when Redis refuses part-way.
@@ -207,9 +205,7 @@ export class JobOperations {
         opts: toBullOptions(definition, options, newJobId(definition.queue), ctx.retention),
       }))
       await ctx.guard(() => addAllOrNone(queue, ctx.connection, jobs))
-      const created = jobs.map(() => true)
-      const outcomes = jobs.map(() => 'created' as const)
-      return { ids: jobs.map((job) => job.opts.jobId!), created, outcomes }
+      return allCreated(jobs.map((job) => job.opts.jobId!))
     }
     const jobs = valid.map(({ data, options }) => ({
       name,
@@ -274,4 +270,9 @@ function enqueued(
     created: true,
     outcome: 'created',
   }
+}
+
+/** A bulk answer in which every item made a new job. */
+function allCreated(ids: string[]): BulkEnqueued {
+  return { ids, created: ids.map(() => true), outcomes: ids.map(() => 'created' as const) }
 }
