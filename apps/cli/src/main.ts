@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander'
 import { CALLER_PROBLEMS, ConfigError, problemOf } from '@jobq/queue-core'
 import pkg from '../package.json' with { type: 'json' }
+import { registerAudit } from './commands/audit.js'
 import { registerControl } from './commands/control.js'
 import { registerEnqueue } from './commands/enqueue.js'
 import { registerFleet } from './commands/fleet.js'
@@ -45,6 +46,7 @@ registerQueues(program)
 registerFleet(program)
 registerGroups(program)
 registerRegistry(program)
+registerAudit(program)
 program.commands.forEach((command) => command.exitOverride())
 
 /**

@@ -5,6 +5,12 @@ import { trimTrailingSlash } from 'hono/trailing-slash'
 import type { Logger, Operations } from '@jobq/queue-core'
 import type { AppRegistry } from '@jobq/jobs'
 import pkg from '../package.json' with { type: 'json' }
+import { auditTrail } from './access/audit.js'
+import { dashboardAccess } from './access/dashboard-access.js'
+import { guard, queueLookup, refusalOf } from './access/guard.js'
+import { lookupOf } from './access/lookup.js'
+import { bareToken, type ApiToken } from './access/scopes.js'
+import { everyQueue } from './access/target.js'
 import { bearerAuth, tokenCheck } from './auth.js'
 import { bodyLimit } from './body-limit.js'
 import { dashboard } from './dashboard.js'
@@ -19,6 +25,7 @@ import { validationHook } from './openapi/validation-hook.js'
 import { problem } from './problem.js'
 import { requestId } from './request-id.js'
 import { securityHeaders } from './security-headers.js'
+import { auditRoutes } from './routes/audit.js'
 import { enqueueRoutes } from './routes/enqueue.js'
 import { healthRoutes } from './routes/health.js'
 import { groupRoutes } from './routes/groups.js'
@@ -37,8 +44,11 @@ export interface AppDeps {
   bodyLimitBytes?: number
   /** @defaultValue 10000 */
   bulkMax?: number
-  /** Bearer tokens; empty = no auth. */
-  apiTokens?: readonly string[]
+  /**
+   * API tokens (`JOBQ_API_TOKENS`): each with its name and scopes, or a bare secret (every
+   * scope, named `token-<n>`); empty = no auth.
+   */
+  apiTokens?: readonly (ApiToken | string)[]
   /**
    * Tests: check every response of a documented route against its documented schema, and pass
    * each mismatch here. Off (the default) in production: it reads every body twice.
@@ -65,10 +75,10 @@ export function createHttp(
   deps: AppDeps,
   hostname?: string,
 ): { app: OpenAPIHono; listener: RequestListener } {
-  const { app, actions, metrics } = buildApp(deps)
+  const { app, actions, metrics, tokens } = buildApp(deps)
   const lane = {
     actions,
-    authorize: deps.apiTokens?.length ? tokenCheck(deps.apiTokens) : undefined,
+    authorize: tokens.length ? enqueueCheck(tokens) : undefined,
     bodyLimitBytes: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
     metrics,
     logger: deps.logger,
@@ -80,7 +90,10 @@ function buildApp(deps: AppDeps) {
   const { producer, registry, logger, bodyLimitBytes = DEFAULT_BODY_LIMIT, bulkMax = 10_000 } = deps
   const app = new OpenAPIHono({ defaultHook: validationHook })
   const metrics = createMetrics(producer)
-  const bearer = Boolean(deps.apiTokens?.length)
+  const tokens = (deps.apiTokens ?? []).map((t, i) =>
+    typeof t === 'string' ? bareToken(t, i + 1) : t,
+  )
+  const bearer = tokens.length > 0
 
   app.use(requestId())
   app.use(securityHeaders())
@@ -90,9 +103,13 @@ function buildApp(deps: AppDeps) {
   app.use('/docs/*', trimTrailingSlash())
   app.use(metrics.middleware)
   if (bearer) {
-    const auth = bearerAuth(deps.apiTokens!)
+    const auth = bearerAuth(tokens)
     for (const path of PROTECTED) app.use(path, auth)
   }
+  const access = [queueLookup(lookupOf(producer, registry)), auditTrail(producer, logger)]
+  for (const path of PROTECTED) app.use(path, ...access)
+  app.use('/ui', dashboardAccess())
+  app.use('/ui/*', dashboardAccess())
   app.use('/v1/*', bodyLimit(bodyLimitBytes))
 
   app.route('/', healthRoutes(producer))
@@ -104,17 +121,27 @@ function buildApp(deps: AppDeps) {
   app.route('/', groupRoutes(producer))
   app.route('/', registryRoutes(registry))
   app.route('/', workerRoutes(producer))
+  app.route('/', auditRoutes(producer))
   app.route('/ui', dashboard(producer))
   app.route('/', docsPage())
   app.route('/', homePage(pkg.version))
 
   const document = apiDocument(app, pkg.version, bearer)
   app.get('/openapi.json', (c) => c.json(document))
-  app.get('/metrics', async (c) =>
+  app.get('/metrics', guard('read', everyQueue), async (c) =>
     c.body(await metrics.render(), 200, { 'content-type': metrics.registry.contentType }),
   )
 
   app.notFound((c) => problem(c, 404, 'no-route', `no route for ${c.req.method} ${c.req.path}`))
   app.onError(handleError(logger))
-  return { app, actions: enqueue.actions, metrics }
+  return { app, actions: enqueue.actions, metrics, tokens }
+}
+
+/** The fast lane's check: a token that may enqueue on the job's queue (`access/guard.ts`). */
+function enqueueCheck(tokens: readonly ApiToken[]) {
+  const check = tokenCheck(tokens)
+  return (authorization: string | undefined, queue: string) => {
+    const token = check(authorization)
+    return typeof token === 'object' && !refusalOf(token, 'enqueue', queue)
+  }
 }

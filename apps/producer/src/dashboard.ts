@@ -5,11 +5,27 @@ import { Hono, type MiddlewareHandler } from 'hono'
 import type { Operations } from '@jobq/queue-core'
 import { dashboardQueues } from '@jobq/queue-core/dashboard'
 
-/** GET /ui: bull-board over every registry queue (retry, promote, remove, clean from the page). */
+/**
+ * GET /ui: bull-board over every registry queue (retry, promote, remove, clean from the page).
+ * Two boards: the whole one for a token with `admin` (or an open API), and a read-only one
+ * (bull-board's `readOnlyMode`: no action buttons) for the others; `access/dashboard-access.ts`
+ * refuses their actions in any case. Mount it at `/ui`.
+ */
 export function dashboard(producer: Operations): Hono {
+  const full = board(producer, false)
+  const readOnly = board(producer, true)
+  return new Hono().use(withoutThirdPartyFonts).all('*', (c) => {
+    const token = c.get('apiToken')
+    const chosen = !token || token.scopes.has('admin') ? full : readOnly
+    return chosen.fetch(c.req.raw, c.env)
+  })
+}
+
+/** One bull-board, at `/ui`; its errors are rethrown to the app's error handler. */
+function board(producer: Operations, readOnly: boolean): Hono {
   const adapter = new HonoAdapter(serveStatic).setBasePath('/ui')
   createBullBoard({
-    queues: dashboardQueues(producer),
+    queues: dashboardQueues(producer, { readOnly }),
     serverAdapter: adapter,
     options: { uiConfig: { boardTitle: 'jobq' } },
   })
@@ -20,7 +36,11 @@ export function dashboard(producer: Operations): Hono {
   plugin.onError((err) => {
     throw err
   })
-  return new Hono().use(withoutThirdPartyFonts).route('/', plugin)
+  const app = new Hono().route('/ui', plugin)
+  app.onError((err) => {
+    throw err
+  })
+  return app
 }
 
 /** bull-board's page links Google's web fonts; the page falls back to system fonts. */

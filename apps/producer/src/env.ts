@@ -9,6 +9,7 @@ import {
   redisTlsOf,
 } from '@jobq/queue-core'
 import { z } from 'zod'
+import { loadTokens } from './access/token-env.js'
 
 const producerEnvShape = {
   ...baseEnvShape,
@@ -26,10 +27,14 @@ const producerEnvShape = {
    * workers' `JOBQ_KEEP_COMPLETED`; unset = the workers decide and jobs stay smaller.
    */
   JOBQ_KEEP_COMPLETED: optionalIntEnv(0, 10_000_000),
-  /** Comma-separated bearer tokens; when set, /v1, /ui and /metrics need one of them. */
-  JOBQ_API_TOKENS: listEnv.pipe(
-    z.array(z.string().min(16, 'each token must be at least 16 characters')),
-  ),
+  /**
+   * Comma-separated bearer tokens, each `<name>:<scope>+<scope>[@<queue>|<queue>]:<token>` or a
+   * bare `<token>` (every scope); when set, /v1, /ui and /metrics need one of them (README,
+   * "Access scopes").
+   */
+  JOBQ_API_TOKENS: listEnv,
+  /** A file of more tokens, one entry per line, `#` comments. */
+  JOBQ_API_TOKENS_FILE: z.string().min(1).optional(),
 }
 
 export type ProducerEnv = ReturnType<typeof loadEnv>
@@ -37,11 +42,15 @@ export type ProducerEnv = ReturnType<typeof loadEnv>
 /** The only place the producer reads `process.env`; throws `ConfigError` naming bad variables. */
 export function loadEnv(source: Record<string, string | undefined> = process.env) {
   const env = parseEnv(producerEnvShape, source)
-  if (env.NODE_ENV === 'production' && env.JOBQ_API_TOKENS.length === 0) {
+  const apiTokens = loadTokens(env.JOBQ_API_TOKENS, env.JOBQ_API_TOKENS_FILE)
+  if (env.NODE_ENV === 'production' && apiTokens.length === 0) {
     // An open job API in production lets anyone run any job: refuse rather than guess.
     throw new ConfigError([
-      { path: 'JOBQ_API_TOKENS', message: 'is required when NODE_ENV=production' },
+      {
+        path: 'JOBQ_API_TOKENS',
+        message: 'is required when NODE_ENV=production (or JOBQ_API_TOKENS_FILE)',
+      },
     ])
   }
-  return { ...env, redisTls: redisTlsOf(env) }
+  return { ...env, apiTokens, redisTls: redisTlsOf(env) }
 }

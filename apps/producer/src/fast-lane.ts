@@ -12,8 +12,11 @@ import { API_SECURITY_HEADERS } from './security-headers.js'
 export interface FastLaneDeps {
   /** Each job's single enqueue, by name (`enqueueRoutes`). */
   actions: ReadonlyMap<string, EnqueueAction>
-  /** Judges `Authorization`, or `undefined` when the API is open. */
-  authorize: ((authorization?: string) => string) | undefined
+  /**
+   * Whether `Authorization` names a token that may enqueue on `queue` (a refusal goes to the
+   * app, which words the 401 or 403), or `undefined` when the API is open.
+   */
+  authorize: ((authorization: string | undefined, queue: string) => boolean) | undefined
   bodyLimitBytes: number
   metrics: Pick<ProducerMetrics, 'observe'>
   logger: Logger
@@ -56,7 +59,7 @@ function takes(deps: FastLaneDeps, req: IncomingMessage): EnqueueAction | undefi
   if (method !== 'POST' || !url.startsWith(PREFIX)) return undefined
   const action = deps.actions.get(url.slice(PREFIX.length))
   if (!action || !isJsonType(headers['content-type'])) return undefined
-  if (deps.authorize && deps.authorize(headers.authorization) !== 'ok') return undefined
+  if (deps.authorize && !deps.authorize(headers.authorization, action.queue)) return undefined
   // A chunked body goes through the app's streaming limit.
   const length = headers['content-length']
   if (length === undefined || headers['transfer-encoding'] !== undefined) return undefined

@@ -41,7 +41,7 @@ const { listener } = createHttp(
     logger,
     bodyLimitBytes: env.JOBQ_BODY_LIMIT_BYTES,
     bulkMax: env.JOBQ_BULK_MAX,
-    apiTokens: env.JOBQ_API_TOKENS,
+    apiTokens: env.apiTokens,
   },
   env.HOST,
 )

@@ -81,6 +81,10 @@ describe('producer start-up checks', () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ NODE_ENV: 'production' }, /JOBQ_API_TOKENS: is required when NODE_ENV=production/],
       [{ JOBQ_API_TOKENS: 'short' }, /JOBQ_API_TOKENS.*at least 16 characters/],
+      [
+        { JOBQ_API_TOKENS: 'ops:amdin:boot-secret-0123456789' },
+        /JOBQ_API_TOKENS: entry 1: \(ops\) unknown scope "amdin"/,
+      ],
       [{ PORT: '99999' }, /PORT: must be at most 65535/],
     ]
     for (const [env, message] of cases) {
@@ -89,6 +93,7 @@ describe('producer start-up checks', () => {
       })
       expect(await producer.exited).toBe(1)
       expect(producer.output()).toMatch(message)
+      expect(producer.output()).not.toContain('boot-secret')
     }
   })
 })

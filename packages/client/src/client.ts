@@ -1,6 +1,7 @@
 import { JobFailedError, JobqApiError, JobWaitTimeoutError, type Problem } from './errors.js'
 import { readEventStream } from './sse.js'
 import type {
+  AuditTrail,
   BulkEnqueued,
   CancelOutcome,
   CleanOutcome,
@@ -26,6 +27,17 @@ import type {
   SearchResults,
   WorkerRecord,
 } from './types.js'
+
+/** The filters of {@link JobqClient.audit} (`GET /v1/audit`). */
+export interface AuditOptions {
+  /** 1-1000. @defaultValue 50 */
+  limit?: number
+  cursor?: string
+  /** Only this action, e.g. `POST /v1/queues/{queue}/empty`. */
+  action?: string
+  /** Only the actions of this token name. */
+  token?: string
+}
 
 /** The filters of {@link JobqClient.search} besides the fields (`GET /v1/jobs`). */
 export interface SearchOptions {
@@ -133,6 +145,11 @@ export interface JobqClient {
   setGroup(job: JobName, key: string, limits: GroupLimitRequest): Promise<GroupView>
   /** Drops one key's override: its job definition's limits apply again. */
   resetGroup(job: JobName, key: string): Promise<GroupView>
+  /**
+   * A page of the audit trail of admin actions, newest first (needs a token with the `admin`
+   * scope); pass `nextCursor` back as `cursor` for the next page.
+   */
+  audit(options?: AuditOptions): Promise<AuditTrail>
 }
 
 /** Creates a client for one producer. */
@@ -239,6 +256,8 @@ function adminCalls(request: Request) {
     setGroup: (name: string, key: string, limits: GroupLimitRequest) =>
       request<GroupView>('PUT', group(name, key), limits),
     resetGroup: (name: string, key: string) => request<GroupView>('DELETE', group(name, key)),
+    audit: (options: AuditOptions = {}) =>
+      request<AuditTrail>('GET', `/v1/audit${queryOf({ ...options })}`),
   }
 }
 

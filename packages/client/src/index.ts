@@ -1,8 +1,16 @@
 export { createClient } from './client.js'
-export type { ClientOptions, JobqClient, SearchOptions, WaitOptions } from './client.js'
+export type {
+  AuditOptions,
+  ClientOptions,
+  JobqClient,
+  SearchOptions,
+  WaitOptions,
+} from './client.js'
 export { JobFailedError, JobqApiError, JobWaitTimeoutError } from './errors.js'
 export type { Problem } from './errors.js'
 export type {
+  AuditEntry,
+  AuditTrail,
   BulkEnqueued,
   CancelOutcome,
   CleanOutcome,

@@ -2,6 +2,8 @@ import type { AppRegistry, InputOf, InputOfVersion, OutputOf } from '@jobq/jobs'
 // The API's shapes are queue-core's contracts, the schemas the producer validates and documents
 // with; `import type` only, so none of their code (zod) enters the bundle.
 import type {
+  AuditEntry,
+  AuditPage,
   BulkEnqueued,
   CancelOutcome,
   CleanOutcome,
@@ -89,3 +91,9 @@ export type ClientJobEvent<N extends JobName = JobName> =
   | { type: 'retrying'; reason: string; attemptsMade: number }
   | { type: 'completed'; result: JobResult<N> }
   | { type: 'failed'; reason: string }
+
+/** One admin action of the audit trail (`GET /v1/audit`). */
+export type { AuditEntry }
+
+/** A page of the audit trail, newest first. */
+export type AuditTrail = AuditPage

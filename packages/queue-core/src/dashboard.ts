@@ -7,11 +7,18 @@ import { previewOf } from './preview.js'
  * bull-board's adapters over every registry queue of `operations`, in registry order: the one
  * place a BullMQ `Queue` leaves `queue-core` (this entry, `@jobq/queue-core/dashboard`, exists
  * for it). The adapters show previews, never whole payloads (see {@link previewing}).
+ * `readOnly`: bull-board's `readOnlyMode` (no retry, promote, remove, clean buttons), for tokens
+ * without the `admin` scope (the producer refuses their mutating calls anyway).
  */
-export function dashboardQueues(operations: Operations): BullMQAdapter[] {
+export function dashboardQueues(
+  operations: Operations,
+  { readOnly = false }: { readOnly?: boolean } = {},
+): BullMQAdapter[] {
   const ctx = contextOf.get(operations)
   if (!ctx) throw new TypeError('dashboardQueues() needs an object made by createOperations()')
-  return ctx.allQueues().map((queue) => previewing(new BullMQAdapter(queue)))
+  return ctx
+    .allQueues()
+    .map((queue) => previewing(new BullMQAdapter(queue, { readOnlyMode: readOnly })))
 }
 
 /**

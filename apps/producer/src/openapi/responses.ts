@@ -5,6 +5,10 @@ import * as contracts from '@jobq/queue-core/contracts'
 export const commonErrors = {
   400: problemResponse('the request is invalid; `errors` names each issue'),
   401: problemResponse('missing or wrong bearer token (when JOBQ_API_TOKENS is set)'),
+  403: problemResponse(
+    'the token lacks the scope this route declares (`x-jobq-scope`): `/problems/missing-scope`; ' +
+      'or it is limited to other queues: `/problems/queue-not-allowed`',
+  ),
   413: problemResponse('the body is over the size limit (`JOBQ_BODY_LIMIT_BYTES`)'),
   503: problemResponse(
     'Redis is unreachable or refuses the command (read-only replica, loading, replica without ' +

@@ -3,9 +3,11 @@ import type { Context } from 'hono'
 import { UnknownJobError, type AnyJobDefinition, type Operations } from '@jobq/queue-core'
 import * as contracts from '@jobq/queue-core/contracts'
 import type { AppRegistry } from '@jobq/jobs'
+import { guard } from '../access/guard.js'
 import { readJson } from '../body.js'
 import { BadRequestError } from '../errors.js'
 import { setResponseHeader } from '../node-http.js'
+import { scope } from '../access/scopes.js'
 import { documentedJobSchema, registerJobSchema } from '../openapi/job-schema.js'
 import { versionedDataSchema } from '../openapi/job-versions.js'
 import { commonErrors, jsonBody, jsonResponse, problemResponse } from '../openapi/responses.js'
@@ -26,6 +28,8 @@ export interface EnqueueRoutesOptions {
  * (`fast-lane.ts`) both run it, so they parse and answer alike.
  */
 export interface EnqueueAction {
+  /** The job's queue (what a queue-limited token is checked against). */
+  queue: string
   /**
    * Parses a body with the route's schema (`EnqueueRequest` with the job's input schema as
    * `data`, the one the document shows).
@@ -61,6 +65,7 @@ export function enqueueRoutes(options: EnqueueRoutesOptions) {
     // A job with versions: `data` is checked against the version its options name (versions.ts).
     const versioned = definition.version !== undefined
     const action: EnqueueAction = {
+      queue,
       parse: (body) => schema.safeParse(body),
       run: async (body) => {
         const job = versioned
@@ -74,7 +79,7 @@ export function enqueueRoutes(options: EnqueueRoutesOptions) {
     }
     actions.set(name, action)
     mountEnqueue(app, single, action)
-    mountBulk(app, bulk, bulkMax, async (c, items) => {
+    mountBulk(app, bulk, bulkMax, queue, async (c, items) => {
       const enqueued = await producer.jobs.enqueueBulk(name, items)
       const made = enqueued.created.reduce((n, created) => (created ? n + 1 : n), 0)
       if (made) onEnqueued?.(name, queue, made)
@@ -106,6 +111,7 @@ function enqueueRoutesOf(definition: AnyJobDefinition, app: OpenAPIHono, bulkMax
   const single = createRoute({
     method: 'post',
     path: `/v1/jobs/${name}`,
+    ...scope('enqueue'),
     tags: [definition.queue],
     summary: `Enqueue ${name}`,
     description:
@@ -138,6 +144,7 @@ function enqueueRoutesOf(definition: AnyJobDefinition, app: OpenAPIHono, bulkMax
   const bulk = createRoute({
     method: 'post',
     path: `/v1/jobs/${name}/bulk`,
+    ...scope('enqueue'),
     tags: [definition.queue],
     summary: `Enqueue many ${name} (all or nothing)`,
     description: `At most ${bulkMax} items (or \`count\`) per request.`,
@@ -195,18 +202,22 @@ type EnqueueBody = z.output<typeof contracts.EnqueueRequest>
 function mountEnqueue(
   app: OpenAPIHono,
   route: ReturnType<typeof enqueueRoutesOf>['single'],
-  { parse, run }: EnqueueAction,
+  { queue, parse, run }: EnqueueAction,
 ) {
   app.openAPIRegistry.registerPath(route)
-  app.post(route.path, async (c) => {
-    const parsed = parse(await readJson(c))
-    if (!parsed.success) throw validationError(parsed.error, 'json', invalidInput(route))
-    // Parsed once, here, by the job's own schema: the operation takes it as it is.
-    const { status, job, headers } = await run(parsed.data)
-    // Set on the Node response: a second header here would make hono build a `Headers` object.
-    for (const name in headers) setResponseHeader(c, name, headers[name]!)
-    return c.json(job, status)
-  })
+  app.post(
+    route.path,
+    guard('enqueue', async () => queue),
+    async (c) => {
+      const parsed = parse(await readJson(c))
+      if (!parsed.success) throw validationError(parsed.error, 'json', invalidInput(route))
+      // Parsed once, here, by the job's own schema: the operation takes it as it is.
+      const { status, job, headers } = await run(parsed.data)
+      // Set on the Node response: a second header here would make hono build a `Headers` object.
+      for (const name in headers) setResponseHeader(c, name, headers[name]!)
+      return c.json(job, status)
+    },
+  )
 }
 
 /** `{ count, data }` is `count` copies of one item. */
@@ -228,20 +239,25 @@ function mountBulk(
   app: OpenAPIHono,
   route: ReturnType<typeof enqueueRoutesOf>['bulk'],
   bulkMax: number,
+  queue: string,
   handler: (c: Context, items: z.output<typeof contracts.BulkItem>[]) => Promise<Response>,
 ) {
   app.openAPIRegistry.registerPath(route)
   const job = route.path.split('/')[3]!
-  app.post(route.path, async (c) => {
-    const body = await readJson(c)
-    const count = isObject(body) && Array.isArray(body.items) ? body.items.length : countOf(body)
-    if (count > bulkMax) {
-      throw new BadRequestError(413, 'too-many-items', `at most ${bulkMax} items per request`)
-    }
-    const parsed = contracts.BulkRequest.safeParse(body)
-    if (!parsed.success) throw bulkValidationError(parsed.error, body, job)
-    return handler(c, bulkItems(parsed.data))
-  })
+  app.post(
+    route.path,
+    guard('enqueue', async () => queue),
+    async (c) => {
+      const body = await readJson(c)
+      const count = isObject(body) && Array.isArray(body.items) ? body.items.length : countOf(body)
+      if (count > bulkMax) {
+        throw new BadRequestError(413, 'too-many-items', `at most ${bulkMax} items per request`)
+      }
+      const parsed = contracts.BulkRequest.safeParse(body)
+      if (!parsed.success) throw bulkValidationError(parsed.error, body, job)
+      return handler(c, bulkItems(parsed.data))
+    },
+  )
 }
 
 const countOf = (body: unknown) => (isObject(body) && 'count' in body ? Number(body.count) : 0)

@@ -3,6 +3,7 @@ import type { Context } from 'hono'
 import * as contracts from '@jobq/queue-core/contracts'
 import type { Operations } from '@jobq/queue-core'
 import { jsonBodyReader } from '../body.js'
+import { scope } from '../access/scopes.js'
 import { mount } from '../openapi/mount.js'
 import {
   commonErrors,
@@ -20,6 +21,7 @@ const FLOW = 'Flow control per key: see the README, "Flow control".'
 const listGroups = createRoute({
   method: 'get',
   path: '/v1/queues/{queue}/groups',
+  ...scope('read'),
   tags,
   summary: 'The keys of a queue’s grouped jobs that have work, busiest first',
   description: `Busiest: most jobs holding a slot plus held back. ${FLOW}`,
@@ -37,6 +39,7 @@ const unknownJob = problemResponse('no such job: `/problems/unknown-job`')
 const setGroup = createRoute({
   method: 'put',
   path: '/v1/groups/{job}/{key}',
+  ...scope('admin'),
   tags,
   summary: 'Set other limits for one key of a grouped job (e.g. a premium tenant)',
   description:
@@ -59,6 +62,7 @@ const setGroup = createRoute({
 const resetGroup = createRoute({
   method: 'delete',
   path: '/v1/groups/{job}/{key}',
+  ...scope('admin'),
   tags,
   summary: 'Drop a key’s override: its job definition’s limits apply again',
   request: { params: contracts.GroupParams },

@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import * as contracts from '@jobq/queue-core/contracts'
 import type { Operations } from '@jobq/queue-core'
+import { scope } from '../access/scopes.js'
 import { mount } from '../openapi/mount.js'
 import { commonErrors, jsonResponse, problemResponse } from '../openapi/responses.js'
 import { validationHook } from '../openapi/validation-hook.js'
@@ -13,6 +14,7 @@ const notFound = problemResponse('no such job')
 const getJob = createRoute({
   method: 'get',
   path: '/v1/jobs/{id}',
+  ...scope('read'),
   tags: ['jobs'],
   summary: 'One job, by the id enqueue returned, whatever its queue',
   description:
@@ -26,6 +28,7 @@ const getJob = createRoute({
 const jobEvents = createRoute({
   method: 'get',
   path: '/v1/jobs/{id}/events',
+  ...scope('read'),
   tags: ['jobs'],
   summary: 'Server-sent events of one job: state, progress, retrying, completed, failed',
   description:
@@ -48,6 +51,7 @@ const jobEvents = createRoute({
 const cancelJob = createRoute({
   method: 'delete',
   path: '/v1/jobs/{id}',
+  ...scope('admin'),
   tags: ['jobs'],
   summary: 'Cancel a job: remove it if it has not started, abort it where it runs if active',
   description:
@@ -68,6 +72,7 @@ const cancelJob = createRoute({
 const retryJob = createRoute({
   method: 'post',
   path: '/v1/jobs/{id}/retry',
+  ...scope('admin'),
   tags: ['jobs'],
   summary: 'Retry a failed job: back to waiting, with a fresh set of attempts',
   description:

@@ -1,5 +1,6 @@
 import { createRoute, type z } from '@hono/zod-openapi'
 import * as contracts from '@jobq/queue-core/contracts'
+import { scope } from '../access/scopes.js'
 import { commonErrors, jsonResponse, problemResponse, unknownQueue } from '../openapi/responses.js'
 
 const tags = ['queues']
@@ -9,6 +10,7 @@ const params = { params: contracts.QueueParam }
 export const listQueues = createRoute({
   method: 'get',
   path: '/v1/queues',
+  ...scope('read'),
   tags,
   summary: 'Every queue: counts per state, paused, backlog',
   responses: { 200: jsonResponse('the queues', contracts.QueueList), ...commonErrors },
@@ -18,6 +20,7 @@ export const listQueues = createRoute({
 export const getQueue = createRoute({
   method: 'get',
   path: '/v1/queues/{queue}',
+  ...scope('read'),
   tags,
   summary: 'One queue: counts per state, paused, backlog, workers',
   request: params,
@@ -32,6 +35,7 @@ export const getQueue = createRoute({
 export const listJobs = createRoute({
   method: 'get',
   path: '/v1/queues/{queue}/jobs',
+  ...scope('read'),
   tags,
   summary: 'A queue’s jobs in one state, newest first (state=active: what runs now)',
   description:
@@ -52,6 +56,7 @@ export const everyQueueAction = (action: 'pause' | 'resume') =>
   createRoute({
     method: 'post',
     path: `/v1/queues/${action}`,
+    ...scope('admin'),
     tags,
     summary:
       action === 'pause'
@@ -75,6 +80,7 @@ export const queueAction = (action: keyof typeof ACTIONS) =>
   createRoute({
     method: 'post',
     path: `/v1/queues/{queue}/${action}`,
+    ...scope('admin'),
     tags,
     summary: ACTIONS[action],
     request: params,
@@ -89,6 +95,7 @@ export const queueAction = (action: keyof typeof ACTIONS) =>
 export const requeue = createRoute({
   method: 'post',
   path: '/v1/queues/{queue}/retry',
+  ...scope('admin'),
   tags,
   summary: 'Move failed jobs back to waiting, each with a fresh set of attempts',
   description:
@@ -115,6 +122,7 @@ export const requeue = createRoute({
 export const clean = createRoute({
   method: 'post',
   path: '/v1/queues/{queue}/clean',
+  ...scope('admin'),
   tags,
   summary: 'Remove the jobs in one state older than a duration',
   request: {

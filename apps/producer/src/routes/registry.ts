@@ -1,12 +1,14 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import * as contracts from '@jobq/queue-core/contracts'
 import type { AppRegistry } from '@jobq/jobs'
+import { scope } from '../access/scopes.js'
 import { mount } from '../openapi/mount.js'
 import { commonErrors, jsonResponse } from '../openapi/responses.js'
 
 const getRegistry = createRoute({
   method: 'get',
   path: '/v1/registry',
+  ...scope('read'),
   tags: ['registry'],
   summary: 'Every job definition, with JSON Schemas of its input and output',
   responses: {

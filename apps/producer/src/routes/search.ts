@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import * as contracts from '@jobq/queue-core/contracts'
 import type { Operations } from '@jobq/queue-core'
+import { scope } from '../access/scopes.js'
 import { mount } from '../openapi/mount.js'
 import { commonErrors, jsonResponse, problemResponse } from '../openapi/responses.js'
 import { validationHook } from '../openapi/validation-hook.js'
@@ -8,6 +9,7 @@ import { validationHook } from '../openapi/validation-hook.js'
 const searchJobs = createRoute({
   method: 'get',
   path: '/v1/jobs',
+  ...scope('read'),
   tags: ['jobs'],
   summary: "Search a job's jobs by its declared search fields, newest first",
   description:

@@ -1,12 +1,14 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import * as contracts from '@jobq/queue-core/contracts'
 import { type Operations } from '@jobq/queue-core'
+import { scope } from '../access/scopes.js'
 import { mount } from '../openapi/mount.js'
 import { commonErrors, jsonResponse } from '../openapi/responses.js'
 
 const listWorkers = createRoute({
   method: 'get',
   path: '/v1/workers',
+  ...scope('read'),
   tags: ['workers'],
   summary: 'Every live worker process: queues, state, current jobs, heartbeat, counts',
   responses: { 200: jsonResponse('the workers', contracts.WorkerList), ...commonErrors },
@@ -15,6 +17,7 @@ const listWorkers = createRoute({
 const listSchedules = createRoute({
   method: 'get',
   path: '/v1/schedules',
+  ...scope('read'),
   tags: ['workers'],
   summary: 'The job schedules (cron) of every queue, soonest next run first',
   description:

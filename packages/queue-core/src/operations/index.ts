@@ -1,3 +1,4 @@
+import { AuditOperations } from './audit.js'
 import { BackendOperations } from './backend.js'
 import { OperationsContext, type OperationsOptions } from './context.js'
 import { ControlOperations } from './control.js'
@@ -17,6 +18,8 @@ export interface Operations {
   fleet: FleetOperations
   groups: GroupOperations
   backend: BackendOperations
+  /** The audit trail of admin actions (`<prefix>:audit`). */
+  audit: AuditOperations
   /** Closes the queues and event readers it opened (not the connections it was given). */
   close(): Promise<void>
 }
@@ -35,6 +38,7 @@ export function createOperations(options: OperationsOptions): Operations {
     fleet: new FleetOperations(ctx),
     groups: new GroupOperations(ctx),
     backend: new BackendOperations(ctx),
+    audit: new AuditOperations(ctx),
     close: () => ctx.close(),
   }
   contextOf.set(operations, ctx)
