@@ -58,29 +58,49 @@ export function checkSchedulePolicy(
   }
 }
 
-/** The ticks a schedule would scan at most in one late pickup (bounds the work of a long outage). */
+/** The ticks counted at most in one late pickup (bounds the work after a long outage). */
 const MAX_SCAN = 10_000
 
+type Cron = { pattern: string; tz?: string }
+
 /**
- * The ticks of `schedule` that passed after `tick` up to `nowMs` (epoch ms), oldest first, at
- * most the last `keep`; and how many there were in all (counted up to a bound of 10,000).
+ * The ticks of `schedule` that passed after `tick` up to `nowMs` (epoch ms): how many (counted
+ * up to 10,000) and the most recent `keep` of them, oldest first. Past the count's bound, the most
+ * recent ones are found by scanning a window before `nowMs` that doubles until it holds `keep`.
  */
 export function ticksSince(
-  schedule: { pattern: string; tz?: string },
+  schedule: Cron,
   tick: number,
   nowMs: number,
   keep: number,
 ): { ticks: number[]; count: number } {
-  const ticks: number[] = []
+  const first = scan(schedule, tick, nowMs, keep)
+  if (first.complete || keep === 0) return { ticks: first.ticks, count: first.count }
+  let window = Math.max(1_000, (nextRuns(schedule, tick, 1)[0] ?? tick) - tick) * (keep + 1)
+  for (;;) {
+    const from = Math.max(first.last, nowMs - window)
+    let recent = scan(schedule, from, nowMs, keep)
+    // A window of many ticks (an irregular pattern): read it to its end, in bounded steps.
+    while (!recent.complete) recent = scan(schedule, recent.last, nowMs, keep, recent.ticks)
+    if (recent.ticks.length >= keep || from === first.last) {
+      return { ticks: recent.ticks, count: first.count }
+    }
+    window *= 2
+  }
+}
+
+/** Ticks after `from` up to `nowMs`, the last `keep` (after `kept`); stops after MAX_SCAN. */
+function scan(schedule: Cron, from: number, nowMs: number, keep: number, kept: number[] = []) {
+  const ticks = [...kept]
   let count = 0
-  let at = tick
+  let at = from
   while (count < MAX_SCAN) {
     const [next] = nextRuns(schedule, at, 1)
-    if (next === undefined || next > nowMs) break
+    if (next === undefined || next > nowMs) return { ticks, count, complete: true, last: at }
     count++
     ticks.push(next)
     if (ticks.length > keep) ticks.shift()
     at = next
   }
-  return { ticks, count }
+  return { ticks, count, complete: false, last: at }
 }

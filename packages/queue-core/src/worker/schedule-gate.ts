@@ -15,15 +15,15 @@ const QUEUE_RECHECK_MS = 500
 
 /**
  * Gives the start back (BullMQ's `ats`, see attempt-budget.ts: a held run is not an attempt) and
- * notes on the schedule that tick ARGV[1] was held, so its next pickup, late by then, is not
- * taken for a missed one. Never recreates a removed job.
+ * puts run ARGV[2] of tick ARGV[1] in the schedule's held runs, so runs claim in tick order and
+ * its next pickup, late by then, is not taken for a missed one. Never recreates a removed job.
  */
 const HOLD = script(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 if tonumber(redis.call('HGET', KEYS[1], 'ats') or '0') > 0 then
   redis.call('HINCRBY', KEYS[1], 'ats', -1)
 end
-redis.call('HSET', KEYS[2], 'heldTick', ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
 return 1`)
 
 /** What a run that did not execute completes with (its job's result). */
@@ -78,10 +78,10 @@ export class ScheduleGate {
       if (skip) return skip
     }
     const overlap = schedule.overlap ?? DEFAULT_OVERLAP
-    const holder = await state.start(job.id!, tick, overlap !== 'allow')
+    const holder = await state.start(job.id!, tick, overlap)
     if (holder !== null) {
       if (overlap === 'skip') return this.skip(state, tick, 'overlap')
-      return this.hold(job, token, tick, holder)
+      return this.hold(job, token, tick, holder, state)
     }
     if (overlap === 'allow') return proceed()
     try {
@@ -116,7 +116,7 @@ export class ScheduleGate {
     const later = ticksSince(schedule, tick, Date.now(), keep)
     if (later.count === 0) return undefined // on time
     // A run held back by overlap 'queue' is late by then; its tick was decided at its first pickup.
-    if (await state.wasHeld(tick)) return undefined
+    if (await state.wasHeld(job.id!)) return undefined
     if (missed === 'skip') return this.skip(state, tick, 'missed', later.count + 1)
     // The most recent `catchUp` ticks of all those due: this run's own tick and the later ones.
     const due = [tick, ...later.ticks].slice(-missed.catchUp)
@@ -159,17 +159,22 @@ export class ScheduleGate {
     return { skipped: reason, scheduledAt: new Date(tick).toISOString() }
   }
 
-  /** Overlap 'queue': back to `delayed` for a short while, not counted as an attempt. */
-  private async hold(job: Job, token: string, tick: number, holder: string): Promise<never> {
-    const reason = `schedule run held: the previous run (${holder}) is still active`
+  /**
+   * Overlap 'queue': back to `delayed` for a short while, not counted as an attempt, and in the
+   * schedule's held runs (oldest tick claims first).
+   */
+  private async hold(
+    job: Job,
+    token: string,
+    tick: number,
+    holder: string,
+    state: ScheduleState,
+  ): Promise<never> {
+    const reason = `schedule run held: an earlier run (${holder}) is active or waiting`
     this.runtime.history.ended(job, 'handed-back', reason)
     this.runtime.record.jobReleased(job.id ?? '')
-    const stateKey = scheduleStateKeyOf(
-      this.runtime.prefix,
-      job.queueName,
-      `${SCHEDULER_ID_PREFIX}${job.name}`,
-    )
-    await HOLD(this.runtime.connection, [`${job.queueQualifiedName}:${job.id}`, stateKey], [tick])
+    const keys = [`${job.queueQualifiedName}:${job.id}`, state.heldKey]
+    await HOLD(this.runtime.connection, keys, [tick, job.id!])
     await job.moveToDelayed(Date.now() + QUEUE_RECHECK_MS, token)
     throw new DelayedError(reason)
   }
