@@ -40,7 +40,12 @@ const readRuns = (file: string): Run[] =>
 describe('schedule policies (built worker processes)', () => {
   const stack = useHarness({ label: 'schedules', registry: registryOf({}, 0) })
 
-  function start(record: string, policies: object, ms: number): NodeProcess {
+  function start(
+    record: string,
+    policies: object,
+    ms: number,
+    extra: Record<string, string> = {},
+  ): NodeProcess {
     const child = spawnWorker(['policies'], {
       REDIS_URL: testRedisUrl(),
       JOBQ_PREFIX: stack.prefix,
@@ -48,6 +53,7 @@ describe('schedule policies (built worker processes)', () => {
       JOBQ_TEST_SCHEDULE: JSON.stringify(policies),
       JOBQ_TEST_RUN_MS: String(ms),
       record,
+      ...extra,
     })
     stack.processes.push(child)
     return child
@@ -153,5 +159,47 @@ describe('schedule policies (built worker processes)', () => {
     expect(view.overlap).toBe('skip')
     expect(view.skipped.count).toBeGreaterThanOrEqual(1)
     expect(view.skipped.last?.reason).toBe('overlap')
+  })
+
+  it("overlap 'queue': two worker processes run every tick, one at a time, oldest first", async () => {
+    const record = join(stack.scratchDir(), 'runs.log')
+    const policies = { overlap: 'queue' }
+    const workers = [start(record, policies, 1_500), start(record, policies, 1_500)]
+    await Promise.all(workers.map((w) => w.waitFor(/worker taking jobs/, 30_000)))
+    const runs = await eventually(
+      () => readRuns(record),
+      (done) => done.length >= 4,
+      { what: 'four runs', timeoutMs: 60_000 },
+    )
+    const overlaps = runs.flatMap((a, i) =>
+      runs.slice(i + 1).filter((b) => a.start < b.end && b.start < a.end),
+    )
+    expect(overlaps).toEqual([])
+    const byStart = [...runs].sort((a, b) => a.start - b.start).map((run) => run.tick)
+    expect(byStart).toEqual([...byStart].sort())
+    expect((await scheduleOf(policies)).skipped.count).toBe(0)
+  })
+
+  it("overlap 'skip': a run whose worker was killed (-9) blocks the schedule only until its lock expires", async () => {
+    const record = join(stack.scratchDir(), 'runs.log')
+    const policies = { overlap: 'skip' }
+    const short = { JOBQ_LOCK_MS: '2000', JOBQ_STALLED_INTERVAL_MS: '1000' }
+    const first = start(record, policies, 600_000, short)
+    await eventually(
+      () => readFileSync(record, { encoding: 'utf8', flag: 'a+' }),
+      (text) => text.includes('start '),
+      { what: 'a run to start', timeoutMs: 30_000 },
+    )
+    first.kill()
+    await first.exited
+    const killedAt = Date.now()
+    // The second worker's runs are short; the killed run held the schedule when it died.
+    start(record, policies, 600_000, { ...short, JOBQ_TEST_RUN_MS_OVERRIDE: '0' })
+    const after = await eventually(
+      () => readRuns(record).filter((run) => run.tick > killedAt),
+      (runs) => runs.length >= 1,
+      { what: 'a later tick to run', timeoutMs: 30_000 },
+    )
+    expect(after.length).toBeGreaterThanOrEqual(1)
   })
 })
