@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { checkDedupe, type JobDedupe } from './dedupe.js'
 import type { Logger } from './logger.js'
+import { checkSchedulePolicy, type MissedPolicy, type OverlapPolicy } from './schedule-policy.js'
 import { checkSearch, type SearchFields } from './search-fields.js'
 import { checkVersions, type OlderVersions } from './versions.js'
 
@@ -85,6 +86,10 @@ export interface JobSchedule {
   tz?: string
   /** The input of every scheduled run; validated against `input` when the worker boots. */
   data?: unknown
+  /** Runs after ticks passed unserved (README "Schedule policies"). @defaultValue `'once'` */
+  missed?: MissedPolicy
+  /** A tick while the previous run is still active. @defaultValue `'allow'` */
+  overlap?: OverlapPolicy
 }
 
 /** Per-key flow control on a job definition: {@link JobDefinition.group}. */
@@ -135,6 +140,7 @@ export function defineJob<
     throw new TypeError(`job "${definition.name}": search with group or dedupe is not built yet`)
   }
   checkVersions(definition)
+  if (definition.schedule) checkSchedulePolicy(definition.name, definition.schedule)
   return Object.freeze({ ...definition })
 }
 

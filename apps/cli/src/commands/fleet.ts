@@ -33,7 +33,23 @@ export function registerFleet(program: Command): void {
 
 function scheduleTable(schedules: ScheduleView[]): string {
   return table(
-    ['JOB', 'QUEUE', 'PATTERN', 'TZ', 'NEXT'],
-    schedules.map((s) => [s.job, s.queue, s.pattern ?? '-', s.tz ?? '-', s.next ?? '-']),
+    ['JOB', 'QUEUE', 'PATTERN', 'TZ', 'MISSED', 'OVERLAP', 'LAST RUN', 'SKIPPED', 'NEXT'],
+    schedules.map((s) => [
+      s.job,
+      s.queue,
+      s.pattern ?? '-',
+      s.tz ?? '-',
+      policyText(s.missed),
+      s.overlap ?? '-',
+      s.lastRun ? `${s.lastRun.scheduledAt} ${s.lastRun.state}` : '-',
+      String(s.skipped.count),
+      s.next ?? '-',
+    ]),
   )
+}
+
+/** `'skip'`, `'once'`, or `catch-up N`; `-` for a schedule the registry does not define. */
+function policyText(missed: ScheduleView['missed']): string {
+  if (missed === null) return '-'
+  return typeof missed === 'string' ? missed : `catch-up ${missed.catchUp}`
 }

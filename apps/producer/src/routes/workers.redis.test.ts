@@ -46,6 +46,12 @@ describe('GET /v1/workers and GET /v1/schedules', () => {
         pattern: '0 3 * * *',
         tz: 'UTC',
         data: { hi: 1 },
+        // Made by hand, not by the definition (demo.echo declares no schedule): no policies;
+        // no run has started yet.
+        missed: null,
+        overlap: null,
+        lastRun: null,
+        skipped: { count: 0, last: null },
       },
     ])
   })

@@ -24,7 +24,10 @@ const listSchedules = createRoute({
     'A pattern runs in its `tz` (`UTC` never shifts). Daylight saving time: on a ' +
     'spring-forward day a time that does not exist runs an hour later (02:30 → 03:30); on ' +
     'a fall-back day a time that occurs twice runs once, at the first; a sub-hourly pattern ' +
-    'runs through the repeated hour in real time.',
+    'runs through the repeated hour in real time. Each schedule shows its policies: ' +
+    "`missed` (what runs after ticks passed unserved: 'skip', 'once' (default) or " +
+    '`{ catchUp: n }`, the most recent n ticks) and `overlap` (a tick while the previous run is ' +
+    "active: 'allow' (default), 'skip' or 'queue'), its last run started and the ticks skipped.",
   responses: { 200: jsonResponse('the schedules', contracts.ScheduleList), ...commonErrors },
 })
 

@@ -41,6 +41,39 @@ export const ScheduleView = z
     tz: z.string().nullable(),
     next: z.iso.datetime().nullable(),
     data: z.unknown(),
+    missed: z
+      .union([
+        z.enum(['skip', 'once']),
+        // 100 is MAX_CATCH_UP of schedule-policy.ts, not imported: that module loads BullMQ.
+        z.object({ catchUp: z.number().int().min(1).max(100) }),
+      ])
+      .nullable()
+      .describe(
+        "runs after ticks passed unserved: 'skip', 'once' (default) or { catchUp: n }; null: the registry declares no schedule for the job",
+      ),
+    overlap: z
+      .enum(['allow', 'skip', 'queue'])
+      .nullable()
+      .describe(
+        "a tick while the previous run is active: 'allow' (default), 'skip' or 'queue'; null: the registry declares no schedule for the job",
+      ),
+    lastRun: z
+      .object({
+        scheduledAt: z.iso.datetime().describe('the tick the run was due at'),
+        startedAt: z.iso.datetime(),
+        jobId: z.string(),
+        state: z.string().describe("the job's state now ('unknown' once removed)"),
+      })
+      .nullable()
+      .describe('the last run started, or null before the first'),
+    skipped: z
+      .object({
+        count: z.number().int().min(0),
+        last: z
+          .object({ scheduledAt: z.iso.datetime(), reason: z.enum(['missed', 'overlap']) })
+          .nullable(),
+      })
+      .describe('ticks the missed or overlap policy did not run'),
   })
   .meta({ id: 'Schedule' })
 export type ScheduleView = z.output<typeof ScheduleView>

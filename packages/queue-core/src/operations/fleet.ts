@@ -15,7 +15,9 @@ export class FleetOperations {
 
   /** The job schedulers of every queue, soonest next run first (`GET /v1/schedules`). */
   schedules(): Promise<ScheduleView[]> {
-    return this.ctx.guard(() => listSchedules(this.ctx.allQueues()))
+    const { ctx } = this
+    const sources = { registry: ctx.registry, connection: ctx.connection, prefix: ctx.prefix }
+    return ctx.guard(() => listSchedules(ctx.allQueues(), sources))
   }
 
   /** Per queue: completed and failed totals (every worker) and the job duration histogram. */

@@ -23,6 +23,7 @@ import { RecentCancels } from './recent-cancels.js'
 import type { WorkerRuntime } from './runtime.js'
 import { attemptHooksOf } from './start-budget.js'
 import { sandboxProcessorUrl } from './sandbox.js'
+import { ScheduleGate } from './schedule-gate.js'
 import { versionGateOf, type VersionGate } from './version-gate.js'
 import { versionsOf } from '../versions.js'
 
@@ -77,7 +78,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       record.jobReleased(job.id ?? '')
       runtime.history.ended(job, 'waiting-children')
     })
-    workers = createWorkers(options, runtime, queues, processor, versionGateOf(runtime, jobs))
+    const gates = {
+      version: versionGateOf(runtime, jobs),
+      schedule: new ScheduleGate(runtime, jobs),
+    }
+    workers = createWorkers(options, runtime, queues, processor, gates)
     const keeper = lockKeeperOf(options, runtime, workers)
     for (const worker of workers) {
       watchAttempts(worker, runtime, { keeper, onJobFinished: options.onJobFinished })
@@ -134,7 +139,7 @@ function createWorkers(
   runtime: WorkerRuntime,
   queues: readonly string[],
   processor: Processor,
-  versionGate: VersionGate,
+  gates: { version: VersionGate; schedule: ScheduleGate },
 ): JobqWorker[] {
   const { registry } = runtime
   return queues.map((queue) =>
@@ -153,7 +158,8 @@ function createWorkers(
         stalledIntervalMs: options.stalledIntervalMs,
         retention: options.retention ?? RETENTION,
         attemptHooks: attemptHooksOf(runtime),
-        versionGate,
+        versionGate: gates.version,
+        scheduleGate: gates.schedule,
       },
     ),
   )

@@ -7,6 +7,7 @@ import type { QueueDefinition } from '../define-job.js'
 import { TolerantJob } from '../tolerant-job.js'
 import { VERSION_OPTION } from '../versions.js'
 import { isLockMissing, reclaimLocks } from './lock-reclaim.js'
+import { ScheduleGate } from './schedule-gate.js'
 import type { VersionGate } from './version-gate.js'
 
 /** BullMQ's default `lockDuration`, in ms. */
@@ -26,6 +27,8 @@ export class JobqWorker extends Worker {
   attemptHooks: AttemptHooks | undefined
   /** Set by createJobqWorker: hands back a job of a payload version this worker does not know. */
   versionGate: VersionGate | undefined
+  /** Set by createJobqWorker: applies the missed and overlap policies of schedule runs. */
+  scheduleGate: ScheduleGate | undefined
 
   /** How long a lock holds, in ms: the `lockDuration` set, else BullMQ's default. */
   get lockMs(): number {
@@ -50,6 +53,14 @@ export class JobqWorker extends Worker {
     ) {
       return this.versionGate.handBack(job, token)
     }
+    // Only a run of a jobq schedule reaches this gate; the rest pay two reads.
+    if (this.scheduleGate && ScheduleGate.isScheduledRun(job)) {
+      return this.scheduleGate.run(job, token, () => this.startRun(job, token, signal))
+    }
+    return this.startRun(job, token, signal)
+  }
+
+  private startRun(job: Job, token: string, signal?: AbortSignal): Promise<unknown> {
     // Not async: the usual start adds no promise or closure of its own.
     if (!this.attemptHooks || !attemptsUsedUp(job)) {
       return super.callProcessJob(job, token, signal) as Promise<unknown>
@@ -156,6 +167,7 @@ export interface JobqWorkerSettings {
   retention: Retention
   attemptHooks?: AttemptHooks
   versionGate?: VersionGate
+  scheduleGate?: ScheduleGate
 }
 
 /**
@@ -189,5 +201,6 @@ export function createJobqWorker(
   })
   worker.attemptHooks = settings.attemptHooks
   worker.versionGate = settings.versionGate
+  worker.scheduleGate = settings.scheduleGate
   return worker
 }
