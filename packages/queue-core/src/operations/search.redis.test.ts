@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { searchRegistry } from '../../test/fixtures/search-registry.js'
-import { JobValidationError, UnknownJobError } from '../errors.js'
+import { JobValidationError, UnknownJobError, UnknownQueueError } from '../errors.js'
 import { eventually, useHarness } from '../testing/index.js'
 import { startWorker } from '../worker/boot.js'
 import { contextOf, createOperations, type Operations } from './index.js'
@@ -144,13 +144,17 @@ describe('search by declared fields (real Redis)', () => {
     await refused({ name: 'test.order', amount: '1' }, 'amount')
     await refused({ name: 'test.order' }, '')
     await refused({ name: 'test.plain-order', customerId: 'c1' }, 'customerId')
-    await refused({ name: 'test.order', customerId: 'c1', queue: 'other' }, 'queue')
+    await refused({ customerId: 'c1', queue: 'orders' }, 'name')
+    await refused({ customerId: 'c1' }, 'name')
     await refused({ name: 'test.order', customerId: 'c1', cursor: 'bm9wZQ' }, 'cursor')
     await refused({ name: 'test.order', customerId: 'c1', limit: '0' }, 'limit')
     await refused({ name: 'test.order', customerId: ['c1', 'c2'] }, 'customerId')
     await expect(producer.jobs.search({ name: 'test.nope', customerId: 'c1' })).rejects.toThrow(
       UnknownJobError,
     )
+    await expect(
+      producer.jobs.search({ name: 'test.order', customerId: 'c1', queue: 'nope' }),
+    ).rejects.toThrow(UnknownQueueError)
     expect(await h.redis.zcard(`${h.prefix}:orders:idx:test.order:customerId:c1`)).toBe(1)
   })
 })

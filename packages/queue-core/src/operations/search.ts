@@ -75,13 +75,7 @@ function batchOf(plan: Plan, missing: number): number {
 async function planOf(ctx: OperationsContext, input: Record<string, unknown>): Promise<Plan> {
   const fixed = Object.fromEntries(Object.entries(input).filter(([k]) => FIXED.has(k)))
   const query = parseInput(SearchQuery, fixed, 'search')
-  const definition = ctx.jobOf(query.name)
-  const queue = ctx.queueOf(definition.queue)
-  const refuse = (path: string, message: string) =>
-    new JobValidationError(`invalid search: ${message}`, [{ path, message }])
-  if (query.queue !== undefined && query.queue !== definition.queue) {
-    throw refuse('queue', `job "${definition.name}" runs on queue "${definition.queue}"`)
-  }
+  const { definition, queue } = targetOf(ctx, query)
   const fields = Object.entries(input).filter(([k]) => !FIXED.has(k))
   const declared: readonly string[] = definition.search ?? []
   if (fields.length === 0) {
@@ -103,6 +97,32 @@ async function planOf(ctx: OperationsContext, input: Record<string, unknown>): P
     return queue.toKey(`idx:${definition.name}:${field}:${value}`)
   })
   return { query, queue, keys: await smallestFirst(ctx, keys), ...boundsOf(query) }
+}
+
+const refuse = (path: string, message: string) =>
+  new JobValidationError(`invalid search: ${message}`, [{ path, message }])
+
+/**
+ * The job searched and its queue. `queue` is checked first (an unknown one throws
+ * `UnknownQueueError`); without `name` the search is refused: the index is per job and field,
+ * so a queue alone has nothing to walk, and listing a queue is the list route's work.
+ */
+function targetOf(ctx: OperationsContext, query: SearchQuery) {
+  const named = query.queue === undefined ? undefined : ctx.queueOf(query.queue)
+  if (query.name === undefined) {
+    const list = named
+      ? `to list queue "${query.queue}", use GET /v1/queues/${query.queue}/jobs?state= (jobq jobs ${query.queue})`
+      : 'a search reads the index of one job'
+    throw refuse('name', `give the job's name (name=): ${list}`)
+  }
+  const definition = ctx.jobOf(query.name)
+  if (query.queue !== undefined && query.queue !== definition.queue) {
+    throw refuse(
+      'queue',
+      `job "${definition.name}" runs on queue "${definition.queue}", not on queue "${query.queue}"`,
+    )
+  }
+  return { definition, queue: named ?? ctx.queueOf(definition.queue) }
 }
 
 function boundsOf(query: SearchQuery): { from: number; to: number } {
