@@ -9,6 +9,7 @@ import { machine, table, writeResults } from './report.js'
 import { drainRate, type Mode } from './scenarios/drain.js'
 import { drainWithGroups } from './scenarios/groups.js'
 import { bulkEnqueue, httpEnqueue } from './scenarios/http.js'
+import { searchEnqueue } from './scenarios/search.js'
 import { startLatency } from './scenarios/latency.js'
 import { workerMemory } from './scenarios/memory.js'
 import { flaskEnqueue, rqAvailable, rqDrain } from './scenarios/rq.js'
@@ -145,6 +146,23 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
     console.log(
       `  RSS growth over the second half: jobq ${growth(memory.jobq)} MiB, BullMQ ${growth(memory.baseline)} MiB`,
     )
+  }
+  if (wanted('search')) {
+    // Issue 17: what indexing two declared search fields adds to an enqueue.
+    const count = quick ? 2_000 : 5_000
+    for (const side of ['indexed', 'plain'] as const) {
+      const r = await paired((who) => searchEnqueue(ctx, who === 'jobq' ? side : 'bullmq', count))
+      const label = side === 'indexed' ? 'with 2 search fields' : 'without search fields'
+      log(
+        throughput(
+          `enqueue ${count} orders ${label}, 32 in flight (createOperations vs Queue.add)`,
+          'jobs/s',
+          0.8,
+          r.jobq,
+          r.baseline,
+        ),
+      )
+    }
   }
   if (wanted('rq')) await againstTheSeeds(ctx, results, log)
   if (scaleWanted) results.push(...(await runScale(ctx, process.argv, benchDir, true)))

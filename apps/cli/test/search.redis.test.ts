@@ -44,9 +44,13 @@ describe('jobq search (built, against real Redis)', () => {
     expect(inUs.code, inUs.out).toBe(0)
     expect(inUs.out).toContain(ids[2])
     expect(inUs.out).not.toContain(ids[0])
+
+    const inDefault = await jobq('search', 'demo.order', 'customerId=c7', '--queue', 'default')
+    expect(inDefault.code, inDefault.out).toBe(0)
+    expect(inDefault.out).toContain(ids[1])
   })
 
-  it('exits 2 for a malformed filter, an undeclared field, a bad state', async () => {
+  it('exits 2 for a malformed filter, an undeclared field, a bad state, a wrong or unknown queue', async () => {
     const malformed = await jobq('search', 'demo.order', 'customerId')
     expect(malformed.code).toBe(2)
     expect(malformed.out).toMatch(/FIELD=VALUE/)
@@ -54,5 +58,11 @@ describe('jobq search (built, against real Redis)', () => {
     expect(undeclared.code).toBe(2)
     expect(undeclared.out).toMatch(/not a search field/)
     expect((await jobq('search', 'demo.order', 'customerId=c1', '--state', 'nope')).code).toBe(2)
+    const otherQueue = await jobq('search', 'demo.order', 'customerId=c1', '--queue', 'reports')
+    expect(otherQueue.code).toBe(2)
+    expect(otherQueue.out).toMatch(/runs on queue "default", not on queue "reports"/)
+    const unknownQueue = await jobq('search', 'demo.order', 'customerId=c1', '--queue', 'nope')
+    expect(unknownQueue.code).toBe(2)
+    expect(unknownQueue.out).toMatch(/unknown queue "nope"/)
   })
 })

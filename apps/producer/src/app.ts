@@ -18,6 +18,7 @@ import { docsPage } from './docs-page.js'
 import { handleError } from './errors.js'
 import { withFastLane } from './fast-lane.js'
 import { homePage } from './home-page.js'
+import { searchPage } from './search-page.js'
 import { createMetrics } from './metrics.js'
 import { apiDocument } from './openapi/document.js'
 import { responseCheck, type ResponseMismatch } from './openapi/response-check.js'
@@ -124,6 +125,7 @@ function buildApp(deps: AppDeps) {
   app.route('/', auditRoutes(producer))
   app.route('/ui', dashboard(producer))
   app.route('/', docsPage())
+  app.route('/', searchPage())
   app.route('/', homePage(pkg.version))
 
   const document = apiDocument(app, pkg.version, bearer)

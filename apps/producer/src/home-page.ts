@@ -5,6 +5,7 @@ import { requestHeader } from './node-http.js'
 const LINKS = {
   dashboard: '/ui',
   docs: '/docs',
+  search: '/search',
   openapi: '/openapi.json',
   metrics: '/metrics',
   health: '/healthz',
@@ -18,6 +19,7 @@ const PAGE = `<!doctype html>
   <h1>jobq</h1>
   <ul>
     <li><a href="/ui">Dashboard</a>: queues and jobs (retry, promote, remove)</li>
+    <li><a href="/search">Search</a>: jobs by their declared search fields</li>
     <li><a href="/docs">API docs</a> (<a href="/openapi.json">OpenAPI document</a>)</li>
     <li><a href="/metrics">Metrics</a> (Prometheus), <a href="/healthz">/healthz</a>, <a href="/readyz">/readyz</a></li>
   </ul>

@@ -8,7 +8,7 @@ import { setResponseHeader } from './node-http.js'
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
 /**
- * The HTML pages (`/`, `/ui`, `/docs`): scripts and styles from this server only, no plugin, no
+ * The HTML pages (`/`, `/ui`, `/docs`, `/search`): scripts and styles from this server only, no plugin, no
  * framing. `style-src 'unsafe-inline'` because bull-board's loading screen and swagger-ui's
  * rendered spec carry inline `style` attributes; `img-src data:` for swagger-ui's icons. No script
  * runs inline (bull-board's `__UI_CONFIG__` is a JSON data block, not a script). Proved in
@@ -43,7 +43,12 @@ export const API_SECURITY_HEADERS: readonly (readonly [string, string])[] = [
 
 /** True for the paths that answer HTML pages and their assets. */
 const isPage = (path: string) =>
-  path === '/' || path === '/ui' || path.startsWith('/ui/') || path.startsWith('/docs')
+  path === '/' ||
+  path === '/ui' ||
+  path.startsWith('/ui/') ||
+  path.startsWith('/docs') ||
+  path === '/search' ||
+  path.startsWith('/search/')
 
 /**
  * Security headers on every response: `X-Content-Type-Options: nosniff`, `X-Frame-Options:

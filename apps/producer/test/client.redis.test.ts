@@ -131,5 +131,11 @@ describe('@jobq/client against a running producer', () => {
     const refused = await client.search('demo.order', { amount: '5' }).catch((e: unknown) => e)
     expect(refused).toBeInstanceOf(JobqApiError)
     expect((refused as JobqApiError).status).toBe(400)
+    const inQueue = await client.search('demo.order', { customerId: 'c42' }, { queue: 'default' })
+    expect(inQueue.jobs.map((job) => job.id)).toEqual([mine.id])
+    const unknownQueue = await client
+      .search('demo.order', { customerId: 'c42' }, { queue: 'nope' })
+      .catch((e: unknown) => e)
+    expect((unknownQueue as JobqApiError).status).toBe(404)
   })
 })

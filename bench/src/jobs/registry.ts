@@ -28,7 +28,27 @@ export const grouped = defineJob({
   handler: () => import('./noop.handler.js'),
 })
 
+/** demo.order's input (issue 17): with its two search fields indexed at enqueue, and without. */
+const orderInput = z.object({ customerId: z.string(), region: z.string(), amount: z.number() })
+
+export const order = defineJob({
+  name: 'bench.order',
+  queue: 'bench',
+  input: orderInput,
+  output: z.object({}),
+  search: ['customerId', 'region'],
+  handler: () => import('./noop.handler.js'),
+})
+
+export const plainOrder = defineJob({
+  name: 'bench.order-plain',
+  queue: 'bench',
+  input: orderInput,
+  output: z.object({}),
+  handler: () => import('./noop.handler.js'),
+})
+
 export const registry = createRegistry({
   queues: [defineQueue({ name: 'bench' })],
-  jobs: [noop, latency, grouped],
+  jobs: [noop, latency, grouped, order, plainOrder],
 })

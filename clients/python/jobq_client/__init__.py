@@ -26,7 +26,15 @@ from .errors import (
 )
 from .handles import AsyncJobHandle, JobHandle, JobSpec
 from .models import EnqueueOptions
-from .views import BulkEnqueued, CancelOutcome, EnqueuedJob, JobEvent, JobView, RetryOutcome
+from .views import (
+    BulkEnqueued,
+    CancelOutcome,
+    EnqueuedJob,
+    JobEvent,
+    JobView,
+    RetryOutcome,
+    SearchPage,
+)
 
 __all__ = [
     "AsyncJobHandle",
@@ -51,5 +59,6 @@ __all__ = [
     "Problem",
     "ProblemIssue",
     "RetryOutcome",
+    "SearchPage",
 ]
 __version__ = "0.1.0"

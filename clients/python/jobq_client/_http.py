@@ -61,6 +61,29 @@ def count_body(count: int, data: Any, options: Optional[Options]) -> Dict[str, A
     return body
 
 
+def search_params(
+    name: str,
+    fields: Optional[Mapping[str, str]],
+    filters: Mapping[str, Optional[str]],
+    cursor: Optional[str],
+    limit: int,
+) -> Dict[str, str]:
+    """The query of ``GET /v1/jobs``: the job, its field filters, the fixed filters given.
+
+    A field named like a fixed filter (``state``, ``queue``, ...) raises ValueError: the API
+    would read it as that filter, not as the field.
+    """
+    fixed = {"name", "limit", "cursor", *filters}
+    clash = sorted(set(fields or {}) & fixed)
+    if clash:
+        raise ValueError(f"search fields {clash} clash with the fixed filters of GET /v1/jobs")
+    params: Dict[str, str] = {"name": name, "limit": str(limit), **dict(fields or {})}
+    params.update({k: v for k, v in filters.items() if v is not None})
+    if cursor is not None:
+        params["cursor"] = cursor
+    return params
+
+
 def error_of(response: httpx.Response) -> JobqApiError:
     """The exception for an error answer (the body must have been read)."""
     try:

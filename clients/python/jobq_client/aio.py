@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, AsyncIterator, List, Optional, Sequence
+from typing import Any, AsyncIterator, List, Mapping, Optional, Sequence
 
 import httpx
 
@@ -13,7 +13,15 @@ from .client import _STREAM_DROPS, job_id_of
 from .handles import JobRef
 from .jobs import AsyncJobs
 from .sse import SseParser
-from .views import BulkEnqueued, CancelOutcome, EnqueuedJob, JobEvent, JobView, RetryOutcome
+from .views import (
+    BulkEnqueued,
+    CancelOutcome,
+    EnqueuedJob,
+    JobEvent,
+    JobView,
+    RetryOutcome,
+    SearchPage,
+)
 
 
 class AsyncJobqClient:
@@ -81,6 +89,57 @@ class AsyncJobqClient:
         params = {"state": state, "limit": limit, "offset": offset}
         body = await self._call("GET", f"/v1/queues/{queue}/jobs", params=params)
         return [JobView.from_api(j) for j in body.get("jobs", [])]
+
+    async def search(
+        self,
+        name: str,
+        fields: Optional[Mapping[str, str]] = None,
+        *,
+        queue: Optional[str] = None,
+        state: Optional[str] = None,
+        from_: Optional[str] = None,
+        to: Optional[str] = None,
+        reason: Optional[str] = None,
+        cursor: Optional[str] = None,
+        limit: int = 50,
+    ) -> SearchPage:
+        """A page of job ``name``'s jobs whose declared search fields equal ``fields``, newest first.
+
+        ``fields``: at least one declared search field (``{"customerId": "c42"}``), matched
+        exactly after trimming and lower-casing. ``queue`` restricts to one queue (404 for an
+        unknown one, 400 when it is not the job's); ``state``; ``from_``/``to`` (ISO 8601 enqueue
+        time); ``reason`` (a case-insensitive substring of the failure reason); ``cursor`` (a
+        page's ``next_cursor``); ``limit`` 1-200. Raises JobqValidationError (400) for a field
+        the job does not declare, JobqNotFoundError for an unknown job or queue.
+        """
+        filters = {"queue": queue, "state": state, "from": from_, "to": to, "reason": reason}
+        params = _http.search_params(name, fields, filters, cursor, limit)
+        return SearchPage.from_api(await self._call("GET", "/v1/jobs", params=params))
+
+    async def search_all(
+        self,
+        name: str,
+        fields: Optional[Mapping[str, str]] = None,
+        *,
+        queue: Optional[str] = None,
+        state: Optional[str] = None,
+        from_: Optional[str] = None,
+        to: Optional[str] = None,
+        reason: Optional[str] = None,
+        limit: int = 50,
+    ) -> AsyncIterator[JobView]:
+        """Every job of :meth:`search`, page after page (its cursors followed), newest first."""
+        cursor: Optional[str] = None
+        while True:
+            page = await self.search(
+                name, fields, queue=queue, state=state, from_=from_, to=to, reason=reason,
+                cursor=cursor, limit=limit,
+            )
+            for job in page.jobs:
+                yield job
+            if page.next_cursor is None:
+                return
+            cursor = page.next_cursor
 
     async def events(self, job: JobRef, *, read_timeout: float = 30.0) -> AsyncIterator[JobEvent]:
         """The job's server-sent events until ``completed`` or ``failed``.

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Iterator, List, Optional, Sequence
+from typing import Any, Iterator, List, Mapping, Optional, Sequence
 
 import httpx
 
@@ -12,7 +12,15 @@ from ._wait import PENDING, Waiter
 from .handles import JobRef
 from .jobs import Jobs
 from .sse import SseParser
-from .views import BulkEnqueued, CancelOutcome, EnqueuedJob, JobEvent, JobView, RetryOutcome
+from .views import (
+    BulkEnqueued,
+    CancelOutcome,
+    EnqueuedJob,
+    JobEvent,
+    JobView,
+    RetryOutcome,
+    SearchPage,
+)
 
 # A dropped or silent stream: reconnect (or fall back to polling) rather than fail the wait.
 _STREAM_DROPS = (httpx.ReadTimeout, httpx.RemoteProtocolError, httpx.ReadError)
@@ -99,6 +107,56 @@ class JobqClient:
         params = {"state": state, "limit": limit, "offset": offset}
         body = self._call("GET", f"/v1/queues/{queue}/jobs", params=params)
         return [JobView.from_api(j) for j in body.get("jobs", [])]
+
+    def search(
+        self,
+        name: str,
+        fields: Optional[Mapping[str, str]] = None,
+        *,
+        queue: Optional[str] = None,
+        state: Optional[str] = None,
+        from_: Optional[str] = None,
+        to: Optional[str] = None,
+        reason: Optional[str] = None,
+        cursor: Optional[str] = None,
+        limit: int = 50,
+    ) -> SearchPage:
+        """A page of job ``name``'s jobs whose declared search fields equal ``fields``, newest first.
+
+        ``fields``: at least one declared search field (``{"customerId": "c42"}``), matched
+        exactly after trimming and lower-casing. ``queue`` restricts to one queue (404 for an
+        unknown one, 400 when it is not the job's); ``state``; ``from_``/``to`` (ISO 8601 enqueue
+        time); ``reason`` (a case-insensitive substring of the failure reason); ``cursor`` (a
+        page's ``next_cursor``); ``limit`` 1-200. Raises JobqValidationError (400) for a field
+        the job does not declare, JobqNotFoundError for an unknown job or queue.
+        """
+        filters = {"queue": queue, "state": state, "from": from_, "to": to, "reason": reason}
+        params = _http.search_params(name, fields, filters, cursor, limit)
+        return SearchPage.from_api(self._call("GET", "/v1/jobs", params=params))
+
+    def search_all(
+        self,
+        name: str,
+        fields: Optional[Mapping[str, str]] = None,
+        *,
+        queue: Optional[str] = None,
+        state: Optional[str] = None,
+        from_: Optional[str] = None,
+        to: Optional[str] = None,
+        reason: Optional[str] = None,
+        limit: int = 50,
+    ) -> Iterator[JobView]:
+        """Every job of :meth:`search`, page after page (its cursors followed), newest first."""
+        cursor: Optional[str] = None
+        while True:
+            page = self.search(
+                name, fields, queue=queue, state=state, from_=from_, to=to, reason=reason,
+                cursor=cursor, limit=limit,
+            )
+            yield from page.jobs
+            if page.next_cursor is None:
+                return
+            cursor = page.next_cursor
 
     def events(self, job: JobRef, *, read_timeout: float = 30.0) -> Iterator[JobEvent]:
         """The job's server-sent events until ``completed`` or ``failed`` (ends at once if it has).

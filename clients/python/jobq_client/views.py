@@ -104,6 +104,30 @@ class JobView:
 
 
 @dataclass(frozen=True)
+class SearchPage:
+    """A page of ``GET /v1/jobs`` (search), newest first: previews, as the lists answer them.
+
+    ``next_cursor`` is None once every candidate was examined; pass it as ``cursor`` for the next
+    page. ``examined``: index entries read for this page (at most 5,000, so a page with a
+    selective ``state`` or ``reason`` may hold fewer than ``limit`` jobs and still have a cursor).
+    """
+
+    jobs: List[JobView]
+    next_cursor: Optional[str] = None
+    examined: int = 0
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @staticmethod
+    def from_api(body: Mapping[str, Any]) -> "SearchPage":
+        return SearchPage(
+            jobs=[JobView.from_api(j) for j in body.get("jobs", [])],
+            next_cursor=body.get("nextCursor"),
+            examined=int(body.get("examined") or 0),
+            raw=dict(body),
+        )
+
+
+@dataclass(frozen=True)
 class JobEvent:
     """One server-sent event of a job.
 

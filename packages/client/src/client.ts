@@ -41,6 +41,8 @@ export interface AuditOptions {
 
 /** The filters of {@link JobqClient.search} besides the fields (`GET /v1/jobs`). */
 export interface SearchOptions {
+  /** Only this queue: 404 `unknown-queue` for an unknown one, 400 when it is not the job's. */
+  queue?: string
   state?: JobState
   /** A substring of the failure reason, case-insensitive. */
   reason?: string

@@ -64,7 +64,7 @@ describe('security headers', () => {
   it("gives the API a CSP that loads nothing, and the pages one that loads from 'self' only", async () => {
     const api = await fetch(`${base}/v1/queues`)
     expect(api.headers.get('content-security-policy')).toMatch(/^default-src 'none'/)
-    for (const page of ['/ui', '/docs', '/']) {
+    for (const page of ['/ui', '/docs', '/search', '/']) {
       const csp = (await fetch(`${base}${page}`)).headers.get('content-security-policy') ?? ''
       expect(csp).toMatch(/default-src 'self'/)
       expect(csp).toMatch(/script-src 'self'(;|$)/) // no 'unsafe-inline', no 'unsafe-eval'
@@ -122,6 +122,8 @@ describe('in Chromium: the pages work under their CSP', () => {
     ['/docs', 'demo.echo'],
     ['/docs/', 'demo.echo'],
     ['/', 'Dashboard'],
+    // The search page's script ran: it loaded /v1/registry and rendered demo.order's fields.
+    ['/search', 'customerId'],
   ])('%s renders (%s shows) and reports no CSP violation', async (path, shows) => {
     const page = await browser.newPage()
     try {

@@ -5,6 +5,7 @@ import { parse, withContext } from '../command-kit.js'
 import { ago, color, paintState, printJson, table } from '../output.js'
 
 interface SearchOptions {
+  queue?: string
   state?: string
   reason?: string
   from?: string
@@ -21,6 +22,7 @@ export function registerSearch(program: Command): void {
     .description("find a job's jobs by its declared search fields, newest first (GET /v1/jobs)")
     .argument('<name>', 'the job, e.g. demo.order')
     .argument('<filters...>', 'FIELD=VALUE of a declared search field, e.g. customerId=c42')
+    .option('-q, --queue <queue>', "only this queue (refused when it is not the job's)")
     .option('-s, --state <state>', 'only jobs in this state', parse.state)
     .option('--reason <text>', 'a substring of the failure reason (case-insensitive)')
     .option('--from <iso>', 'enqueued at or after (ISO 8601)')

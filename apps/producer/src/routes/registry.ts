@@ -38,6 +38,7 @@ export function registryRoutes(registry: AppRegistry): OpenAPIHono {
         ]),
       ),
       output: z.toJSONSchema(job.output, { io: 'output', unrepresentable: 'any' }),
+      search: [...(job.search ?? [])],
     })),
   }
   mount(app, getRegistry, (c) => c.json(body))

@@ -53,12 +53,29 @@ describe('GET /v1/jobs (search by declared fields)', () => {
     expect(badLimit.status).toBe(400)
     expect((await h.app.request('/v1/jobs?name=demo.nope&customerId=a')).status).toBe(404)
 
+    // queue=: an unknown queue is 404, another queue than the job's 400 naming both, and a
+    // queue alone (no job name) 400 pointing to the queue's list.
+    const unknownQueue = await h.app.request('/v1/jobs?name=demo.order&customerId=a&queue=nope')
+    expect(unknownQueue.status).toBe(404)
+    expect(((await unknownQueue.json()) as { type: string }).type).toMatch(/unknown-queue/)
+    const otherQueue = await h.app.request('/v1/jobs?name=demo.order&customerId=a&queue=reports')
+    expect(otherQueue.status).toBe(400)
+    const otherDetail = ((await otherQueue.json()) as { detail: string }).detail
+    expect(otherDetail).toContain('"demo.order"')
+    expect(otherDetail).toContain('"default"')
+    expect(otherDetail).toContain('"reports"')
+    const queueAlone = await h.app.request('/v1/jobs?queue=default&customerId=a')
+    expect(queueAlone.status).toBe(400)
+    const aloneBody = (await queueAlone.json()) as { detail: string; errors: { path: string }[] }
+    expect(aloneBody.errors[0]!.path).toBe('name')
+    expect(aloneBody.detail).toContain('GET /v1/queues/default/jobs')
+
     const doc = (await (await h.app.request('/openapi.json')).json()) as {
       paths: Record<string, { get?: { parameters?: { name: string }[] } }>
     }
     const names = doc.paths['/v1/jobs']!.get!.parameters!.map((p) => p.name)
     expect(names).toEqual(
-      expect.arrayContaining(['name', 'state', 'from', 'to', 'reason', 'cursor']),
+      expect.arrayContaining(['name', 'queue', 'state', 'from', 'to', 'reason', 'cursor']),
     )
   })
 })

@@ -23,7 +23,7 @@ const searchJobs = createRoute({
   request: { query: contracts.SearchQuery },
   responses: {
     200: jsonResponse('a page of matching jobs', contracts.SearchPage),
-    404: problemResponse('no such job name'),
+    404: problemResponse('no such job name, or no such queue'),
     ...commonErrors,
   },
 })

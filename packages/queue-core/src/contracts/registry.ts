@@ -29,6 +29,11 @@ export const JobDefinitionView = z.object({
         'one); empty for a job without versions',
     ),
   output: z.record(z.string(), z.unknown()).describe('JSON Schema of `result`'),
+  search: z
+    .array(z.string())
+    .describe(
+      'the input fields declared searchable (`GET /v1/jobs?name=&<field>=`); empty for none',
+    ),
 })
 export type JobDefinitionView = z.output<typeof JobDefinitionView>
 

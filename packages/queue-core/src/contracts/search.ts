@@ -8,8 +8,18 @@ import { JobView } from './jobs.js'
  * job declares (`customerId=c42`), matched exactly after normalisation (trimmed, lower-cased).
  */
 export const SearchQuery = z.object({
-  name: z.string().min(1).describe('the job (required): its declared search fields are the index'),
-  queue: z.string().min(1).optional().describe("the job's queue; another queue is refused"),
+  name: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'the job: its declared search fields are the index. Required: a search without it is refused (400), even with `queue` (list a queue with GET /v1/queues/{queue}/jobs)',
+    ),
+  queue: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("restricts to this queue: an unknown queue is 404, one that is not the job's 400"),
   state: JobState.optional().describe('only jobs in this state now'),
   from: z.iso.datetime().optional().describe('enqueued at or after this instant (ISO 8601)'),
   to: z.iso.datetime().optional().describe('enqueued at or before this instant (ISO 8601)'),

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { searchRegistry } from '../../test/fixtures/search-registry.js'
-import { JobValidationError, UnknownJobError } from '../errors.js'
+import { JobValidationError, UnknownJobError, UnknownQueueError } from '../errors.js'
+import { toPublicState } from '../job-state.js'
 import { eventually, useHarness } from '../testing/index.js'
 import { startWorker } from '../worker/boot.js'
 import { contextOf, createOperations, type Operations } from './index.js'
@@ -99,6 +100,31 @@ describe('search by declared fields (real Redis)', () => {
     expect(await search({ from: after })).toEqual([...ids].sort())
   })
 
+  it("answers each job's state as BullMQ's own lookup does (without walking the wait list)", async () => {
+    const order = (amount: number, options?: object) =>
+      producer.jobs.enqueue('test.order', { customerId: 'c3', region: 'eu', amount }, options)
+    await order(1)
+    await order(2, { priority: 5 })
+    await order(3, { delay: 60_000 })
+    const queue = contextOf.get(producer)!.queueOf('orders')
+    const sameAsBullmq = async (count: number) => {
+      const page = await producer.jobs.search({ name: 'test.order', customerId: 'c3' })
+      expect(page.jobs).toHaveLength(count)
+      for (const job of page.jobs) {
+        expect([job.id, job.state]).toEqual([
+          job.id,
+          toPublicState(await queue.getJobState(job.id)),
+        ])
+      }
+      return page.jobs.map((job) => job.state).sort()
+    }
+    expect(await sameAsBullmq(3)).toEqual(['delayed', 'waiting', 'waiting'])
+    // A paused queue keeps its jobs in `paused`: waiting too.
+    await producer.queues.pause('orders')
+    await order(4)
+    expect(await sameAsBullmq(4)).toEqual(['delayed', 'waiting', 'waiting', 'waiting'])
+  })
+
   it('skips and prunes the entry of a job removed behind its back (BullMQ retention, a script)', async () => {
     const kept = await producer.jobs.enqueue('test.order', {
       customerId: 'c9',
@@ -144,13 +170,17 @@ describe('search by declared fields (real Redis)', () => {
     await refused({ name: 'test.order', amount: '1' }, 'amount')
     await refused({ name: 'test.order' }, '')
     await refused({ name: 'test.plain-order', customerId: 'c1' }, 'customerId')
-    await refused({ name: 'test.order', customerId: 'c1', queue: 'other' }, 'queue')
+    await refused({ customerId: 'c1', queue: 'orders' }, 'name')
+    await refused({ customerId: 'c1' }, 'name')
     await refused({ name: 'test.order', customerId: 'c1', cursor: 'bm9wZQ' }, 'cursor')
     await refused({ name: 'test.order', customerId: 'c1', limit: '0' }, 'limit')
     await refused({ name: 'test.order', customerId: ['c1', 'c2'] }, 'customerId')
     await expect(producer.jobs.search({ name: 'test.nope', customerId: 'c1' })).rejects.toThrow(
       UnknownJobError,
     )
+    await expect(
+      producer.jobs.search({ name: 'test.order', customerId: 'c1', queue: 'nope' }),
+    ).rejects.toThrow(UnknownQueueError)
     expect(await h.redis.zcard(`${h.prefix}:orders:idx:test.order:customerId:c1`)).toBe(1)
   })
 })

@@ -1,7 +1,7 @@
 import type { Job, Queue } from 'bullmq'
 import { SearchQuery, type SearchPage } from '../contracts/search.js'
 import { JobValidationError } from '../errors.js'
-import { toPublicState, type JobState } from '../job-state.js'
+import type { JobState } from '../job-state.js'
 import { toJobView } from '../job-view.js'
 import { previewJobView } from '../preview.js'
 import { searchValueOf } from '../search-fields.js'
@@ -9,6 +9,7 @@ import { TolerantJob } from '../tolerant-job.js'
 import type { OperationsContext } from './context.js'
 import { parseInput } from './parse-input.js'
 import { decodeCursor, encodeCursor, type Entry } from './search-cursor.js'
+import { statesOf } from './search-state.js'
 
 /** Index entries one page reads at most: a selective state or reason may leave it short. */
 const MAX_EXAMINED = 5_000
@@ -75,13 +76,7 @@ function batchOf(plan: Plan, missing: number): number {
 async function planOf(ctx: OperationsContext, input: Record<string, unknown>): Promise<Plan> {
   const fixed = Object.fromEntries(Object.entries(input).filter(([k]) => FIXED.has(k)))
   const query = parseInput(SearchQuery, fixed, 'search')
-  const definition = ctx.jobOf(query.name)
-  const queue = ctx.queueOf(definition.queue)
-  const refuse = (path: string, message: string) =>
-    new JobValidationError(`invalid search: ${message}`, [{ path, message }])
-  if (query.queue !== undefined && query.queue !== definition.queue) {
-    throw refuse('queue', `job "${definition.name}" runs on queue "${definition.queue}"`)
-  }
+  const { definition, queue } = targetOf(ctx, query)
   const fields = Object.entries(input).filter(([k]) => !FIXED.has(k))
   const declared: readonly string[] = definition.search ?? []
   if (fields.length === 0) {
@@ -103,6 +98,32 @@ async function planOf(ctx: OperationsContext, input: Record<string, unknown>): P
     return queue.toKey(`idx:${definition.name}:${field}:${value}`)
   })
   return { query, queue, keys: await smallestFirst(ctx, keys), ...boundsOf(query) }
+}
+
+const refuse = (path: string, message: string) =>
+  new JobValidationError(`invalid search: ${message}`, [{ path, message }])
+
+/**
+ * The job searched and its queue. `queue` is checked first (an unknown one throws
+ * `UnknownQueueError`); without `name` the search is refused: the index is per job and field,
+ * so a queue alone has nothing to walk, and listing a queue is the list route's work.
+ */
+function targetOf(ctx: OperationsContext, query: SearchQuery) {
+  const named = query.queue === undefined ? undefined : ctx.queueOf(query.queue)
+  if (query.name === undefined) {
+    const list = named
+      ? `to list queue "${query.queue}", use GET /v1/queues/${query.queue}/jobs?state= (jobq jobs ${query.queue})`
+      : 'a search reads the index of one job'
+    throw refuse('name', `give the job's name (name=): ${list}`)
+  }
+  const definition = ctx.jobOf(query.name)
+  if (query.queue !== undefined && query.queue !== definition.queue) {
+    throw refuse(
+      'queue',
+      `job "${definition.name}" runs on queue "${definition.queue}", not on queue "${query.queue}"`,
+    )
+  }
+  return { definition, queue: named ?? ctx.queueOf(definition.queue) }
 }
 
 function boundsOf(query: SearchQuery): { from: number; to: number } {
@@ -186,8 +207,10 @@ async function matches(
       if (passing[end]) take++
     }
     const chunk = entries.slice(at, end)
-    const loaded = await Promise.all(
-      chunk.map((e, k) => (passing[at + k] ? load(plan.queue, e.id) : Promise.resolve(null))),
+    const loaded = await load(
+      ctx,
+      plan.queue,
+      chunk.map((e, k) => (passing[at + k] ? e.id : null)),
     )
     const gone = chunk.filter((_, k) => loaded[k] === undefined).map((e) => e.id)
     if (gone.length > 0) await ctx.connection.zrem(plan.keys[0]!, ...gone)
@@ -201,11 +224,23 @@ async function matches(
   return out
 }
 
-/** The job and its state; `undefined` when its hash is gone, so its entry can be pruned. */
-async function load(queue: Queue, id: string) {
-  const [state, job] = await Promise.all([queue.getJobState(id), TolerantJob.fromId(queue, id)])
-  const publicState = toPublicState(state)
-  return job && publicState ? { job, state: publicState } : undefined
+/**
+ * Each id's job and state (one Lua call for the states, `search-state.ts`); `undefined` when its
+ * hash is gone, so its entry can be pruned; `null` where no id was given (not loaded).
+ */
+async function load(ctx: OperationsContext, queue: Queue, ids: readonly (string | null)[]) {
+  const wanted = ids.filter((id): id is string => id !== null)
+  const [states, jobs] = await Promise.all([
+    statesOf(ctx.connection, queue, wanted),
+    Promise.all(wanted.map((id) => TolerantJob.fromId(queue, id))),
+  ])
+  let next = 0
+  return ids.map((id) => {
+    if (id === null) return null
+    const [state, job] = [states[next], jobs[next]]
+    next++
+    return job && state ? { job, state } : undefined
+  })
 }
 
 function viewIf(query: SearchQuery, loaded: { job: Job; state: JobState } | null | undefined) {
