@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander'
 import { CALLER_PROBLEMS, ConfigError, problemOf } from '@jobq/queue-core'
 import pkg from '../package.json' with { type: 'json' }
+import { registerBulk } from './commands/bulk.js'
 import { registerControl } from './commands/control.js'
 import { registerEnqueue } from './commands/enqueue.js'
 import { registerFleet } from './commands/fleet.js'
@@ -40,6 +41,7 @@ registerWorker(program)
 registerEnqueue(program)
 registerJobs(program)
 registerSearch(program)
+registerBulk(program)
 registerControl(program)
 registerQueues(program)
 registerFleet(program)

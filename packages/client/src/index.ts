@@ -1,9 +1,14 @@
 export { createClient } from './client.js'
 export type { ClientOptions, JobqClient, SearchOptions, WaitOptions } from './client.js'
+export type { FollowOptions } from './bulk.js'
 export { JobFailedError, JobqApiError, JobWaitTimeoutError } from './errors.js'
 export type { Problem } from './errors.js'
 export type {
+  BulkAction,
+  BulkActionRequest,
+  BulkDryRun,
   BulkEnqueued,
+  BulkOperation,
   CancelOutcome,
   CleanOutcome,
   CleanRequest,

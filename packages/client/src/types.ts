@@ -2,7 +2,11 @@ import type { AppRegistry, InputOf, InputOfVersion, OutputOf } from '@jobq/jobs'
 // The API's shapes are queue-core's contracts, the schemas the producer validates and documents
 // with; `import type` only, so none of their code (zod) enters the bundle.
 import type {
+  BulkAction,
+  BulkActionRequest,
+  BulkDryRun,
   BulkEnqueued,
+  BulkOperation,
   CancelOutcome,
   CleanOutcome,
   CleanRequest,
@@ -89,3 +93,5 @@ export type ClientJobEvent<N extends JobName = JobName> =
   | { type: 'retrying'; reason: string; attemptsMade: number }
   | { type: 'completed'; result: JobResult<N> }
   | { type: 'failed'; reason: string }
+
+export type { BulkAction, BulkActionRequest, BulkDryRun, BulkOperation }
