@@ -1,11 +1,13 @@
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { registry } from '@jobq/jobs'
+import { startWorker } from '@jobq/queue-core'
 import { spawnNode, testRedisUrl, useHarness } from '@jobq/queue-core/testing'
 
 const cli = fileURLToPath(new URL('../dist/main.js', import.meta.url))
 
 describe('jobq bulk (built, against real Redis)', () => {
-  const h = useHarness({ label: 'cli-bulk' })
+  const h = useHarness({ label: 'cli-bulk', registry })
 
   async function jobq(...args: string[]) {
     const env = { REDIS_URL: testRedisUrl(), JOBQ_PREFIX: h.prefix, NO_COLOR: '1' }
@@ -66,5 +68,23 @@ describe('jobq bulk (built, against real Redis)', () => {
       expect(run.code, `${args.join(' ')}: ${run.out}`).toBe(2)
     }
     expect((await counts()).waiting).toBe(1)
+  })
+
+  it('lists dead letters by queue, reason and search field', async () => {
+    const data = JSON.stringify({ customerId: 'c9', region: 'eu', amount: -5 })
+    const run = await jobq('enqueue', 'demo.order', '--data', data, '--json')
+    expect(run.code, run.out).toBe(0)
+    const { id } = JSON.parse(run.out) as { id: string }
+    await h.worker(startWorker, { queues: ['default'] })
+    expect((await h.waiter.finished('default', id)).state).toBe('failed')
+
+    const all = await jobq('dead-letters', '--queue', 'default', '--reason', 'NEGATIVE', '--json')
+    expect(all.code, all.out).toBe(0)
+    expect((JSON.parse(all.out) as { jobs: { id: string }[] }).jobs.map((j) => j.id)).toEqual([id])
+    const byField = await jobq('dead-letters', 'demo.order', 'customerId=c9')
+    expect(byField.code, byField.out).toBe(0)
+    expect(byField.out).toContain(id)
+    expect(byField.out).toContain('negative')
+    expect((await jobq('dead-letters')).code).toBe(2)
   })
 })

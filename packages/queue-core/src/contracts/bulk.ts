@@ -39,7 +39,7 @@ export const BULK_MAX_IDS = 10_000
 
 /** The body of a bulk action: a filter or ids (exactly one), and, for redrive, new data. */
 export const BulkActionRequest = z
-  .object({
+  .strictObject({
     filter: BulkFilter.optional(),
     ids: z.array(z.string().min(1).max(256)).min(1).max(BULK_MAX_IDS).optional(),
     data: z
@@ -54,7 +54,6 @@ export const BulkActionRequest = z
     message: 'give either filter or ids',
     path: ['filter'],
   })
-  .meta({ id: 'BulkActionRequest' })
 export type BulkActionRequest = z.output<typeof BulkActionRequest>
 
 /** `?dryRun=true` of a bulk action. */
