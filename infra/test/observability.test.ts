@@ -110,6 +110,7 @@ describe('the Grafana dashboard', () => {
       'Live workers',
       'Redis memory',
       'HTTP latency',
+      'Dead letters',
     ])
     expect(new Set(dashboard.panels.map((p) => p.id)).size).toBe(dashboard.panels.length)
     for (const panel of dashboard.panels) {
@@ -184,6 +185,7 @@ describe('every query of the dashboard and the rules', () => {
       expect.arrayContaining([
         'jobq_queue_oldest_waiting_age_seconds',
         'jobq_queue_workers',
+        'jobq_dead_letters',
         'jobq_redis_memory_used_bytes',
         'jobq_redis_memory_max_bytes',
         'jobq_jobs_failed_total',

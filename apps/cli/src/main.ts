@@ -3,7 +3,9 @@ import { Command, CommanderError } from 'commander'
 import { CALLER_PROBLEMS, ConfigError, problemOf } from '@jobq/queue-core'
 import pkg from '../package.json' with { type: 'json' }
 import { registerAudit } from './commands/audit.js'
+import { registerBulk } from './commands/bulk.js'
 import { registerControl } from './commands/control.js'
+import { registerDeadLetters } from './commands/dead-letters.js'
 import { registerEnqueue } from './commands/enqueue.js'
 import { registerFleet } from './commands/fleet.js'
 import { registerGroups } from './commands/groups.js'
@@ -41,6 +43,8 @@ registerWorker(program)
 registerEnqueue(program)
 registerJobs(program)
 registerSearch(program)
+registerBulk(program)
+registerDeadLetters(program)
 registerControl(program)
 registerQueues(program)
 registerFleet(program)

@@ -32,6 +32,8 @@ import { healthRoutes } from './routes/health.js'
 import { groupRoutes } from './routes/groups.js'
 import { jobRoutes } from './routes/jobs.js'
 import { searchRoutes } from './routes/search.js'
+import { actionRoutes } from './routes/actions.js'
+import { deadLetterRoutes } from './routes/dead-letters.js'
 import { queueRoutes } from './routes/queues.js'
 import { registryRoutes } from './routes/registry.js'
 import { workerRoutes } from './routes/workers.js'
@@ -116,6 +118,9 @@ function buildApp(deps: AppDeps) {
   app.route('/', healthRoutes(producer))
   const enqueue = enqueueRoutes({ producer, registry, bulkMax, onEnqueued: metrics.enqueued })
   app.route('/', enqueue.app)
+  // Before jobRoutes: `POST /v1/jobs/actions/retry` is not `POST /v1/jobs/{id}/retry`.
+  app.route('/', actionRoutes(producer))
+  app.route('/', deadLetterRoutes(producer))
   app.route('/', jobRoutes(producer))
   app.route('/', searchRoutes(producer))
   app.route('/', queueRoutes(producer))

@@ -78,6 +78,7 @@ export function createMetrics(producer: Operations): ProducerMetrics {
   operatorGauges(registry, {
     summaries,
     oldestWaiting: memo(() => producer.queues.oldestWaiting(), []),
+    deadLetters: memo(() => producer.deadLetters.counts(), []),
     memory: memo(() => producer.backend.memory(), undefined),
   })
   groupGauges(registry, producer, summaries)

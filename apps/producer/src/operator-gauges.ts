@@ -5,13 +5,15 @@ import type { QueueSummary } from '@jobq/queue-core'
 export interface OperatorReads {
   summaries: () => Promise<QueueSummary[]>
   oldestWaiting: () => Promise<{ queue: string; ageSeconds: number }[]>
+  /** Dead letters per queue: one ZCARD of each failed set. */
+  deadLetters: () => Promise<{ queue: string; count: number }[]>
   /** `undefined` while Redis refuses `INFO` (the memory gauges then show no sample). */
   memory: () => Promise<{ usedBytes: number; maxBytes: number } | undefined>
 }
 
 /**
  * The gauges an operator alerts on (`infra/observability/`): how long the next job has waited,
- * how many live workers serve each queue, and Redis's memory against its limit. One sample per
+ * how many live workers serve each queue, how many dead letters it holds, and Redis's memory against its limit. One sample per
  * registry queue (bounded cardinality) and two for Redis.
  */
 export function operatorGauges(registry: Registry, reads: OperatorReads): void {
@@ -35,6 +37,16 @@ export function operatorGauges(registry: Registry, reads: OperatorReads): void {
       this.reset()
       for (const summary of await reads.summaries())
         this.set({ queue: summary.name }, summary.workers)
+    },
+  })
+  new Gauge({
+    name: 'jobq_dead_letters',
+    help: 'Dead letters of the queue: failed jobs (attempts spent, or failed permanently), kept 30 days, at most 50,000 per queue (GET /v1/dead-letters)',
+    labelNames: ['queue'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      for (const { queue, count } of await reads.deadLetters()) this.set({ queue }, count)
     },
   })
   new Gauge({

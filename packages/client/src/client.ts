@@ -1,8 +1,13 @@
 import { JobFailedError, JobqApiError, JobWaitTimeoutError, type Problem } from './errors.js'
 import { readEventStream } from './sse.js'
+import { followOperation, type FollowOptions } from './bulk.js'
 import type {
   AuditTrail,
+  BulkAction,
+  BulkActionRequest,
+  BulkDryRun,
   BulkEnqueued,
+  BulkOperation,
   CancelOutcome,
   CleanOutcome,
   CleanRequest,
@@ -141,6 +146,25 @@ export interface JobqClient {
   workers(): Promise<WorkerRecord[]>
   /** The job schedules, soonest next run first. */
   schedules(): Promise<ScheduleView[]>
+  /**
+   * A page of dead letters (failed jobs), newest first: `queue` or `name`, and as
+   * {@link JobqClient.search} (with a search field, `name` is required).
+   */
+  deadLetters(
+    filter: { name?: JobName; queue?: string } & Record<string, string | undefined>,
+    options?: Omit<SearchOptions, 'state'>,
+  ): Promise<SearchResults>
+  /** How many jobs `action` would act on (`?dryRun=true`); moves nothing. */
+  bulkDryRun(action: BulkAction, request: BulkActionRequest): Promise<BulkDryRun>
+  /**
+   * Starts `action` on every job `request` selects (`POST /v1/jobs/actions/{action}`); answers
+   * the running operation (follow it with {@link JobqClient.followOperation}).
+   */
+  bulkStart(action: BulkAction, request: BulkActionRequest): Promise<BulkOperation>
+  /** A bulk operation and its progress (404 `operation-not-found` after 24 h). */
+  operation(id: string): Promise<BulkOperation>
+  /** Reads operation `id` until it is no longer running; `onProgress` sees each read. */
+  followOperation(id: string, options?: FollowOptions): Promise<BulkOperation>
   /** A page of `queue`'s keys of grouped jobs with work, busiest first (flow control). */
   groups(queue: string, options?: { limit?: number; offset?: number }): Promise<GroupList>
   /** Other limits for one key of a grouped job; fields left out keep the definition's. */
@@ -230,6 +254,8 @@ function adminCalls(request: Request) {
   const job = (id: string) => `/v1/jobs/${encodeURIComponent(id)}`
   const group = (name: string, key: string) =>
     `/v1/groups/${encodeURIComponent(name)}/${encodeURIComponent(key)}`
+  const readOperation = (id: string) =>
+    request<BulkOperation>('GET', `/v1/operations/${encodeURIComponent(id)}`)
   const everyOr = (action: 'pause' | 'resume') => async (queue?: string) =>
     queue === undefined
       ? (await request<{ queues: QueueSummary[] }>('POST', `/v1/queues/${action}`)).queues
@@ -260,6 +286,15 @@ function adminCalls(request: Request) {
     resetGroup: (name: string, key: string) => request<GroupView>('DELETE', group(name, key)),
     audit: (options: AuditOptions = {}) =>
       request<AuditTrail>('GET', `/v1/audit${queryOf({ ...options })}`),
+    deadLetters: (filter: Record<string, string | undefined>, options: SearchOptions = {}) =>
+      request<SearchResults>('GET', `/v1/dead-letters${queryOf({ ...filter, ...options })}`),
+    bulkDryRun: (action: BulkAction, body: BulkActionRequest) =>
+      request<BulkDryRun>('POST', `/v1/jobs/actions/${action}?dryRun=true`, body),
+    bulkStart: (action: BulkAction, body: BulkActionRequest) =>
+      request<BulkOperation>('POST', `/v1/jobs/actions/${action}`, body),
+    operation: readOperation,
+    followOperation: (id: string, options?: FollowOptions) =>
+      followOperation(readOperation, id, options),
   }
 }
 

@@ -6,12 +6,17 @@ export type {
   SearchOptions,
   WaitOptions,
 } from './client.js'
+export type { FollowOptions } from './bulk.js'
 export { JobFailedError, JobqApiError, JobWaitTimeoutError } from './errors.js'
 export type { Problem } from './errors.js'
 export type {
   AuditEntry,
   AuditTrail,
+  BulkAction,
+  BulkActionRequest,
+  BulkDryRun,
   BulkEnqueued,
+  BulkOperation,
   CancelOutcome,
   CleanOutcome,
   CleanRequest,

@@ -4,7 +4,11 @@ import type { AppRegistry, InputOf, InputOfVersion, OutputOf } from '@jobq/jobs'
 import type {
   AuditEntry,
   AuditPage,
+  BulkAction,
+  BulkActionRequest,
+  BulkDryRun,
   BulkEnqueued,
+  BulkOperation,
   CancelOutcome,
   CleanOutcome,
   CleanRequest,
@@ -97,3 +101,4 @@ export type { AuditEntry }
 
 /** A page of the audit trail, newest first. */
 export type AuditTrail = AuditPage
+export type { BulkAction, BulkActionRequest, BulkDryRun, BulkOperation }

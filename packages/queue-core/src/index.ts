@@ -50,6 +50,7 @@ export type {
 } from './operations/index.js'
 export type {
   BulkEnqueued,
+  BulkOperation,
   CancelOutcome,
   CleanOutcome,
   EnqueuedJob,

@@ -6,11 +6,14 @@ import { VERSION_OPTION } from './versions.js'
 /**
  * How long finished jobs stay readable (GET /v1/jobs/:id, the dashboard) before Redis reclaims
  * them. Bounded so memory returns to its baseline under steady load. Workers apply it when a job
- * finishes (BullMQ `Worker` options), so it is not packed into every job's options.
+ * finishes (BullMQ `Worker` options), so it is not packed into every job's options. `failed` is
+ * the dead letters' retention (README "Dead letters"): 30 days, so a failure found on Monday can
+ * still be redriven next month, and at most 50,000 per queue, so a burst of failures cannot fill
+ * Redis (at ~2 KB a job, about 100 MB per queue at worst); the oldest go first.
  */
 export const RETENTION = {
   completed: { age: 24 * 3_600, count: 10_000 },
-  failed: { age: 7 * 24 * 3_600, count: 50_000 },
+  failed: { age: 30 * 24 * 3_600, count: 50_000 },
 } as const
 
 /** How many finished jobs to keep, and for how long (seconds): {@link RETENTION}'s shape. */

@@ -52,7 +52,7 @@ export function registerSearch(program: Command): void {
 }
 
 /** `field=value` arguments as query keys; a malformed one is a usage error (exit 2). */
-function fieldsOf(filters: readonly string[]): Record<string, string> {
+export function fieldsOf(filters: readonly string[]): Record<string, string> {
   return Object.fromEntries(
     filters.map((filter) => {
       const at = filter.indexOf('=')

@@ -1,7 +1,9 @@
 import { AuditOperations } from './audit.js'
 import { BackendOperations } from './backend.js'
+import { BulkOperations } from './bulk.js'
 import { OperationsContext, type OperationsOptions } from './context.js'
 import { ControlOperations } from './control.js'
+import { DeadLetterOperations } from './dead-letters.js'
 import { FleetOperations } from './fleet.js'
 import { GroupOperations } from './groups.js'
 import { JobOperations } from './jobs.js'
@@ -17,6 +19,10 @@ export interface Operations {
   queues: QueueOperations
   fleet: FleetOperations
   groups: GroupOperations
+  /** Dead letters (failed jobs): list, counts (dead-letters.ts). */
+  deadLetters: DeadLetterOperations
+  /** Bulk actions on a filter: dry run, start, follow (bulk.ts). */
+  bulk: BulkOperations
   backend: BackendOperations
   /** The audit trail of admin actions (`<prefix>:audit`). */
   audit: AuditOperations
@@ -31,15 +37,23 @@ export const contextOf = new WeakMap<Operations, OperationsContext>()
 export function createOperations(options: OperationsOptions): Operations {
   const ctx = new OperationsContext(options)
   const queues = new QueueOperations(ctx)
+  const control = new ControlOperations(ctx, queues)
+  const bulk = new BulkOperations(ctx, control)
   const operations: Operations = {
     jobs: new JobOperations(ctx),
-    control: new ControlOperations(ctx, queues),
+    control,
     queues,
     fleet: new FleetOperations(ctx),
     groups: new GroupOperations(ctx),
+    deadLetters: new DeadLetterOperations(ctx),
+    bulk,
     backend: new BackendOperations(ctx),
     audit: new AuditOperations(ctx),
-    close: () => ctx.close(),
+    close: async () => {
+      // Running bulk operations stop after their chunk (interrupted) before the queues close.
+      await bulk.close()
+      await ctx.close()
+    },
   }
   contextOf.set(operations, ctx)
   return operations
