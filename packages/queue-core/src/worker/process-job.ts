@@ -63,10 +63,12 @@ async function processJob(job: Job, token: string | undefined, deps: ProcessDeps
   runtime.runs.set(id, abort)
   try {
     const fanOut = createFanOut(job, token, deps.fanOut)
-    const saved = await createSavedWork(job, token, handler.definition.checkpoint, {
+    let saved = createSavedWork(job, token, handler.definition.checkpoint, {
       connection: runtime.connection,
       onLockLost: (err) => abort.abort(err),
     })
+    // A promise only for a job with a `checkpoint` schema (its read): the rest wait no tick.
+    if (saved instanceof Promise) saved = await saved
     const result = await runJob(job, handler, abort, runtime.logger, fanOut, saved)
     const queue = runtime.queueHandles.get(job.queueName)
     return await storeBigResult(runtime.connection, queue, job, result)
