@@ -62,7 +62,8 @@ function attemptEnded(
   releaseDedupeKey(job, registry)?.catch((err: Error) =>
     runtime.logger.warn({ err: err.message, jobId: job.id }, 'dedupe key not released'),
   )
-  clearSavedWork(job, runtime.connection)?.catch((err: Error) =>
+  const declared = registry.job(job.name)?.checkpoint !== undefined
+  clearSavedWork(job, runtime.connection, declared)?.catch((err: Error) =>
     runtime.logger.warn({ err: err.message, jobId: job.id }, 'checkpoint not cleared'),
   )
   const parentQueue = job.parent?.queueKey.slice(prefix.length + 1)

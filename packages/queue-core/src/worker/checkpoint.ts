@@ -174,10 +174,16 @@ function parseSaved(json: string, schema: z.ZodType | undefined): unknown {
 
 /**
  * Deletes the saved work of a job that ended for good (completed, or failed with no retry left),
- * or answers undefined at no cost when the job has none.
+ * or answers undefined at no cost when it has none: nothing was read or saved by this run, and
+ * its definition declares no `checkpoint` (`declared`: one that does is cleared even when its
+ * last start was refused before it ran, e.g. over its attempt budget after crashes).
  */
-export function clearSavedWork(job: Job, connection: Redis): Promise<unknown> | undefined {
-  if (!hasSaved(job) || !job.finishedOn) return undefined
+export function clearSavedWork(
+  job: Job,
+  connection: Redis,
+  declared: boolean,
+): Promise<unknown> | undefined {
+  if (!job.finishedOn || !(declared || hasSaved(job))) return undefined
   return CLEAR(connection, [jobKeyOf(job)], [])
 }
 
