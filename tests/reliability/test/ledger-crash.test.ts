@@ -65,6 +65,10 @@ describe('demo.ledger: kill -9 mid-job, resumed on another worker from its last 
     expect(total).toBe(rows.reduce((sum, row) => sum + row.amount, 0))
     // The finished job keeps no checkpoint.
     await eventually(checkpoint, (saved) => saved === undefined)
-    report('ledger-crash', { rows: ROWS, resumedFrom: last.index, redone: 0 })
+    report('ledger-crash', {
+      rows: ROWS,
+      resumedFrom: last.index,
+      processedAfterCrash: ROWS - last.index,
+    })
   })
 })
