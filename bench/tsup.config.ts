@@ -21,5 +21,7 @@ export default defineConfig({
     'src/scale/registry.ts',
     'src/scale/preload.ts',
     'src/scale/hooks.ts',
+    // `pnpm --filter @jobq/bench checkpoint-cost`: what a checkpoint save costs (issue 19).
+    'src/checkpoint-cost.ts',
   ],
 })

@@ -13,4 +13,5 @@ export const samples: Record<string, unknown> = {
   'demo.refresh': { key: 'home-page' },
   'demo.greet': { firstName: 'Ada', lastName: 'Lovelace' },
   'demo.order': { customerId: 'c42', region: 'eu', amount: 12.5 },
+  'demo.ledger': { rows: [{ amount: 2 }, { amount: 3 }], checkpointEvery: 1 },
 }

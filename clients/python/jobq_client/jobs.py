@@ -3,7 +3,7 @@
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Union  # noqa: F401
 
 from . import models
-from .models import DemoBigFileResult, DemoEchoResult, DemoGreetInput, DemoGreetResult, DemoOrderInput, DemoOrderResult, DemoRefreshInput, DemoRefreshResult, DemoRowInput, DemoRowResult, DemoRowsInput, DemoRowsResult, DemoSleepInput, DemoSleepResult, DemoTenantTaskInput, DemoTenantTaskResult, ReportsSummarizeInput, ReportsSummarizeResult
+from .models import DemoBigFileResult, DemoEchoResult, DemoGreetInput, DemoGreetResult, DemoLedgerInput, DemoLedgerResult, DemoOrderInput, DemoOrderResult, DemoRefreshInput, DemoRefreshResult, DemoRowInput, DemoRowResult, DemoRowsInput, DemoRowsResult, DemoSleepInput, DemoSleepResult, DemoTenantTaskInput, DemoTenantTaskResult, ReportsSummarizeInput, ReportsSummarizeResult
 from .handles import AsyncJobHandle, JobHandle, JobSpec
 
 if TYPE_CHECKING:
@@ -29,6 +29,13 @@ DEMO_GREET: JobSpec[DemoGreetInput, DemoGreetResult] = JobSpec(
     "default",
     models.demo_greet_input_to_dict,
     models.demo_greet_result_from_dict,
+)
+
+DEMO_LEDGER: JobSpec[DemoLedgerInput, DemoLedgerResult] = JobSpec(
+    "demo.ledger",
+    "default",
+    models.demo_ledger_input_to_dict,
+    models.demo_ledger_result_from_dict,
 )
 
 DEMO_ORDER: JobSpec[DemoOrderInput, DemoOrderResult] = JobSpec(
@@ -84,6 +91,7 @@ ALL: Dict[str, JobSpec[Any, Any]] = {
     "demo.big-file": DEMO_BIG_FILE,
     "demo.echo": DEMO_ECHO,
     "demo.greet": DEMO_GREET,
+    "demo.ledger": DEMO_LEDGER,
     "demo.order": DEMO_ORDER,
     "demo.refresh": DEMO_REFRESH,
     "demo.row": DEMO_ROW,
@@ -102,6 +110,7 @@ class Jobs:
         self.demo_big_file: JobHandle[Dict[str, Any], DemoBigFileResult] = JobHandle(client, DEMO_BIG_FILE)
         self.demo_echo: JobHandle[Optional[Union[float, bool, List[Any], Dict[str, Any], str]], DemoEchoResult] = JobHandle(client, DEMO_ECHO)
         self.demo_greet: JobHandle[DemoGreetInput, DemoGreetResult] = JobHandle(client, DEMO_GREET)
+        self.demo_ledger: JobHandle[DemoLedgerInput, DemoLedgerResult] = JobHandle(client, DEMO_LEDGER)
         self.demo_order: JobHandle[DemoOrderInput, DemoOrderResult] = JobHandle(client, DEMO_ORDER)
         self.demo_refresh: JobHandle[DemoRefreshInput, DemoRefreshResult] = JobHandle(client, DEMO_REFRESH)
         self.demo_row: JobHandle[DemoRowInput, DemoRowResult] = JobHandle(client, DEMO_ROW)
@@ -118,6 +127,7 @@ class AsyncJobs:
         self.demo_big_file: AsyncJobHandle[Dict[str, Any], DemoBigFileResult] = AsyncJobHandle(client, DEMO_BIG_FILE)
         self.demo_echo: AsyncJobHandle[Optional[Union[float, bool, List[Any], Dict[str, Any], str]], DemoEchoResult] = AsyncJobHandle(client, DEMO_ECHO)
         self.demo_greet: AsyncJobHandle[DemoGreetInput, DemoGreetResult] = AsyncJobHandle(client, DEMO_GREET)
+        self.demo_ledger: AsyncJobHandle[DemoLedgerInput, DemoLedgerResult] = AsyncJobHandle(client, DEMO_LEDGER)
         self.demo_order: AsyncJobHandle[DemoOrderInput, DemoOrderResult] = AsyncJobHandle(client, DEMO_ORDER)
         self.demo_refresh: AsyncJobHandle[DemoRefreshInput, DemoRefreshResult] = AsyncJobHandle(client, DEMO_REFRESH)
         self.demo_row: AsyncJobHandle[DemoRowInput, DemoRowResult] = AsyncJobHandle(client, DEMO_ROW)

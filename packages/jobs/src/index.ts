@@ -2,6 +2,7 @@ import { createRegistry } from '@jobq/queue-core'
 import { bigFile } from './demo/big-file.js'
 import { echo } from './demo/echo.js'
 import { greet } from './demo/greet.js'
+import { ledger } from './demo/ledger.js'
 import { order } from './demo/order.js'
 import { refresh } from './demo/refresh.js'
 import { row } from './demo/row.js'
@@ -18,11 +19,11 @@ import { summarize } from './reports/summarize.js'
  */
 export const registry = createRegistry({
   queues: [defaultQueue, bigFileQueue, reportsQueue],
-  jobs: [echo, sleep, bigFile, rows, row, summarize, tenantTask, refresh, greet, order],
+  jobs: [echo, sleep, bigFile, rows, row, summarize, tenantTask, refresh, greet, order, ledger],
 })
 
 export type AppRegistry = typeof registry
-export { bigFile, echo, greet, order, refresh, row, rows, sleep, summarize, tenantTask }
+export { bigFile, echo, greet, ledger, order, refresh, row, rows, sleep, summarize, tenantTask }
 export { bigFileQueue, defaultQueue, reportsQueue }
 
 // The shapes the HTTP API answers, for @jobq/client (which may import types from here only).

@@ -18,6 +18,7 @@ describe('the registry', () => {
       'demo.refresh': 'default',
       'demo.greet': 'default',
       'demo.order': 'default',
+      'demo.ledger': 'default',
     })
   })
 

@@ -27,6 +27,7 @@ export interface JobDefinition<
   Input extends z.ZodType = z.ZodType,
   Output extends z.ZodType = z.ZodType,
   Older extends OlderVersions = OlderVersions,
+  Checkpoint extends z.ZodType = z.ZodType,
 > {
   /** `"<project>.<job>"`, unique in the registry. */
   name: Name
@@ -70,6 +71,11 @@ export interface JobDefinition<
    * Unset: the job pays nothing. Refused here: a field the input does not declare.
    */
   search?: SearchFields<z.output<Input>>
+  /**
+   * The schema of the handler's checkpoints (`ctx.checkpoint`, `ctx.resume`; README "Long
+   * jobs"): a save that fails it is refused. Unset: any JSON value.
+   */
+  checkpoint?: Checkpoint
   /**
    * Loads the handler module. Typed loosely on purpose: typing it from the module while the
    * module types itself from this definition is a cycle (TS7022). The worker checks the module at
@@ -117,9 +123,10 @@ export function defineJob<
   // `{}`: no older versions unless declared; kept exact so callers can type an older payload.
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   const Older extends OlderVersions = {},
+  Checkpoint extends z.ZodType = z.ZodType,
 >(
-  definition: JobDefinition<Name, Queue, Input, Output, Older>,
-): JobDefinition<Name, Queue, Input, Output, Older> {
+  definition: JobDefinition<Name, Queue, Input, Output, Older, Checkpoint>,
+): JobDefinition<Name, Queue, Input, Output, Older, Checkpoint> {
   if (!JOB_NAME_PATTERN.test(definition.name)) {
     throw new TypeError(
       `job name "${definition.name}" must look like "<project>.<job>", e.g. "media.resize"`,
@@ -188,7 +195,7 @@ export function defineQueue<const Name extends string>(
 }
 
 /** The `ctx` every handler receives beside its input. */
-export interface HandlerContext<Setup = undefined> {
+export interface HandlerContext<Setup = undefined, Checkpoint = unknown> {
   jobId: string
   jobName: string
   queue: string
@@ -213,6 +220,27 @@ export interface HandlerContext<Setup = undefined> {
    * available on sandboxed queues.
    */
   fanOut: (children: readonly ChildJob[]) => Promise<ChildOutcome[]>
+  /**
+   * The last checkpoint an earlier attempt of this job saved, read through the definition's
+   * `checkpoint` schema; undefined on a first run (or none saved). Fixed for the whole attempt.
+   * Throws a `CheckpointError` when the saved state no longer passes the schema.
+   */
+  readonly resume: Checkpoint | undefined
+  /**
+   * Saves `state` (JSON, at most 64 KiB) as this job's checkpoint, for a later attempt's `resume`
+   * (after a crash, a timeout, a shutdown, a retry); the job's end clears it. Resolves once Redis
+   * holds it. Rejects with a `CheckpointError`, saving nothing, when `state` fails the schema or
+   * the bound, or the job's lock is no longer this run's (the attempt is then aborted).
+   * One round trip. Not available on sandboxed queues (rejects).
+   */
+  checkpoint: (state: Checkpoint) => Promise<void>
+  /**
+   * Runs `fn` once per job: its result (JSON, at most 64 KiB; at most 64 steps a job) is saved
+   * under `name` before this resolves, and any later call of `name` (a retried attempt, or a
+   * second call in this one) gets the saved result instead of running `fn`. The value answered is
+   * the JSON round trip of the result. Same lock rule and errors as `checkpoint`.
+   */
+  step: <T>(name: string, fn: () => T | Promise<T>) => Promise<T>
 }
 
 /** One child job for {@link HandlerContext.fanOut}: any registry job. */
@@ -229,7 +257,7 @@ export type ChildOutcome =
 /** The type of a handler: `const run: HandlerOf<typeof sleep> = async (input, ctx) => ...`. */
 export type HandlerOf<Definition extends AnyJobDefinition, Setup = undefined> = (
   input: z.output<Definition['input']>,
-  ctx: HandlerContext<Setup>,
+  ctx: HandlerContext<Setup, z.output<NonNullable<Definition['checkpoint']>>>,
 ) => Promise<z.input<Definition['output']>>
 
 /** What the input of a job looks like to a caller (defaults still optional). */

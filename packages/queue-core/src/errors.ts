@@ -222,3 +222,19 @@ export class NoWorkerForVersionError extends JobqError {
 
 /** Why a cancelled job failed: its `failedReason` is exactly this. */
 export const CANCELLED_REASON = 'cancelled'
+
+/**
+ * A checkpoint or step result this attempt may not save: `invalid` (it fails the definition's
+ * `checkpoint` schema, or is not JSON), `too-large` (over its size bound), `too-many-steps`,
+ * `lock-lost` (the job's lock is no longer this run's: another worker owns the job now, and this
+ * attempt's work is discarded). Nothing was saved. Thrown inside the handler, which may catch it.
+ */
+export class CheckpointError extends JobqError {
+  override readonly name = 'CheckpointError'
+  constructor(
+    readonly reason: 'invalid' | 'too-large' | 'too-many-steps' | 'lock-lost',
+    message: string,
+  ) {
+    super(message)
+  }
+}

@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq'
 import { attemptsUsedUp } from '../attempt-budget.js'
+import { clearSavedWork } from './checkpoint.js'
 import { releaseDedupeKey } from './dedupe-release.js'
 import { reportParentProgress } from './fan-out.js'
 import type { JobqWorker } from './jobq-worker.js'
@@ -60,6 +61,10 @@ function attemptEnded(
   if (job.finishedOn) fleetStats.finished(job.queueName, outcome)
   releaseDedupeKey(job, registry)?.catch((err: Error) =>
     runtime.logger.warn({ err: err.message, jobId: job.id }, 'dedupe key not released'),
+  )
+  const declared = registry.job(job.name)?.checkpoint !== undefined
+  clearSavedWork(job, runtime.connection, declared)?.catch((err: Error) =>
+    runtime.logger.warn({ err: err.message, jobId: job.id }, 'checkpoint not cleared'),
   )
   const parentQueue = job.parent?.queueKey.slice(prefix.length + 1)
   if (parentQueue && registry.queues[parentQueue]) {

@@ -3,6 +3,7 @@ import { attemptsUsedUp } from '../attempt-budget.js'
 import { storeBigResult } from '../big-result.js'
 import { CANCELLED_REASON, PermanentJobError } from '../errors.js'
 import { unreadableReason } from '../tolerant-job.js'
+import { createSavedWork } from './checkpoint.js'
 import { createFanOut, type FanOutDeps } from './fan-out.js'
 import type { ReadyHandler } from './handler-loader.js'
 import { RunAbort } from './run-abort.js'
@@ -62,7 +63,13 @@ async function processJob(job: Job, token: string | undefined, deps: ProcessDeps
   runtime.runs.set(id, abort)
   try {
     const fanOut = createFanOut(job, token, deps.fanOut)
-    const result = await runJob(job, handler, abort, runtime.logger, fanOut)
+    let saved = createSavedWork(job, token, handler.definition.checkpoint, {
+      connection: runtime.connection,
+      onLockLost: (err) => abort.abort(err),
+    })
+    // A promise only for a job with a `checkpoint` schema (its read): the rest wait no tick.
+    if (saved instanceof Promise) saved = await saved
+    const result = await runJob(job, handler, abort, runtime.logger, fanOut, saved)
     const queue = runtime.queueHandles.get(job.queueName)
     return await storeBigResult(runtime.connection, queue, job, result)
   } catch (err) {

@@ -1,4 +1,5 @@
 import type { ChildJob, ChildOutcome } from '../define-job.js'
+import { NO_SAVED_WORK, type SavedWork } from './checkpoint.js'
 import { CANCELLED_REASON, JobTimeoutError, PermanentJobError } from '../errors.js'
 import type { ReadyHandler } from './handler-loader.js'
 import { timeoutOf } from '../job-options.js'
@@ -38,6 +39,7 @@ export async function runJob(
   abort: RunAbort,
   logger: Logger,
   fanOut?: (children: readonly ChildJob[]) => Promise<ChildOutcome[]>,
+  saved: SavedWork = NO_SAVED_WORK,
 ): Promise<unknown> {
   const { definition } = handler
   // Only a definition with versions can hold an older payload (versions.ts): the rest pay a check.
@@ -76,6 +78,11 @@ export async function runJob(
         fanOut ??
         (() =>
           Promise.reject(new PermanentJobError('fanOut is not available on sandboxed queues'))),
+      get resume() {
+        return saved.resume
+      },
+      checkpoint: saved.checkpoint,
+      step: saved.step,
     })
     output = await abort.race(running)
   } catch (err) {
