@@ -47,7 +47,11 @@ const ENQUEUE = /^\/v1\/jobs\/([\w.-]+?)(\/bulk)?$/
 function targetOf(template: string): string {
   const enqueue = template !== '/v1/jobs/{id}' && ENQUEUE.exec(template)
   if (enqueue) return registry.job(enqueue[1]!)!.queue
-  return /\{(queue|id|job)\}/.test(template) || template === '/v1/jobs' ? 'default' : 'every'
+  const named =
+    /\{(queue|job)\}/.test(template) ||
+    template.startsWith('/v1/jobs/{id}') ||
+    template === '/v1/jobs'
+  return named ? 'default' : 'every'
 }
 const spansEveryQueue = (template: string) => targetOf(template) === 'every'
 

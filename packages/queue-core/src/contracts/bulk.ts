@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { JobState } from './job-state.js'
+import { JOB_FILTERS } from './search.js'
 
 /** What a bulk action does to each matching job (README "Bulk actions"). */
 export const BulkAction = z
@@ -20,15 +20,7 @@ export const BulkFilter = z
   .object({
     name: z.string().min(1).optional().describe('the job; required with search fields'),
     queue: z.string().min(1).optional().describe("the queue (the job's queue when name is given)"),
-    state: JobState.optional().describe('only jobs in this state now'),
-    from: z.iso.datetime().optional().describe('enqueued at or after this instant (ISO 8601)'),
-    to: z.iso.datetime().optional().describe('enqueued at or before this instant (ISO 8601)'),
-    reason: z
-      .string()
-      .min(1)
-      .max(200)
-      .optional()
-      .describe('a substring of the failure reason (case-insensitive)'),
+    ...JOB_FILTERS,
   })
   .catchall(z.string().min(1).max(200))
   .meta({ id: 'BulkFilter' })

@@ -4,6 +4,23 @@ import { JobState } from './job-state.js'
 import { JobView } from './jobs.js'
 
 /**
+ * The filters beside name, queue and fields that search, dead letters and bulk actions share: a
+ * state, an enqueue-time window and a failure-reason substring (searched over the examined
+ * window of a page).
+ */
+export const JOB_FILTERS = {
+  state: JobState.optional().describe('only jobs in this state now'),
+  from: z.iso.datetime().optional().describe('enqueued at or after this instant (ISO 8601)'),
+  to: z.iso.datetime().optional().describe('enqueued at or before this instant (ISO 8601)'),
+  reason: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('a substring of the failure reason (case-insensitive)'),
+}
+
+/**
  * The fixed filters of `GET /v1/jobs` (search); every other query key names a search field the
  * job declares (`customerId=c42`), matched exactly after normalisation (trimmed, lower-cased).
  */
@@ -20,15 +37,7 @@ export const SearchQuery = z.object({
     .min(1)
     .optional()
     .describe("restricts to this queue: an unknown queue is 404, one that is not the job's 400"),
-  state: JobState.optional().describe('only jobs in this state now'),
-  from: z.iso.datetime().optional().describe('enqueued at or after this instant (ISO 8601)'),
-  to: z.iso.datetime().optional().describe('enqueued at or before this instant (ISO 8601)'),
-  reason: z
-    .string()
-    .min(1)
-    .max(200)
-    .optional()
-    .describe('a substring of the failure reason (case-insensitive), over the examined window'),
+  ...JOB_FILTERS,
   cursor: z.string().min(1).max(200).optional().describe('nextCursor of the page before'),
   limit: decimalInt(1, 200, 50),
 })
