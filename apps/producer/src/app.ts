@@ -23,6 +23,7 @@ import { enqueueRoutes } from './routes/enqueue.js'
 import { healthRoutes } from './routes/health.js'
 import { groupRoutes } from './routes/groups.js'
 import { jobRoutes } from './routes/jobs.js'
+import { jobLogRoutes } from './routes/job-logs.js'
 import { searchRoutes } from './routes/search.js'
 import { queueRoutes } from './routes/queues.js'
 import { registryRoutes } from './routes/registry.js'
@@ -99,6 +100,7 @@ function buildApp(deps: AppDeps) {
   const enqueue = enqueueRoutes({ producer, registry, bulkMax, onEnqueued: metrics.enqueued })
   app.route('/', enqueue.app)
   app.route('/', jobRoutes(producer))
+  app.route('/', jobLogRoutes(producer))
   app.route('/', searchRoutes(producer))
   app.route('/', queueRoutes(producer))
   app.route('/', groupRoutes(producer))

@@ -15,6 +15,7 @@ export type {
   GroupView,
   Job,
   JobInput,
+  JobLogs,
   JobName,
   JobPage,
   JobResult,

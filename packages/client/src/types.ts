@@ -12,6 +12,7 @@ import type {
   GroupList,
   GroupView,
   JobList,
+  JobLogs,
   JobState,
   JobView,
   QueueActionOutcome,
@@ -89,3 +90,6 @@ export type ClientJobEvent<N extends JobName = JobName> =
   | { type: 'retrying'; reason: string; attemptsMade: number }
   | { type: 'completed'; result: JobResult<N> }
   | { type: 'failed'; reason: string }
+
+/** A page of one job's log (`GET /v1/jobs/{id}/logs`): lines oldest first, total, state. */
+export type { JobLogs }

@@ -4,6 +4,7 @@ import { storeBigResult } from '../big-result.js'
 import { CANCELLED_REASON, PermanentJobError } from '../errors.js'
 import { unreadableReason } from '../tolerant-job.js'
 import { createFanOut, type FanOutDeps } from './fan-out.js'
+import { redisLogSink } from './job-log-buffer.js'
 import type { ReadyHandler } from './handler-loader.js'
 import { RunAbort } from './run-abort.js'
 import { runJob } from './run-job.js'
@@ -62,7 +63,8 @@ async function processJob(job: Job, token: string | undefined, deps: ProcessDeps
   runtime.runs.set(id, abort)
   try {
     const fanOut = createFanOut(job, token, deps.fanOut)
-    const result = await runJob(job, handler, abort, runtime.logger, fanOut)
+    const logSink = redisLogSink(runtime.connection, job)
+    const result = await runJob(job, handler, abort, runtime.logger, fanOut, logSink)
     const queue = runtime.queueHandles.get(job.queueName)
     return await storeBigResult(runtime.connection, queue, job, result)
   } catch (err) {
