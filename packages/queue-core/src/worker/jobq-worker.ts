@@ -8,6 +8,7 @@ import { TolerantJob } from '../tolerant-job.js'
 import { VERSION_OPTION } from '../versions.js'
 import { isLockMissing, reclaimLocks } from './lock-reclaim.js'
 import type { VersionGate } from './version-gate.js'
+import { activeTracing, bullTelemetry } from '../tracing/index.js'
 
 /** BullMQ's default `lockDuration`, in ms. */
 const BULLMQ_LOCK_MS = 30_000
@@ -50,6 +51,8 @@ export class JobqWorker extends Worker {
     ) {
       return this.versionGate.handBack(job, token)
     }
+    // Inside BullMQ's `process` span when tracing is on (tracing/): jobq's attributes on it.
+    activeTracing()?.annotateAttempt(job, job.attemptsStarted ?? job.attemptsMade + 1)
     // Not async: the usual start adds no promise or closure of its own.
     if (!this.attemptHooks || !attemptsUsedUp(job)) {
       return super.callProcessJob(job, token, signal) as Promise<unknown>
@@ -171,6 +174,7 @@ export function createJobqWorker(
   const { definition, retention } = settings
   const worker = new JobqWorker(queue, processor, {
     autorun: false,
+    ...bullTelemetry(),
     connection: settings.connection,
     prefix: settings.prefix,
     name: settings.name,
