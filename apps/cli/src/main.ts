@@ -11,6 +11,7 @@ import { registerFleet } from './commands/fleet.js'
 import { registerGroups } from './commands/groups.js'
 import { registerInfo } from './commands/info.js'
 import { registerJobs } from './commands/jobs.js'
+import { registerLogs } from './commands/logs.js'
 import { registerSearch } from './commands/search.js'
 import { registerQueues } from './commands/queues.js'
 import { registerRegistry } from './commands/registry.js'
@@ -33,6 +34,7 @@ Examples:
   $ jobq info --watch
   $ jobq enqueue demo.sleep --data '{"ms":500}' --wait
   $ jobq jobs default --state failed
+  $ jobq logs JOB_ID --follow
   $ jobq retry default --all --yes        (RQ: requeue)
   $ jobq pause && jobq resume           (RQ: suspend)
   $ jobq registry check                 (CI: no payload change breaks queued jobs)`,
@@ -42,6 +44,7 @@ registerInfo(program)
 registerWorker(program)
 registerEnqueue(program)
 registerJobs(program)
+registerLogs(program)
 registerSearch(program)
 registerBulk(program)
 registerDeadLetters(program)

@@ -2,6 +2,7 @@ import type { RequestListener } from 'node:http'
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { getRequestListener } from '@hono/node-server'
 import { trimTrailingSlash } from 'hono/trailing-slash'
+import type { MiddlewareHandler } from 'hono'
 import type { Logger, Operations } from '@jobq/queue-core'
 import type { AppRegistry } from '@jobq/jobs'
 import pkg from '../package.json' with { type: 'json' }
@@ -31,6 +32,7 @@ import { enqueueRoutes } from './routes/enqueue.js'
 import { healthRoutes } from './routes/health.js'
 import { groupRoutes } from './routes/groups.js'
 import { jobRoutes } from './routes/jobs.js'
+import { jobLogRoutes } from './routes/job-logs.js'
 import { searchRoutes } from './routes/search.js'
 import { actionRoutes } from './routes/actions.js'
 import { deadLetterRoutes } from './routes/dead-letters.js'
@@ -57,6 +59,11 @@ export interface AppDeps {
    * each mismatch here. Off (the default) in production: it reads every body twice.
    */
   checkResponses?: (mismatch: ResponseMismatch) => void
+  /**
+   * hono's OpenTelemetry middleware (`@hono/otel`), when tracing is on: each request gets an
+   * HTTP span, and every request goes through the app (the fast lane starts no span).
+   */
+  tracing?: MiddlewareHandler
 }
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024
@@ -86,7 +93,9 @@ export function createHttp(
     metrics,
     logger: deps.logger,
   }
-  return { app, listener: withFastLane(lane, getRequestListener(app.fetch, { hostname })) }
+  const appListener = getRequestListener(app.fetch, { hostname })
+  // Traced, every request takes the app: one place starts the HTTP span. Untraced, the lane.
+  return { app, listener: deps.tracing ? appListener : withFastLane(lane, appListener) }
 }
 
 function buildApp(deps: AppDeps) {
@@ -98,6 +107,8 @@ function buildApp(deps: AppDeps) {
   )
   const bearer = tokens.length > 0
 
+  // First, so the HTTP span covers the whole request, refusals included.
+  if (deps.tracing) app.use(deps.tracing)
   app.use(requestId())
   app.use(securityHeaders())
   if (deps.checkResponses) app.use(responseCheck(app, deps.checkResponses))
@@ -122,6 +133,7 @@ function buildApp(deps: AppDeps) {
   app.route('/', actionRoutes(producer))
   app.route('/', deadLetterRoutes(producer))
   app.route('/', jobRoutes(producer))
+  app.route('/', jobLogRoutes(producer))
   app.route('/', searchRoutes(producer))
   app.route('/', queueRoutes(producer))
   app.route('/', groupRoutes(producer))

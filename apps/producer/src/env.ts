@@ -7,6 +7,7 @@ import {
   optionalIntEnv,
   parseEnv,
   redisTlsOf,
+  tracingEnvShape,
 } from '@jobq/queue-core'
 import { z } from 'zod'
 import { loadTokens } from './access/token-env.js'
@@ -15,6 +16,8 @@ const producerEnvShape = {
   ...baseEnvShape,
   /** How long an idempotency key (`options.jobId`) is remembered, in ms (default 24 h). */
   ...idempotencyEnvShape,
+  /** Traces over OTLP (README "Traces"); off unless OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  ...tracingEnvShape,
   NODE_ENV: z.string().default('development'),
   PORT: intEnv(1, 65_535, 3_000),
   HOST: z.string().min(1).default('0.0.0.0'),

@@ -1,4 +1,5 @@
 import { createServer } from 'node:http'
+import { setTimeout as delay } from 'node:timers/promises'
 import { registry } from '@jobq/jobs'
 import {
   ConfigError,
@@ -6,6 +7,7 @@ import {
   createOperations,
   createRedis,
   redisTargetOf,
+  startTracing,
 } from '@jobq/queue-core'
 import { createHttp } from './app.js'
 import { loadEnv, type ProducerEnv } from './env.js'
@@ -20,6 +22,10 @@ try {
 }
 
 const logger = createLogger({ level: env.LOG_LEVEL, name: 'producer' })
+// On only with OTEL_EXPORTER_OTLP_ENDPOINT; before the operations, whose queues take it.
+const tracing = await startTracing('jobq-producer', env)
+// hono's OTel middleware: the HTTP span every other span of a request descends from.
+const httpTracing = tracing && (await import('@hono/otel')).httpInstrumentationMiddleware()
 // One server, a Sentinel set or a cluster: whichever the environment names.
 const target = redisTargetOf(env)
 const redis = createRedis({ target, role: 'producer', logger, tls: env.redisTls })
@@ -42,6 +48,7 @@ const { listener } = createHttp(
     bodyLimitBytes: env.JOBQ_BODY_LIMIT_BYTES,
     bulkMax: env.JOBQ_BULK_MAX,
     apiTokens: env.apiTokens,
+    ...(httpTracing && { tracing: httpTracing }),
   },
   env.HOST,
 )
@@ -63,6 +70,8 @@ async function stop(signal: string) {
   await producer.close()
   redis.disconnect()
   eventsRedis.disconnect()
+  // The last requests' spans are still buffered: export them, within 2 s.
+  if (tracing) await Promise.race([tracing.shutdown(), delay(2_000)])
   process.exit(0)
 }
 process.once('SIGTERM', (s) => void stop(s))

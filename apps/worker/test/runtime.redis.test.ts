@@ -125,6 +125,16 @@ describe('worker runtime (real processes)', () => {
         expect(result.setups).toBe(1)
       }
       expect(worker.child.exitCode).toBeNull()
+      // ctx.log in the child: the line is kept with its job (sent to the parent, stored there).
+      const logs = await eventually(
+        () => local.jobs.logs(ok1.id, { offset: 0, limit: 10 }),
+        (page) => page.total === 1,
+      )
+      expect(logs.lines[0]).toMatchObject({
+        level: 'info',
+        attempt: 1,
+        message: 'running in a sandbox',
+      })
       await eventually(
         () => local.fleet.workers(),
         ([r]) => r?.succeeded === 2 && r.failed === 1,

@@ -20,6 +20,7 @@ import type {
   Job,
   JobInput,
   JobInputAt,
+  JobLogs,
   JobName,
   JobPage,
   JobResult,
@@ -107,6 +108,11 @@ export interface JobqClient {
   /** Resolves with the job's result, or rejects with JobFailedError / JobWaitTimeoutError. */
   wait<N extends JobName>(job: EnqueuedHandle<N>, options?: WaitOptions): Promise<JobResult<N>>
   wait(id: string, options?: WaitOptions): Promise<unknown>
+  /**
+   * A page of the job's log (what its handler wrote with `ctx.log`), oldest line first:
+   * `offset` (default 0) and `limit` (1-1000, default 100). 404 for an unknown id.
+   */
+  logs(id: string, options?: { offset?: number; limit?: number }): Promise<JobLogs>
   /** Cancels a job: removes it if it has not started, aborts it if active (409 if finished). */
   cancel(id: string): Promise<CancelOutcome>
   /** Retries one failed job, with a fresh set of attempts (409 if it has not failed). */
@@ -263,6 +269,8 @@ function adminCalls(request: Request) {
   return {
     cancel: (id: string) => request<CancelOutcome>('DELETE', job(id)),
     retryJob: (id: string) => request<RetryOutcome>('POST', `${job(id)}/retry`),
+    logs: (id: string, options: { offset?: number; limit?: number } = {}) =>
+      request<JobLogs>('GET', `${job(id)}/logs${queryOf(options)}`),
     queues: async () => (await request<{ queues: QueueSummary[] }>('GET', '/v1/queues')).queues,
     queue: (name: string) => request<QueueSummary>('GET', q(name)),
     search: (name: string, fields: Record<string, string>, options: SearchOptions = {}) =>

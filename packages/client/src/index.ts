@@ -28,6 +28,7 @@ export type {
   GroupView,
   Job,
   JobInput,
+  JobLogs,
   JobName,
   JobPage,
   JobResult,

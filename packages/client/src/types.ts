@@ -18,6 +18,7 @@ import type {
   GroupList,
   GroupView,
   JobList,
+  JobLogs,
   JobState,
   JobView,
   QueueActionOutcome,
@@ -102,3 +103,5 @@ export type { AuditEntry }
 /** A page of the audit trail, newest first. */
 export type AuditTrail = AuditPage
 export type { BulkAction, BulkActionRequest, BulkDryRun, BulkOperation }
+/** A page of one job's log (`GET /v1/jobs/{id}/logs`): lines oldest first, total, state. */
+export type { JobLogs }

@@ -70,6 +70,8 @@ export type { WorkerRecord, WorkerState } from './records.js'
 export type { ScheduleView } from './schedules.js'
 export { nextRuns } from './cron.js'
 export { createLogger } from './logger.js'
+export { startTracing } from './tracing/index.js'
+export { tracingEnvShape } from './tracing/env.js'
 export type { Logger } from './logger.js'
 export {
   BackendUnavailableError,

@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino'
+import { teeHook } from './log-tee.js'
 
 export type { Logger }
 
@@ -18,6 +19,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     // Tokens and passwords must never reach a log line.
     redact: ['req.headers.authorization', 'password', 'token'],
     serializers: { err: serializeError },
+    // A job's logger copies its lines to the job's log (worker/job-log-buffer.ts).
+    hooks: { logMethod: teeHook },
   })
 }
 

@@ -8,6 +8,7 @@ import type { AnyRegistry } from '../registry.js'
 import { backendOf, type Backend, type BackendGuard } from './backend-guard.js'
 import { DEFAULT_IDEMPOTENCY_TTL_MS, type IdempotencyScope } from './idempotency.js'
 import { JobEventHub } from './job-events.js'
+import { bullTelemetry } from '../tracing/index.js'
 
 /** Options of `createOperations`. */
 export interface OperationsOptions {
@@ -98,7 +99,11 @@ export class OperationsContext {
   private openQueue(name: string): Queue {
     // Not skipWaitingForReady: BullMQ would then send its version check at once and, if Redis is
     // away at boot, keep that failure forever. `guard` gives the fast failure instead.
-    const queue = new Queue(name, { connection: this.connection, prefix: this.prefix })
+    const queue = new Queue(name, {
+      connection: this.connection,
+      prefix: this.prefix,
+      ...bullTelemetry(),
+    })
     queue.on('error', (err) => this.logger?.warn({ err: err.message, queue: name }, 'queue error'))
     return queue
   }

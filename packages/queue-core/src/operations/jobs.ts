@@ -16,6 +16,8 @@ import { notCurrentVersion } from './version-schema.js'
 import { enqueueIndexed, indexCreated } from './search-add.js'
 import { searchJobs } from './search.js'
 import type { SearchPage } from '../contracts/search.js'
+import type { JobLogs } from '../contracts/job-logs.js'
+import { readJobLogs, type JobLogsPage } from './job-logs.js'
 import type { WatchEvent } from './job-events.js'
 import { finalEventOf, watchEvents } from './watch.js'
 import { validateItems, type BulkItem, type ValidItem } from './validate-items.js'
@@ -122,6 +124,11 @@ export class JobOperations {
       queue.getJobs(BULLMQ_TYPES[state], offset, offset + limit - 1, false),
     )
     return jobs.filter(Boolean).map((job) => previewJobView(toJobView(job, state)))
+  }
+
+  /** A page of one job's log (`GET /v1/jobs/{id}/logs`): see `readJobLogs` in job-logs.ts. */
+  logs(id: string, page: JobLogsPage = { offset: 0, limit: 100 }): Promise<JobLogs> {
+    return readJobLogs(this.ctx, id, page)
   }
 
   /** A page of a search by declared fields (`GET /v1/jobs`): see `searchJobs` in search.ts. */

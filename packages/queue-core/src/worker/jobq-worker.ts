@@ -9,6 +9,7 @@ import { VERSION_OPTION } from '../versions.js'
 import { isLockMissing, reclaimLocks } from './lock-reclaim.js'
 import { ScheduleGate } from './schedule-gate.js'
 import type { VersionGate } from './version-gate.js'
+import { activeTracing, bullTelemetry } from '../tracing/index.js'
 
 /** BullMQ's default `lockDuration`, in ms. */
 const BULLMQ_LOCK_MS = 30_000
@@ -53,6 +54,8 @@ export class JobqWorker extends Worker {
     ) {
       return this.versionGate.handBack(job, token)
     }
+    // Inside BullMQ's `process` span when tracing is on (tracing/): jobq's attributes on it.
+    activeTracing()?.annotateAttempt(job, job.attemptsStarted ?? job.attemptsMade + 1)
     // Only a run of a jobq schedule reaches this gate; the rest pay two reads.
     if (this.scheduleGate && ScheduleGate.isScheduledRun(job)) {
       return this.scheduleGate.run(job, token, () => this.startRun(job, token, signal))
@@ -183,6 +186,7 @@ export function createJobqWorker(
   const { definition, retention } = settings
   const worker = new JobqWorker(queue, processor, {
     autorun: false,
+    ...bullTelemetry(),
     connection: settings.connection,
     prefix: settings.prefix,
     name: settings.name,

@@ -5,6 +5,7 @@ import { CANCELLED_REASON, PermanentJobError } from '../errors.js'
 import { unreadableReason } from '../tolerant-job.js'
 import { createSavedWork } from './checkpoint.js'
 import { createFanOut, type FanOutDeps } from './fan-out.js'
+import { redisLogSink } from './job-log-buffer.js'
 import type { ReadyHandler } from './handler-loader.js'
 import { RunAbort } from './run-abort.js'
 import { runJob } from './run-job.js'
@@ -69,7 +70,8 @@ async function processJob(job: Job, token: string | undefined, deps: ProcessDeps
     })
     // A promise only for a job with a `checkpoint` schema (its read): the rest wait no tick.
     if (saved instanceof Promise) saved = await saved
-    const result = await runJob(job, handler, abort, runtime.logger, fanOut, saved)
+    const logSink = redisLogSink(runtime.connection, job)
+    const result = await runJob(job, handler, abort, runtime.logger, fanOut, saved, logSink)
     const queue = runtime.queueHandles.get(job.queueName)
     return await storeBigResult(runtime.connection, queue, job, result)
   } catch (err) {

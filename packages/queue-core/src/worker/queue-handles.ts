@@ -3,6 +3,7 @@ import type { Redis } from '../connection.js'
 import { UnknownQueueError } from '../errors.js'
 import type { Logger } from '../logger.js'
 import type { AnyRegistry } from '../registry.js'
+import { bullTelemetry } from '../tracing/index.js'
 
 /**
  * The worker's BullMQ `Queue` handles (sharing its connection), for schedules, fan-out children
@@ -23,7 +24,12 @@ export class QueueHandles {
     let queue = this.handles.get(name)
     if (!queue) {
       if (!this.registry.queues[name]) throw new UnknownQueueError(name, this.registry.queueNames)
-      queue = new Queue(name, { connection: this.connection, prefix: this.prefix })
+      // Traced (when on): a fan-out's children are added here, inside the parent's span.
+      queue = new Queue(name, {
+        connection: this.connection,
+        prefix: this.prefix,
+        ...bullTelemetry(),
+      })
       queue.on('error', (err) => this.logger.warn({ err: err.message, queue: name }, 'queue error'))
       this.handles.set(name, queue)
     }

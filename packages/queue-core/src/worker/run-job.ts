@@ -2,6 +2,7 @@ import type { ChildJob, ChildOutcome } from '../define-job.js'
 import { NO_SAVED_WORK, type SavedWork } from './checkpoint.js'
 import { CANCELLED_REASON, JobTimeoutError, PermanentJobError } from '../errors.js'
 import type { ReadyHandler } from './handler-loader.js'
+import { JobLogBuffer, perLineLogSink, type LogSink } from './job-log-buffer.js'
 import { timeoutOf } from '../job-options.js'
 import type { Logger } from '../logger.js'
 import type { RunAbort } from './run-abort.js'
@@ -25,13 +26,15 @@ export interface RunnableJob {
   data: unknown
   opts?: object
   updateProgress(value: number | object): Promise<void>
+  /** BullMQ's `job.log`: where `ctx.log`'s lines go when no `logSink` is given. */
+  log?(row: string): Promise<unknown>
 }
 
 /**
  * Runs one attempt of a job with its loaded handler: validates the input, races the handler
  * against its timeout and `abort` (a cancel or a shutdown, aborted by the caller), and validates
  * the result. Shared by in-process workers and sandboxed child processes so both fail jobs the
- * same way.
+ * same way. `logSink` stores the lines the handler writes with `ctx.log` (default: `job.log`).
  */
 export async function runJob(
   job: RunnableJob,
@@ -40,6 +43,7 @@ export async function runJob(
   logger: Logger,
   fanOut?: (children: readonly ChildJob[]) => Promise<ChildOutcome[]>,
   saved: SavedWork = NO_SAVED_WORK,
+  logSink?: LogSink,
 ): Promise<unknown> {
   const { definition } = handler
   // Only a definition with versions can hold an older payload (versions.ts): the rest pay a check.
@@ -56,22 +60,28 @@ export async function runJob(
     : undefined
 
   let log: Logger | undefined
+  let jobLog: JobLogBuffer | undefined
+  // The start number: every start is an attempt (attempt-budget.ts), so a run after a crash
+  // sees the next number, not the one the crashed run saw.
+  const attempt = job.attemptsStarted ?? job.attemptsMade + 1
   let output: unknown
   try {
     const running = handler.run(input.data, {
       jobId: job.id ?? '',
       jobName: job.name,
       queue: job.queueName,
-      // The start number: every start is an attempt (attempt-budget.ts), so a run after a crash
-      // sees the next number, not the one the crashed run saw.
-      attempt: job.attemptsStarted ?? job.attemptsMade + 1,
+      attempt,
       get signal() {
         return abort.signal
       },
       progress: (value) => job.updateProgress(value),
       // Made on first use: most handlers never log, and a child logger per job is not free.
+      // Its lines go to the process log and, through jobLog, to the job's own log.
       get log() {
-        return (log ??= logger.child({ jobId: job.id, jobName: job.name }))
+        jobLog ??= new JobLogBuffer(attempt, logSink ?? perLineLogSink(job), (err) =>
+          logger.warn({ err, jobId: job.id }, 'could not store job log lines'),
+        )
+        return (log ??= jobLog.loggerFor(logger, { jobId: job.id, jobName: job.name }))
       },
       setup: handler.setup,
       fanOut:
@@ -94,6 +104,8 @@ export async function runJob(
     throw err
   } finally {
     clearTimeout(timer)
+    // Before the outcome is stored, so a reader woken by it finds the attempt's last lines.
+    await jobLog?.close()
   }
   const result = definition.output.safeParse(output)
   if (!result.success) {

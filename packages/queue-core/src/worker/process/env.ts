@@ -7,9 +7,12 @@ import {
   redisTlsOf,
 } from '../../config.js'
 import { z } from 'zod'
+import { tracingEnvShape } from '../../tracing/env.js'
 
 const workerEnvShape = {
   ...baseEnvShape,
+  /** Traces over OTLP (README "Traces"); off unless OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  ...tracingEnvShape,
   /** Queues to serve, comma-separated; empty = all. Arguments on the command line win. */
   JOBQ_QUEUES: listEnv,
   /** Jobs at once per queue; unset = each queue's own `concurrency`. */

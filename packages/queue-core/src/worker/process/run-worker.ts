@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises'
 import { createLogger } from '../../logger.js'
 import { createRedis } from '../../connection.js'
 import { keepingCompleted } from '../../job-options.js'
@@ -9,9 +10,13 @@ import { type RunningWorker } from '../options.js'
 import type { WorkerArgs } from './args.js'
 import type { WorkerEnv } from './env.js'
 import { createHealthApp, listenHealth } from './health-server.js'
+import { startTracing } from '../../tracing/index.js'
 import { EXIT } from './exit-codes.js'
 import { createMetrics } from './metrics.js'
 import { listenForStop } from './stop.js'
+
+/** The longest a stopping worker waits for its last spans to be exported, in ms. */
+const TRACE_FLUSH_MS = 2_000
 
 /**
  * Runs one worker process until SIGTERM/SIGINT; exits the process with an {@link EXIT} code.
@@ -24,6 +29,8 @@ export async function runWorker(
   sandboxProcessor: string | URL,
 ) {
   const logger = createLogger({ level: env.LOG_LEVEL, name: 'worker' })
+  // Before the worker: its queues and BullMQ workers take the telemetry when made.
+  const tracing = await startTracing('jobq-worker', env)
   const redis = createRedis({
     target: redisTargetOf(env),
     role: 'worker',
@@ -39,7 +46,13 @@ export async function runWorker(
     graceMs,
     exit: (code) => {
       redis.disconnect()
-      process.exit(code)
+      if (!tracing) process.exit(code)
+      // The spans of the last attempts are still buffered: export them first, within a bound
+      // (an unreachable collector must not hold the exit). Exits later, so returns meanwhile.
+      void Promise.race([tracing.shutdown(), delay(TRACE_FLUSH_MS)]).finally(() =>
+        process.exit(code),
+      )
+      return undefined as never
     },
   })
 
