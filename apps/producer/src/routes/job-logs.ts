@@ -2,11 +2,13 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import * as contracts from '@jobq/queue-core/contracts'
 import type { Operations } from '@jobq/queue-core'
+import { scope } from '../access/scopes.js'
 import { mount } from '../openapi/mount.js'
 import { commonErrors, jsonResponse, problemResponse } from '../openapi/responses.js'
 import { validationHook } from '../openapi/validation-hook.js'
 
 const jobLogs = createRoute({
+  ...scope('read'),
   method: 'get',
   path: '/v1/jobs/{id}/logs',
   tags: ['jobs'],
