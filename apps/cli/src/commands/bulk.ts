@@ -2,6 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises'
 import type { Command } from 'commander'
 import { Presets, SingleBar } from 'cli-progress'
 import type { BulkOperation, JobState } from '@jobq/queue-core'
+import { audited } from '../audit-trail.js'
 import { confirm, parse, withContext } from '../command-kit.js'
 import type { CliContext } from '../context.js'
 import { CommandFailedError, UsageError } from '../errors.js'
@@ -78,7 +79,14 @@ export function registerBulk(program: Command): void {
             return console.log(color.dim('no job matches; nothing changed'))
           }
           await confirm(`${action} ${dry.matched}${dry.more ? '+' : ''} job(s)?`, options.yes)
-          const end = await follow(ctx, await ctx.ops.bulk.start(action, body), options.json)
+          const started = await audited(
+            ctx,
+            `bulk ${action}`,
+            { request: JSON.stringify(body) },
+            () => ctx.ops.bulk.start(action, body),
+            (operation) => operation.matched,
+          )
+          const end = await follow(ctx, started, options.json)
           if (options.json) printJson(end)
           else
             console.log(

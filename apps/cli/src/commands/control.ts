@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
-import { confirm, withContext } from '../command-kit.js'
+import { audited } from '../audit-trail.js'
+import { calledAs, confirm, withContext } from '../command-kit.js'
 import { UsageError } from '../errors.js'
 
 /** The control operations (`control.*`): cancel jobs, and retry failed ones (RQ's requeue). */
@@ -12,7 +13,7 @@ export function registerControl(program: Command): void {
     .action(async (ids: string[], _options: object, command: Command) =>
       withContext(command, async (ctx) => {
         for (const id of ids) {
-          const { outcome } = await ctx.ops.control.cancel(id)
+          const { outcome } = await audited(ctx, 'cancel', { id }, () => ctx.ops.control.cancel(id))
           console.log(`${id} ${outcome}`)
         }
       }),
@@ -38,7 +39,10 @@ export function registerControl(program: Command): void {
           const { counts } = await ctx.ops.queues.summary(queue)
           await confirm(`Requeue ${counts.failed} failed job(s) of ${queue}?`, options.yes)
         }
-        const { affected } = await ctx.ops.control.requeue(queue, options.all ? undefined : ids)
+        const target = { queue, ...(ids.length > 0 && { ids: ids.join(',') }) }
+        const { affected } = await audited(ctx, calledAs(command), target, () =>
+          ctx.ops.control.requeue(queue, options.all ? undefined : ids),
+        )
         console.log(`requeued ${affected} job(s) of ${queue}`)
       }),
     )

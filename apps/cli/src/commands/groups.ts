@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander'
 import type { GroupView } from '@jobq/queue-core'
+import { audited } from '../audit-trail.js'
 import { parse, withContext } from '../command-kit.js'
 import { color, printJson, table } from '../output.js'
 
@@ -41,7 +42,11 @@ export function registerGroups(program: Command): void {
           ...(options.concurrency !== undefined && { concurrency: options.concurrency }),
           ...(options.rate === false ? { rate: null } : options.rate && { rate: options.rate }),
         }
-        show(await ctx.ops.groups.setLimits(job, key, request), options.json)
+        const target = { job, key, limits: JSON.stringify(request) }
+        const limits = await audited(ctx, 'group set', target, () =>
+          ctx.ops.groups.setLimits(job, key, request),
+        )
+        show(limits, options.json)
       }),
     )
   group
@@ -51,9 +56,12 @@ export function registerGroups(program: Command): void {
     .argument('<key>')
     .option('--json', 'print JSON for scripts')
     .action(async (job: string, key: string, options: { json?: boolean }, command: Command) =>
-      withContext(command, async (ctx) =>
-        show(await ctx.ops.groups.resetLimits(job, key), options.json),
-      ),
+      withContext(command, async (ctx) => {
+        const limits = await audited(ctx, 'group reset', { job, key }, () =>
+          ctx.ops.groups.resetLimits(job, key),
+        )
+        show(limits, options.json)
+      }),
     )
 }
 

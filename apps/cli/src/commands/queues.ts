@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import type { JobState } from '@jobq/queue-core'
+import { audited } from '../audit-trail.js'
 import { calledAs, confirm, parse, withContext } from '../command-kit.js'
 import { UsageError } from '../errors.js'
 
@@ -29,9 +30,16 @@ function registerPauseResume(program: Command): void {
       .addHelpText('after', `\nExamples:\n  $ jobq ${action}\n  $ jobq ${action} big_file`)
       .action(async (queue: string | undefined, _options: object, self: Command) =>
         withContext(self, async (ctx) => {
-          const queues = queue
-            ? [(await ctx.ops.queues[action](queue)).queue]
-            : await ctx.ops.queues[`${action}All`]()
+          const queues = await audited(
+            ctx,
+            calledAs(self),
+            queue ? { queue } : {},
+            async () =>
+              queue
+                ? [(await ctx.ops.queues[action](queue)).queue]
+                : ctx.ops.queues[`${action}All`](),
+            (changed) => changed.length,
+          )
           const word = calledAs(self) === 'suspend' ? 'suspended' : done
           console.log(`${word}: ${queues.map((q) => q.name).join(', ')}`)
         }),
@@ -53,7 +61,9 @@ function registerEmpty(program: Command): void {
           `Remove ${counts.waiting + counts.delayed} waiting and delayed job(s) of ${queue}?`,
           options.yes,
         )
-        const { affected } = await ctx.ops.queues.empty(queue)
+        const { affected } = await audited(ctx, 'empty', { queue }, () =>
+          ctx.ops.queues.empty(queue),
+        )
         console.log(`removed ${affected ?? 0} job(s) from ${queue}`)
       }),
     )
@@ -87,7 +97,10 @@ function registerClean(program: Command): void {
           options.yes,
         )
         const request = { state: options.state, olderThanMs: options.olderThan }
-        const { affected } = await ctx.ops.queues.clean(queue, request)
+        const target = { queue, state: request.state, olderThanMs: String(request.olderThanMs) }
+        const { affected } = await audited(ctx, 'clean', target, () =>
+          ctx.ops.queues.clean(queue, request),
+        )
         console.log(`removed ${affected} ${options.state} job(s) from ${queue}`)
       }),
     )

@@ -20,9 +20,6 @@ const ACTION_DOC =
   '`skipped` and never acted on twice. An operation cut off by a producer stop or crash ends ' +
   '`interrupted` and is not resumed.'
 
-/** How much of a request body an audit entry keeps: `ids` may list 10,000 jobs. */
-const AUDITED_BODY_CHARS = 1_000
-
 const answers = {
   200: jsonResponse('dry run: how many jobs match', contracts.BulkDryRun),
   202: jsonResponse('the operation, started', contracts.BulkOperation),
@@ -82,7 +79,7 @@ export function actionRoutes(producer: Operations): OpenAPIHono {
     const body: unknown = await c.req.json()
     // The audit entry names the filter; a dry run moves nothing, a start moves what it matched.
     auditNote(c, {
-      target: { request: JSON.stringify(body).slice(0, AUDITED_BODY_CHARS) },
+      target: { request: JSON.stringify(body) },
       affected: 0,
     })
     if (c.req.query('dryRun') === 'true') return c.json(await producer.bulk.dryRun(action, body))

@@ -9,6 +9,12 @@ import type { OperationsContext } from './context.js'
  */
 export const AUDIT_MAX_ENTRIES = 10_000
 
+/**
+ * Characters an entry keeps of each target value: a bulk action's request may list 10,000 ids,
+ * and the trail is to say what was asked, not to copy it.
+ */
+const TARGET_VALUE_MAX_CHARS = 1_000
+
 /** Entries read per `XREVRANGE` while a filtered list looks for its page. */
 const BATCH = 500
 
@@ -28,7 +34,7 @@ export class AuditOperations {
   record(entry: AuditRecord): Promise<string> {
     const fields = [
       'at', entry.at, 'token', entry.token, 'action', entry.action,
-      'target', JSON.stringify(entry.target), 'affected', String(entry.affected ?? ''),
+      'target', JSON.stringify(bounded(entry.target)), 'affected', String(entry.affected ?? ''),
       'requestId', entry.requestId, 'status', String(entry.status),
     ] // prettier-ignore
     return this.ctx.guard(async () => {
@@ -97,4 +103,11 @@ function parseTarget(text = '{}'): Record<string, string> {
   } catch {
     return {}
   }
+}
+
+/** `target` with each value cut at {@link TARGET_VALUE_MAX_CHARS} (marked with `…`). */
+function bounded(target: Record<string, string>): Record<string, string> {
+  const cut = (value: string) =>
+    value.length > TARGET_VALUE_MAX_CHARS ? `${value.slice(0, TARGET_VALUE_MAX_CHARS)}…` : value
+  return Object.fromEntries(Object.entries(target).map(([key, value]) => [key, cut(value)]))
 }
