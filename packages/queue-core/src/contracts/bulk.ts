@@ -89,8 +89,11 @@ export const BulkOperation = z
       .int()
       .describe('jobs passed over: gone, or in another state than the action needs by then'),
     failed: z.string().optional().describe('why the operation failed (state failed)'),
-    createdAt: z.number().int().describe('ms since the epoch'),
-    finishedAt: z.number().int().nullable().describe('ms since the epoch; null while running'),
+    createdAt: z.iso.datetime().describe('when it started (ISO 8601, UTC)'),
+    finishedAt: z.iso
+      .datetime()
+      .nullable()
+      .describe('when it ended (ISO 8601, UTC); null while running'),
   })
   .meta({ id: 'BulkOperation' })
 export type BulkOperation = z.output<typeof BulkOperation>

@@ -52,7 +52,7 @@ describe('bulk actions on a filter (real Redis)', () => {
     expect(op).toMatchObject({ action: 'retry', state: 'running', matched: 1_000, done: 0 })
     const end = await until(op.id)
     expect(end).toMatchObject({ state: 'done', matched: 1_000, done: 1_000, skipped: 0 })
-    expect(end.finishedAt).toBeGreaterThanOrEqual(end.createdAt)
+    expect(Date.parse(end.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(end.createdAt))
 
     await eventually(counts, (c) => c.failed === 1_200 && c.completed === 300, {
       timeoutMs: 120_000,

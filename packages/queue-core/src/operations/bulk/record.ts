@@ -116,7 +116,10 @@ export async function readOperation(
     done: Number(raw.done),
     skipped: Number(raw.skipped),
     ...(raw.failed !== undefined && { failed: raw.failed }),
-    createdAt: Number(raw.createdAt),
-    finishedAt: raw.finishedAt === undefined ? null : Number(raw.finishedAt),
+    // Stored as epoch ms; answered as ISO 8601, like every other time of the API.
+    createdAt: isoOf(raw.createdAt!),
+    finishedAt: raw.finishedAt === undefined ? null : isoOf(raw.finishedAt),
   }
 }
+
+const isoOf = (ms: string) => new Date(Number(ms)).toISOString()
