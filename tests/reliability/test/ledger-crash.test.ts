@@ -49,6 +49,10 @@ describe('demo.ledger on worker processes: a later attempt resumes from the last
     return worker
   }
 
+  /** Enqueues a ledger whose rows cost 1 ms each: slow enough to be stopped mid-way. */
+  const enqueueSlowLedger = (rows: { amount: number }[], checkpointEvery: number, options = {}) =>
+    producer.jobs.enqueue('demo.ledger', { rows, checkpointEvery, rowCostMs: 1 }, options)
+
   const checkpointOf = async (id: string): Promise<Checkpoint | undefined> => {
     const json = await stack.redis.hget(`${stack.prefix}:default:${id}`, 'jobqCheckpoint')
     return json === null ? undefined : (JSON.parse(json) as Checkpoint)
@@ -82,11 +86,7 @@ describe('demo.ledger on worker processes: a later attempt resumes from the last
     const rows = rowsOf(20_000)
     const env = workerEnv()
     const first = await startWorker(env)
-    const { id } = await producer.jobs.enqueue('demo.ledger', {
-      rows,
-      checkpointEvery: 500,
-      rowCostMs: 1,
-    })
+    const { id } = await enqueueSlowLedger(rows, 500)
     await midway(id, 1_500)
     first.child.kill('SIGKILL')
     expect(await first.exited).toBe('SIGKILL')
@@ -113,11 +113,7 @@ describe('demo.ledger on worker processes: a later attempt resumes from the last
     // can only finish if each attempt starts where the one before stopped.
     const rows = rowsOf(3_000)
     await startWorker(workerEnv())
-    const { id } = await producer.jobs.enqueue(
-      'demo.ledger',
-      { rows, checkpointEvery: 100, rowCostMs: 1 },
-      { timeoutMs: 1_500 },
-    )
+    const { id } = await enqueueSlowLedger(rows, 100, { timeoutMs: 1_500 })
     // resumedFrom > 0: the attempt that finished began where a timed-out one had saved.
     const result = await expectResumed(id, rows)
     report('ledger-timeout', { rows: rows.length, lastResumedFrom: result.resumedFrom })
@@ -127,11 +123,7 @@ describe('demo.ledger on worker processes: a later attempt resumes from the last
     const rows = rowsOf(6_000)
     const env = workerEnv()
     const first = await startWorker(env, ['--grace-ms', '200'])
-    const { id } = await producer.jobs.enqueue('demo.ledger', {
-      rows,
-      checkpointEvery: 250,
-      rowCostMs: 1,
-    })
+    const { id } = await enqueueSlowLedger(rows, 250)
     await midway(id, 1_000)
     first.child.kill('SIGTERM')
     expect(await first.exited).toBe(0)
