@@ -28,6 +28,7 @@ from .handles import AsyncJobHandle, JobHandle, JobSpec
 from .models import EnqueueOptions
 from .views import (
     BulkEnqueued,
+    BulkOperation,
     CancelOutcome,
     EnqueuedJob,
     JobEvent,
@@ -40,6 +41,7 @@ __all__ = [
     "AsyncJobHandle",
     "AsyncJobqClient",
     "BulkEnqueued",
+    "BulkOperation",
     "CancelOutcome",
     "EnqueueOptions",
     "EnqueuedJob",

@@ -62,7 +62,7 @@ def count_body(count: int, data: Any, options: Optional[Options]) -> Dict[str, A
 
 
 def search_params(
-    name: str,
+    name: Optional[str],
     fields: Optional[Mapping[str, str]],
     filters: Mapping[str, Optional[str]],
     cursor: Optional[str],
@@ -77,7 +77,9 @@ def search_params(
     clash = sorted(set(fields or {}) & fixed)
     if clash:
         raise ValueError(f"search fields {clash} clash with the fixed filters of GET /v1/jobs")
-    params: Dict[str, str] = {"name": name, "limit": str(limit), **dict(fields or {})}
+    params: Dict[str, str] = {"limit": str(limit), **dict(fields or {})}
+    if name is not None:
+        params["name"] = name
     params.update({k: v for k, v in filters.items() if v is not None})
     if cursor is not None:
         params["cursor"] = cursor
@@ -110,3 +112,15 @@ def stream_is_unusable(response: httpx.Response) -> bool:
     Auth failures and unknown jobs are not: polling would answer the same.
     """
     return not is_event_stream(response) and response.status_code not in (400, 401, 403, 404)
+
+
+def bulk_action_body(
+    filter: Optional[Mapping[str, str]], ids: Optional[Sequence[str]], data: Any = None
+) -> Dict[str, Any]:
+    """The body of ``POST /v1/jobs/actions/{action}``: a filter or ids (exactly one), and data."""
+    if (filter is None) == (ids is None):
+        raise ValueError("give filter or ids (exactly one)")
+    body: Dict[str, Any] = {"filter": dict(filter)} if filter is not None else {"ids": list(ids or [])}
+    if data is not None:
+        body["data"] = data
+    return body

@@ -14,6 +14,7 @@ from .jobs import Jobs
 from .sse import SseParser
 from .views import (
     BulkEnqueued,
+    BulkOperation,
     CancelOutcome,
     EnqueuedJob,
     JobEvent,
@@ -157,6 +158,76 @@ class JobqClient:
             if page.next_cursor is None:
                 return
             cursor = page.next_cursor
+
+    def dead_letters(
+        self,
+        name: Optional[str] = None,
+        fields: Optional[Mapping[str, str]] = None,
+        *,
+        queue: Optional[str] = None,
+        from_: Optional[str] = None,
+        to: Optional[str] = None,
+        reason: Optional[str] = None,
+        cursor: Optional[str] = None,
+        limit: int = 50,
+    ) -> SearchPage:
+        """A page of dead letters (failed jobs: attempts spent, or failed for good), newest first.
+
+        The filters of :meth:`search` without ``state``: with search ``fields`` of ``name`` it is
+        that search; without, ``queue`` (or ``name``'s queue) is required and its failed set is
+        walked, filtered by ``name``, ``reason``, ``from_``/``to``. Kept 30 days, at most 50,000
+        a queue. Raises JobqValidationError (400) for a bad filter, JobqNotFoundError (404).
+        """
+        filters = {"queue": queue, "from": from_, "to": to, "reason": reason}
+        params = _http.search_params(name, fields, filters, cursor, limit)
+        return SearchPage.from_api(self._call("GET", "/v1/dead-letters", params=params))
+
+    def bulk_dry_run(
+        self,
+        action: str,
+        *,
+        filter: Optional[Mapping[str, str]] = None,
+        ids: Optional[Sequence[str]] = None,
+    ) -> int:
+        """How many jobs :meth:`bulk` would act on (``?dryRun=true``); nothing moves."""
+        body = _http.bulk_action_body(filter, ids)
+        path = f"/v1/jobs/actions/{action}"
+        return int(self._call("POST", path, params={"dryRun": "true"}, json=body)["matched"])
+
+    def bulk(
+        self,
+        action: str,
+        *,
+        filter: Optional[Mapping[str, str]] = None,
+        ids: Optional[Sequence[str]] = None,
+        data: Any = None,
+    ) -> BulkOperation:
+        """Starts ``action`` (``retry``, ``cancel``, ``remove``, ``promote``, ``redrive``) on every
+        job of ``filter`` (the filters of ``GET /v1/jobs``: ``name``, ``queue``, ``state``, ``from``,
+        ``to``, ``reason``, search fields) or of ``ids`` (exactly one of them); ``data``: redrive's
+        new payload, checked against the job's schema before anything moves. Answers the running
+        operation: follow it with :meth:`wait_operation`. Needs a token with the ``admin`` scope.
+        """
+        body = _http.bulk_action_body(filter, ids, data)
+        return BulkOperation.from_api(self._call("POST", f"/v1/jobs/actions/{action}", json=body))
+
+    def operation(self, operation_id: str) -> BulkOperation:
+        """A bulk operation as it stands (kept 24 h). JobqNotFoundError when unknown."""
+        return BulkOperation.from_api(self._call("GET", f"/v1/operations/{operation_id}"))
+
+    def wait_operation(
+        self, operation_id: str, *, timeout: float = 300.0, interval: float = 0.25
+    ) -> BulkOperation:
+        """Polls :meth:`operation` every ``interval`` s until it is no longer running; raises
+        TimeoutError after ``timeout`` s."""
+        deadline = time.monotonic() + timeout
+        while True:
+            operation = self.operation(operation_id)
+            if operation.finished:
+                return operation
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"operation {operation_id} still running after {timeout} s")
+            time.sleep(interval)
 
     def events(self, job: JobRef, *, read_timeout: float = 30.0) -> Iterator[JobEvent]:
         """The job's server-sent events until ``completed`` or ``failed`` (ends at once if it has).

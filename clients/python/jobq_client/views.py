@@ -128,6 +128,50 @@ class SearchPage:
 
 
 @dataclass(frozen=True)
+class BulkOperation:
+    """A bulk action on a filter (``POST /v1/jobs/actions/{action}``), as ``GET /v1/operations/{id}``
+    answers it.
+
+    ``state``: ``running``, ``done``, ``failed`` (``failed`` says why) or ``interrupted`` (the
+    producer running it stopped; not resumed). ``matched``: jobs selected when it started (at most
+    100,000; ``more`` is True when the filter matched more). ``done``: jobs acted on; ``skipped``:
+    jobs that moved on meanwhile (never acted on twice). Times are ISO 8601.
+    """
+
+    id: str
+    action: str
+    state: str
+    matched: int
+    more: bool
+    done: int
+    skipped: int
+    failed: Optional[str] = None
+    created_at: Optional[str] = None
+    finished_at: Optional[str] = None
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def finished(self) -> bool:
+        return self.state != "running"
+
+    @staticmethod
+    def from_api(body: Mapping[str, Any]) -> "BulkOperation":
+        return BulkOperation(
+            id=str(body["id"]),
+            action=str(body["action"]),
+            state=str(body["state"]),
+            matched=int(body.get("matched") or 0),
+            more=bool(body.get("more")),
+            done=int(body.get("done") or 0),
+            skipped=int(body.get("skipped") or 0),
+            failed=body.get("failed"),
+            created_at=body.get("createdAt"),
+            finished_at=body.get("finishedAt"),
+            raw=dict(body),
+        )
+
+
+@dataclass(frozen=True)
 class JobEvent:
     """One server-sent event of a job.
 
