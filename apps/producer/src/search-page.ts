@@ -1,8 +1,6 @@
 import { Hono } from 'hono'
+import { JOB_STATES } from '@jobq/queue-core'
 import { SEARCH_SCRIPT } from './search-page-script.js'
-
-// The states a search filters by (`JobState` of the contracts), as the page's select offers them.
-const STATES = ['waiting', 'delayed', 'active', 'completed', 'failed', 'waiting-children']
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -22,7 +20,7 @@ const PAGE = `<!doctype html>
   <form id="search-form">
     <label>Job <select id="job" name="name" required></select></label>
     <fieldset id="fields"><legend>Search fields</legend></fieldset>
-    <label>State <select id="state" name="state"><option value="">any</option>${STATES.map((s) => `<option>${s}</option>`).join('')}</select></label>
+    <label>State <select id="state" name="state"><option value="">any</option>${JOB_STATES.map((s) => `<option>${s}</option>`).join('')}</select></label>
     <label>From <input id="from" name="from" type="datetime-local" step="1"></label>
     <label>To <input id="to" name="to" type="datetime-local" step="1"></label>
     <label>Reason <input id="reason" name="reason" placeholder="substring of the failure reason"></label>

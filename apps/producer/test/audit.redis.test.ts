@@ -2,18 +2,12 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import type * as contracts from '@jobq/queue-core/contracts'
 import { testRedisUrl } from '@jobq/queue-core/testing'
-import { parseTokens } from '../src/access/token-config.js'
+import { loadTokens } from '../src/access/token-env.js'
 import { useAppHarness } from './harness.js'
 
 const OPS = 'ops-secret-0123456789abcdef'
 const DASH = 'dash-secret-0123456789abcdef'
-const { tokens } = parseTokens(
-  [`ops:admin+read+enqueue:${OPS}`, `dash:read:${DASH}`].map((text, i) => ({
-    text,
-    path: 'JOBQ_API_TOKENS',
-    where: `entry ${i + 1}`,
-  })),
-)
+const tokens = loadTokens([`ops:admin+read+enqueue:${OPS}`, `dash:read:${DASH}`], undefined)
 const cli = fileURLToPath(new URL('../../cli/dist/main.js', import.meta.url))
 
 /** What the test checks of an entry (time and id vary). */

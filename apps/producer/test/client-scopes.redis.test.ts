@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { createClient } from '@jobq/client'
-import { parseTokens } from '../src/access/token-config.js'
+import { loadTokens } from '../src/access/token-env.js'
 import { useAppHarness } from './harness.js'
 
 const OPS = 'ops-secret-0123456789abcdef'
 const DASH = 'dash-secret-0123456789abcdef'
-const { tokens } = parseTokens(
-  [`ops:admin+read+enqueue:${OPS}`, `dash:read:${DASH}`].map((text, i) => ({
-    text,
-    path: 'JOBQ_API_TOKENS',
-    where: `entry ${i + 1}`,
-  })),
-)
+const tokens = loadTokens([`ops:admin+read+enqueue:${OPS}`, `dash:read:${DASH}`], undefined)
 
 describe('@jobq/client with named tokens', () => {
   const h = useAppHarness({ apiTokens: tokens })

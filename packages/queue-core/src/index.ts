@@ -36,6 +36,7 @@ export { JOB_STATES } from './job-state.js'
 export type { JobState } from './job-state.js'
 export type { JobView } from './job-view.js'
 export type { AttemptEntry } from './attempt-history.js'
+export { boundedTarget } from './operations/audit.js'
 export { createOperations } from './operations/index.js'
 export { idempotencyEnvShape, idempotencyKeyOf } from './operations/idempotency.js'
 export type {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import type { JobView } from '@jobq/queue-core'
-import { withContext } from '../command-kit.js'
+import { parse, withContext } from '../command-kit.js'
 import { ago, color, printJson, table } from '../output.js'
 import { fieldsOf } from './search.js'
 
@@ -10,7 +10,7 @@ interface DeadLetterOptions {
   from?: string
   to?: string
   cursor?: string
-  limit: string
+  limit: number
   json?: boolean
 }
 
@@ -28,7 +28,7 @@ export function registerDeadLetters(program: Command): void {
     .option('--from <iso>', 'enqueued at or after (ISO 8601)')
     .option('--to <iso>', 'enqueued at or before (ISO 8601)')
     .option('--cursor <cursor>', 'the next page: nextCursor of the page before')
-    .option('-l, --limit <n>', 'at most this many (1-200)', '20')
+    .option('-l, --limit <n>', 'at most this many (1-200)', parse.int(1, 200), 20)
     .option('--json', 'print the page as JSON ({ jobs, nextCursor, examined })')
     .addHelpText(
       'after',
@@ -42,10 +42,11 @@ export function registerDeadLetters(program: Command): void {
         command: Command,
       ) =>
         withContext(command, async (ctx) => {
-          const { json, ...fixed } = options
+          const { json, limit, ...fixed } = options
           const page = await ctx.ops.deadLetters.list({
             ...(name !== undefined && { name }),
             ...fieldsOf(filters),
+            limit: String(limit),
             ...Object.fromEntries(Object.entries(fixed).filter(([, v]) => v !== undefined)),
           })
           if (json) return printJson(page)

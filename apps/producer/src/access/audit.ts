@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import type { Logger, Operations } from '@jobq/queue-core'
+import { boundedTarget, type Logger, type Operations } from '@jobq/queue-core'
 import type { AuditRecord } from '@jobq/queue-core/contracts'
 
 /** What a handler may add to its audit entry: a target from the body, the count it knows. */
@@ -72,7 +72,9 @@ async function jsonAnswer(c: Context): Promise<unknown> {
  * not change the answer: the action has happened (or failed) already.
  */
 export function auditTrail(operations: Operations, logger: Logger): MiddlewareHandler {
-  const sink: AuditSink = async (entry) => {
+  const sink: AuditSink = async (raw) => {
+    // Bounded once for the log and the trail alike: a bulk action's body may list 10,000 ids.
+    const entry = { ...raw, target: boundedTarget(raw.target) }
     logger.info({ audit: entry }, 'audit')
     try {
       await operations.audit.record(entry)

@@ -22,9 +22,9 @@ export type Target = (
 
 /**
  * How a route's target is found, from its path template, so a new route is covered without a
- * word: `{queue}` is the queue; `/v1/jobs/{id}…` the queue holding that job; `{job}` (and the
- * single enqueue's `/v1/jobs/<name>`) the job's queue; `GET /v1/jobs` (search) the queue of its
- * `name`; any other route spans every queue.
+ * word: `{queue}` is the queue; `/v1/jobs/{id}…` the queue holding that job; `{job}` the job's
+ * queue; `GET /v1/jobs` (search) the queue of its `name`; any other route spans every queue. (The
+ * enqueue routes, one per job, name their job's queue themselves: `routes/enqueue.ts`.)
  */
 export function targetOf(path: string): Target {
   if (path.includes('{queue}')) return async (c) => c.req.param('queue')

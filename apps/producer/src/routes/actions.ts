@@ -78,11 +78,11 @@ export function actionRoutes(producer: Operations): OpenAPIHono {
   const act = async (c: Context, action: string) => {
     const body: unknown = await c.req.json()
     // The audit entry names the filter; a dry run moves nothing, a start moves what it matched.
-    auditNote(c, {
-      target: { request: JSON.stringify(body) },
-      affected: 0,
-    })
-    if (c.req.query('dryRun') === 'true') return c.json(await producer.bulk.dryRun(action, body))
+    auditNote(c, { target: { request: JSON.stringify(body) } })
+    if (c.req.query('dryRun') === 'true') {
+      auditNote(c, { affected: 0 })
+      return c.json(await producer.bulk.dryRun(action, body))
+    }
     const operation = await producer.bulk.start(action, body)
     auditNote(c, { target: { operation: operation.id }, affected: operation.matched })
     return c.json(operation, 202)

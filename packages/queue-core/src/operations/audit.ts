@@ -34,7 +34,7 @@ export class AuditOperations {
   record(entry: AuditRecord): Promise<string> {
     const fields = [
       'at', entry.at, 'token', entry.token, 'action', entry.action,
-      'target', JSON.stringify(bounded(entry.target)), 'affected', String(entry.affected ?? ''),
+      'target', JSON.stringify(boundedTarget(entry.target)), 'affected', String(entry.affected ?? ''),
       'requestId', entry.requestId, 'status', String(entry.status),
     ] // prettier-ignore
     return this.ctx.guard(async () => {
@@ -105,8 +105,11 @@ function parseTarget(text = '{}'): Record<string, string> {
   }
 }
 
-/** `target` with each value cut at {@link TARGET_VALUE_MAX_CHARS} (marked with `…`). */
-function bounded(target: Record<string, string>): Record<string, string> {
+/**
+ * `target` with each value cut at {@link TARGET_VALUE_MAX_CHARS} (1,000) characters, marked with
+ * `…`: what the trail keeps, and what the producer logs beside it.
+ */
+export function boundedTarget(target: Record<string, string>): Record<string, string> {
   const cut = (value: string) =>
     value.length > TARGET_VALUE_MAX_CHARS ? `${value.slice(0, TARGET_VALUE_MAX_CHARS)}…` : value
   return Object.fromEntries(Object.entries(target).map(([key, value]) => [key, cut(value)]))
