@@ -73,7 +73,7 @@ export class ScheduleGate {
     if (!definition?.schedule || tick === null) return proceed()
     const schedule = definition.schedule
     const state = this.stateOf(job)
-    if (job.repeatJobKey) {
+    if (job.repeatJobKey && ScheduleGate.isFirstStart(job)) {
       const skip = await this.applyMissed(job, schedule, tick, state)
       if (skip) return skip
     }
@@ -92,6 +92,17 @@ export class ScheduleGate {
         this.runtime.logger.warn({ err, jobId: job.id }, 'schedule claim not released')
       })
     }
+  }
+
+  /**
+   * True on a run's first start: no attempt ended yet and this is its only start. A retry after
+   * backoff or a restart after a crash is late by design, not a missed tick: its tick was decided
+   * at the first start (skipping it would turn a failure into "skipped", catching up again would
+   * add the catch-up runs twice). A run held by overlap 'queue' got its start back (HOLD), so its
+   * next pickup is still a first start; `wasHeld` tells those apart in {@link applyMissed}.
+   */
+  private static isFirstStart(job: Job): boolean {
+    return job.attemptsMade === 0 && (job.attemptsStarted ?? 1) <= 1
   }
 
   private stateOf(job: Job): ScheduleState {
