@@ -1,7 +1,7 @@
 import { hostname } from 'node:os'
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Processor } from 'bullmq'
+import type { Job, Processor } from 'bullmq'
 import { AttemptHistoryWriter } from '../attempt-history.js'
 import type { Redis } from '../connection.js'
 import { UnknownQueueError } from '../errors.js'
@@ -14,7 +14,7 @@ import { subscribeToCancels, type CancelSubscription } from './cancels.js'
 import { closeWorker } from './close.js'
 import { watchGroups, type GroupAgent } from './groups-agent.js'
 import { loadHandlers } from './handler-loader.js'
-import { createJobqWorker, type JobqWorker } from './jobq-worker.js'
+import { BULLMQ_LOCK_MS, createJobqWorker, type JobqWorker } from './jobq-worker.js'
 import { createLockKeeper, type LockKeeper } from './lock-keeper.js'
 import { HAND_BACK_MS, type RunningWorker, type WorkerOptions } from './options.js'
 import { inProcessProcessor } from './process-job.js'
@@ -74,10 +74,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     const handlers = await loadHandlers(jobs.filter((job) => !sandboxed.includes(job.queue)))
     const served = new Map(queues.map((name) => [name, runtime.queueHandles.get(name)]))
     await syncSchedules(registry, served, logger)
-    const processor = inProcessProcessor(runtime, handlers, (job) => {
-      record.jobReleased(job.id ?? '')
-      runtime.history.ended(job, 'waiting-children')
-    })
+    const processor = inProcessProcessor(runtime, handlers, onParkedOf(runtime), lockMsOf(options))
     const gates = {
       version: versionGateOf(runtime, jobs),
       schedule: new ScheduleGate(runtime, jobs),
@@ -163,6 +160,19 @@ function createWorkers(
       },
     ),
   )
+}
+
+/** What a worker does when a job parks itself for its fan-out children: the run is over here. */
+function onParkedOf(runtime: WorkerRuntime): (job: Job) => void {
+  return (job) => {
+    runtime.record.jobReleased(job.id ?? '')
+    runtime.history.ended(job, 'waiting-children')
+  }
+}
+
+/** The workers' lock duration, in ms, as createJobqWorker sets it: unset or 0 is BullMQ's. */
+function lockMsOf(options: WorkerOptions): number {
+  return options.lockDurationMs || BULLMQ_LOCK_MS
 }
 
 /** The lock keeper of the in-process queues; none when disabled or every queue is sandboxed. */

@@ -16,17 +16,21 @@ interface ProcessDeps {
   runtime: WorkerRuntime
   handlers: Map<string, ReadyHandler>
   fanOut: FanOutDeps
+  /** The workers' lock duration, in ms (a checkpoint save may take a lapsed lock back). */
+  lockMs: number
 }
 
 /**
  * BullMQ's processor for an in-process queue. Two parameters on purpose: BullMQ then makes no
  * AbortController per job (a RunAbort does, registered in `runs` for cancels and shutdowns).
- * `onParked` is called when a job parks itself to wait for its fan-out children.
+ * `onParked` is called when a job parks itself to wait for its fan-out children; `lockMs` is the
+ * workers' lock duration.
  */
 export function inProcessProcessor(
   runtime: WorkerRuntime,
   handlers: Map<string, ReadyHandler>,
   onParked: (job: Job) => void,
+  lockMs: number,
 ) {
   const fanOut: FanOutDeps = {
     connection: runtime.connection,
@@ -34,7 +38,7 @@ export function inProcessProcessor(
     queueOf: (name) => runtime.queueHandles.get(name),
     onParked,
   }
-  const deps: ProcessDeps = { runtime, handlers, fanOut }
+  const deps: ProcessDeps = { runtime, handlers, fanOut, lockMs }
   return (job: Job, token?: string) => processJob(job, token, deps)
 }
 
@@ -66,6 +70,7 @@ async function processJob(job: Job, token: string | undefined, deps: ProcessDeps
     const fanOut = createFanOut(job, token, deps.fanOut)
     let saved = createSavedWork(job, token, handler.definition.checkpoint, {
       connection: runtime.connection,
+      lockMs: deps.lockMs,
       onLockLost: (err) => abort.abort(err),
     })
     // A promise only for a job with a `checkpoint` schema (its read): the rest wait no tick.
