@@ -99,16 +99,33 @@ export class ScheduleState {
   }
 }
 
-/** What {@link readScheduleState} answers: the fields above, parsed; null when never written. */
+/** What {@link readScheduleStates} answers: the fields above, parsed; null when never written. */
 export interface ScheduleRecord {
   lastRun: { jobId: string; tick: number; at: number } | null
   skipped: number
   lastSkipped: { tick: number; reason: SkipReason } | null
 }
 
-/** Reads one schedule's record. */
-export async function readScheduleState(redis: Redis, key: string): Promise<ScheduleRecord> {
-  const h = await redis.hgetall(key)
+/**
+ * Reads the records of `keys` in one round trip (a pipeline: the keys share the prefix's hash
+ * tag), in order. Rejects with the first error Redis answered.
+ */
+export async function readScheduleStates(
+  redis: Redis,
+  keys: readonly string[],
+): Promise<ScheduleRecord[]> {
+  if (!keys.length) return []
+  const pipeline = redis.pipeline()
+  for (const key of keys) pipeline.hgetall(key)
+  const replies = (await pipeline.exec()) ?? []
+  return replies.map(([err, hash]) => {
+    if (err) throw err
+    return parseScheduleState(hash as Record<string, string>)
+  })
+}
+
+/** A schedule's record from its hash (HGETALL's answer; empty when never written). */
+function parseScheduleState(h: Record<string, string>): ScheduleRecord {
   return {
     lastRun: h.lastRunJobId
       ? { jobId: h.lastRunJobId, tick: Number(h.lastRunTick), at: Number(h.lastRunAt) }
