@@ -77,7 +77,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     const processor = inProcessProcessor(runtime, handlers, onParkedOf(runtime), lockMsOf(options))
     const gates = {
       version: versionGateOf(runtime, jobs),
-      schedule: new ScheduleGate(runtime, jobs),
+      // Most workers serve no schedule: their hot path then skips the scheduled-run test.
+      schedule: jobs.some((job) => job.schedule) ? new ScheduleGate(runtime, jobs) : undefined,
     }
     workers = createWorkers(options, runtime, queues, processor, gates)
     const keeper = lockKeeperOf(options, runtime, workers)
@@ -136,7 +137,7 @@ function createWorkers(
   runtime: WorkerRuntime,
   queues: readonly string[],
   processor: Processor,
-  gates: { version: VersionGate; schedule: ScheduleGate },
+  gates: { version: VersionGate; schedule: ScheduleGate | undefined },
 ): JobqWorker[] {
   const { registry } = runtime
   return queues.map((queue) =>

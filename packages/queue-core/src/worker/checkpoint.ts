@@ -83,16 +83,17 @@ return redis.call('HDEL', KEYS[1], unpack(gone))
 const jobKeyOf = (job: Job) => `${job.queueQualifiedName}:${job.id ?? ''}`
 
 /**
- * The handler's `resume`, `checkpoint` and `step` for one run of `job` holding `token`: at once
- * for a job without a `checkpoint` schema (`resume` undefined), else once its checkpoint is read
- * (one HMGET). `schema` is the definition's `checkpoint`.
+ * The handler's `resume`, `checkpoint` and `step` for one run of `job` holding `token`, given the
+ * checkpoint read at the start (`atStart`, JSON; null: none, or not read because the definition
+ * has no `checkpoint` schema, `schema`). For a job with a schema, see {@link loadSavedWork}.
  */
 export function createSavedWork(
   job: Job,
   token: string | undefined,
   schema: z.ZodType | undefined,
   deps: SavedWorkDeps,
-): SavedWork | Promise<SavedWork> {
+  atStart: string | null = null,
+): SavedWork {
   const key = jobKeyOf(job)
   /** Saves `json` under `field` if the lock is still this run's; answers the script's code. */
   const save = async (field: string, json: string, maxSteps?: number): Promise<number> => {
@@ -123,26 +124,39 @@ export function createSavedWork(
   const step = createSteps(readStep, (name, json, max) =>
     save(`${STEP_FIELD_PREFIX}${name}`, json, max),
   )
-  const work = (atStart: string | null): SavedWork => {
-    let resumed: { value: unknown } | undefined
-    return {
-      get resume() {
-        if (atStart === null) return undefined
-        resumed ??= { value: parseSaved(atStart, schema) }
-        return resumed.value
-      },
-      checkpoint: async (state) => {
-        if (!schema) throw new CheckpointError('invalid', NO_SCHEMA)
-        await save(CHECKPOINT_FIELD, checkpointJson(state, schema))
-      },
-      step,
-    }
+  let resumed: { value: unknown } | undefined
+  return {
+    get resume() {
+      if (atStart === null) return undefined
+      resumed ??= { value: parseSaved(atStart, schema) }
+      return resumed.value
+    },
+    checkpoint: async (state) => {
+      if (!schema) throw new CheckpointError('invalid', NO_SCHEMA)
+      await save(CHECKPOINT_FIELD, checkpointJson(state, schema))
+    },
+    step,
   }
-  if (!schema) return work(null)
-  return deps.connection.hmget(key, CHECKPOINT_FIELD, STEP_COUNT_FIELD).then(([json, steps]) => {
-    if (json !== null || steps !== null) markSaved(job)
-    return work(json ?? null)
-  })
+}
+
+/**
+ * {@link createSavedWork} for a job whose definition has a `checkpoint` schema, once its last
+ * checkpoint is read (one HMGET, which also tells whether it has saved work to clear at its end).
+ * Rejects with what the connection rejects with.
+ */
+export async function loadSavedWork(
+  job: Job,
+  token: string | undefined,
+  schema: z.ZodType,
+  deps: SavedWorkDeps,
+): Promise<SavedWork> {
+  const [json, steps] = await deps.connection.hmget(
+    jobKeyOf(job),
+    CHECKPOINT_FIELD,
+    STEP_COUNT_FIELD,
+  )
+  if (json !== null || steps !== null) markSaved(job)
+  return createSavedWork(job, token, schema, deps, json ?? null)
 }
 
 /**
