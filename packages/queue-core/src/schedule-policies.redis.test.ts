@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { policyRuns, type PolicyRun } from '../test/fixtures/policy-run.handler.js'
+import { policyFailures, policyRuns, type PolicyRun } from '../test/fixtures/policy-run.handler.js'
 import { policyRegistry } from '../test/fixtures/schedule-policy-registry.js'
 import type { JobSchedule } from './define-job.js'
 import { createOperations } from './operations/index.js'
@@ -17,6 +17,7 @@ describe('schedule policies', () => {
   const h = useHarness({ registry: policyRegistry({}) })
   beforeEach(() => {
     policyRuns.length = 0
+    policyFailures.length = 0
   })
 
   /** The schedule as GET /v1/schedules shows it, read with a producer of `policies`' registry. */
@@ -125,6 +126,30 @@ describe('schedule policies', () => {
     const view = await scheduleOf(policies)
     expect(view.missed).toEqual({ catchUp: 2 })
     expect(view.skipped.count).toBeGreaterThanOrEqual(2)
+  })
+
+  it("missed 'skip' does not apply to a retry: a run that failed once runs after its backoff", async () => {
+    // The backoff (2.5 s) outlasts the interval (1 s): the retry starts after later ticks passed.
+    const registry = policyRegistry(
+      { missed: 'skip' },
+      { failFirst: true },
+      {
+        attempts: 2,
+        backoff: { type: 'fixed', delay: 2_500 },
+      },
+    )
+    await h.worker(startWorker, { registry })
+    const [failed] = await eventually(
+      () => [...policyFailures],
+      (ids) => ids.length >= 1,
+      { what: 'a first attempt that failed', timeoutMs: 20_000 },
+    )
+    const tick = tickOfRun(failed!)!
+    expect(await h.waiter.finished(QUEUE, failed!, 20_000)).toEqual({
+      state: 'completed',
+      result: { tick },
+    })
+    expect(policyRuns.map((run) => run.jobId)).toContain(failed)
   })
 
   /** Pairs of runs whose handlers were active at the same time. */

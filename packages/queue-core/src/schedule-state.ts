@@ -43,10 +43,12 @@ end
 redis.call('HSET', KEYS[1], 'lastRunJobId', ARGV[1], 'lastRunTick', ARGV[4], 'lastRunAt', ARGV[5])
 return false`)
 
-// Lets go of the schedule if run ARGV[1] still holds it.
+// Lets go of the schedule if run ARGV[1] still holds it. Answers the oldest run held back (KEYS[2],
+// overlap 'queue'), which is next to claim it, or false.
 const FINISH = script(`
 if redis.call('HGET', KEYS[1], 'active') == ARGV[1] then redis.call('HDEL', KEYS[1], 'active') end
-return 1`)
+local first = redis.call('ZRANGE', KEYS[2], 0, 0)
+return first[1] or false`)
 
 /** One schedule's record in Redis (see {@link scheduleStateKeyOf}). */
 export class ScheduleState {
@@ -73,9 +75,13 @@ export class ScheduleState {
     return `${this.key}:held`
   }
 
-  /** Lets go of the schedule if run `jobId` holds it. */
-  async finish(jobId: string): Promise<void> {
-    await FINISH(this.redis, [this.key], [jobId])
+  /**
+   * Lets go of the schedule if run `jobId` holds it. Answers the id of the oldest run held back
+   * by overlap 'queue' (the one to claim it next), or null when none waits.
+   */
+  async finish(jobId: string): Promise<string | null> {
+    const next = await FINISH(this.redis, [this.key, this.heldKey], [jobId])
+    return typeof next === 'string' ? next : null
   }
 
   /** True when run `jobId` was held back by overlap 'queue' (worker/schedule-gate.ts). */
@@ -93,16 +99,33 @@ export class ScheduleState {
   }
 }
 
-/** What {@link readScheduleState} answers: the fields above, parsed; null when never written. */
+/** What {@link readScheduleStates} answers: the fields above, parsed; null when never written. */
 export interface ScheduleRecord {
   lastRun: { jobId: string; tick: number; at: number } | null
   skipped: number
   lastSkipped: { tick: number; reason: SkipReason } | null
 }
 
-/** Reads one schedule's record. */
-export async function readScheduleState(redis: Redis, key: string): Promise<ScheduleRecord> {
-  const h = await redis.hgetall(key)
+/**
+ * Reads the records of `keys` in one round trip (a pipeline: the keys share the prefix's hash
+ * tag), in order. Rejects with the first error Redis answered.
+ */
+export async function readScheduleStates(
+  redis: Redis,
+  keys: readonly string[],
+): Promise<ScheduleRecord[]> {
+  if (!keys.length) return []
+  const pipeline = redis.pipeline()
+  for (const key of keys) pipeline.hgetall(key)
+  const replies = (await pipeline.exec()) ?? []
+  return replies.map(([err, hash]) => {
+    if (err) throw err
+    return parseScheduleState(hash as Record<string, string>)
+  })
+}
+
+/** A schedule's record from its hash (HGETALL's answer; empty when never written). */
+function parseScheduleState(h: Record<string, string>): ScheduleRecord {
   return {
     lastRun: h.lastRunJobId
       ? { jobId: h.lastRunJobId, tick: Number(h.lastRunTick), at: Number(h.lastRunAt) }

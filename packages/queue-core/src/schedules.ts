@@ -11,7 +11,8 @@ import {
   type MissedPolicy,
   type OverlapPolicy,
 } from './schedule-policy.js'
-import { readScheduleState, scheduleStateKeyOf } from './schedule-state.js'
+import { readScheduleStates, scheduleStateKeyOf } from './schedule-state.js'
+import { statesOf } from './operations/search-state.js'
 import { toIssues } from './validation.js'
 
 /**
@@ -125,45 +126,59 @@ export interface ScheduleSources {
   prefix: string
 }
 
-/** Every scheduler of the given queues, soonest next run first. */
+/**
+ * Every scheduler of the given queues, soonest next run first. Per queue: its schedulers, then
+ * every schedule's record in one pipeline and every last run's state in one call (statesOf: the
+ * public state, without BullMQ's walk of the wait list; 'unknown' once the job is removed).
+ */
 export async function listSchedules(
   queues: Iterable<Queue>,
   sources: ScheduleSources,
 ): Promise<ScheduleView[]> {
   const views: ScheduleView[] = []
-  for (const queue of queues) {
-    for (const s of await queue.getJobSchedulers(0, -1, true)) {
-      const id = s.id ?? s.key
-      const schedule = sources.registry.jobs[s.name]?.schedule
-      const key = scheduleStateKeyOf(sources.prefix, queue.name, id)
-      const record = await readScheduleState(sources.connection, key)
-      const last = record.lastRun
-      const iso = (ms: number) => new Date(ms).toISOString()
-      views.push({
-        id,
-        job: s.name,
-        queue: queue.name,
-        pattern: s.pattern ?? null,
-        tz: s.tz ?? null,
-        next: s.next ? iso(s.next) : null,
-        data: s.template?.data ?? null,
-        missed: schedule ? (schedule.missed ?? DEFAULT_MISSED) : null,
-        overlap: schedule ? (schedule.overlap ?? DEFAULT_OVERLAP) : null,
-        lastRun: last && {
-          scheduledAt: iso(last.tick),
-          startedAt: iso(last.at),
-          jobId: last.jobId,
-          state: await queue.getJobState(last.jobId),
-        },
-        skipped: {
-          count: record.skipped,
-          last: record.lastSkipped && {
-            scheduledAt: iso(record.lastSkipped.tick),
-            reason: record.lastSkipped.reason,
-          },
-        },
-      })
-    }
-  }
+  for (const queue of queues) views.push(...(await schedulesOf(queue, sources)))
   return views.sort((a, b) => (a.next ?? '~').localeCompare(b.next ?? '~'))
+}
+
+/** The schedulers of one queue as {@link ScheduleView}s, in BullMQ's order. */
+async function schedulesOf(queue: Queue, sources: ScheduleSources): Promise<ScheduleView[]> {
+  const schedulers = await queue.getJobSchedulers(0, -1, true)
+  const ids = schedulers.map((s) => s.id ?? s.key)
+  const records = await readScheduleStates(
+    sources.connection,
+    ids.map((id) => scheduleStateKeyOf(sources.prefix, queue.name, id)),
+  )
+  const lastRunIds = records.flatMap((record) => (record.lastRun ? [record.lastRun.jobId] : []))
+  const lastStates = await statesOf(sources.connection, queue, lastRunIds)
+  const stateOf = new Map(lastRunIds.map((id, i) => [id, lastStates[i] ?? 'unknown']))
+  const iso = (ms: number) => new Date(ms).toISOString()
+  return schedulers.map((s, i) => {
+    const record = records[i]!
+    const schedule = sources.registry.jobs[s.name]?.schedule
+    const last = record.lastRun
+    return {
+      id: ids[i]!,
+      job: s.name,
+      queue: queue.name,
+      pattern: s.pattern ?? null,
+      tz: s.tz ?? null,
+      next: s.next ? iso(s.next) : null,
+      data: (s.template?.data as unknown) ?? null,
+      missed: schedule ? (schedule.missed ?? DEFAULT_MISSED) : null,
+      overlap: schedule ? (schedule.overlap ?? DEFAULT_OVERLAP) : null,
+      lastRun: last && {
+        scheduledAt: iso(last.tick),
+        startedAt: iso(last.at),
+        jobId: last.jobId,
+        state: stateOf.get(last.jobId)!,
+      },
+      skipped: {
+        count: record.skipped,
+        last: record.lastSkipped && {
+          scheduledAt: iso(record.lastSkipped.tick),
+          reason: record.lastSkipped.reason,
+        },
+      },
+    }
+  })
 }

@@ -183,7 +183,8 @@ describe('schedule policies (built worker processes)', () => {
   it("overlap 'skip': a run whose worker was killed (-9) blocks the schedule only until its lock expires", async () => {
     const record = join(stack.scratchDir(), 'runs.log')
     const policies = { overlap: 'skip' }
-    const short = { JOBQ_LOCK_MS: '2000', JOBQ_STALLED_INTERVAL_MS: '1000' }
+    // The lock outlives the second worker's boot, so some of its ticks meet the dead run's claim.
+    const short = { JOBQ_LOCK_MS: '5000', JOBQ_STALLED_INTERVAL_MS: '1000' }
     const first = start(record, policies, 600_000, short)
     await eventually(
       () => readFileSync(record, { encoding: 'utf8', flag: 'a+' }),
@@ -193,6 +194,7 @@ describe('schedule policies (built worker processes)', () => {
     first.kill()
     await first.exited
     const killedAt = Date.now()
+    const skippedAtKill = (await scheduleOf(policies)).skipped.count
     // The second worker's runs are short; the killed run held the schedule when it died.
     start(record, policies, 600_000, { ...short, JOBQ_TEST_RUN_MS_OVERRIDE: '0' })
     const after = await eventually(
@@ -201,5 +203,9 @@ describe('schedule policies (built worker processes)', () => {
       { what: 'a later tick to run', timeoutMs: 30_000 },
     )
     expect(after.length).toBeGreaterThanOrEqual(1)
+    // Meanwhile the dead run still held the schedule: the ticks then were skipped for overlap.
+    const skipped = (await scheduleOf(policies)).skipped
+    expect(skipped.count).toBeGreaterThan(skippedAtKill)
+    expect(skipped.last?.reason).toBe('overlap')
   })
 })

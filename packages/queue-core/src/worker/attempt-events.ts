@@ -62,10 +62,13 @@ function attemptEnded(
   releaseDedupeKey(job, registry)?.catch((err: Error) =>
     runtime.logger.warn({ err: err.message, jobId: job.id }, 'dedupe key not released'),
   )
-  const declared = registry.job(job.name)?.checkpoint !== undefined
-  clearSavedWork(job, runtime.connection, declared)?.catch((err: Error) =>
-    runtime.logger.warn({ err: err.message, jobId: job.id }, 'checkpoint not cleared'),
-  )
+  // Only a final end clears saved work: a retry (no finishedOn) skips the registry lookup.
+  if (job.finishedOn) {
+    const declared = registry.job(job.name)?.checkpoint !== undefined
+    clearSavedWork(job, runtime.connection, declared)?.catch((err: Error) =>
+      runtime.logger.warn({ err: err.message, jobId: job.id }, 'checkpoint not cleared'),
+    )
+  }
   const parentQueue = job.parent?.queueKey.slice(prefix.length + 1)
   if (parentQueue && registry.queues[parentQueue]) {
     reportParentProgress(job, runtime.queueHandles.get(parentQueue)).catch((err: Error) =>

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os'
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { Processor } from 'bullmq'
+import type { Job, Processor } from 'bullmq'
 import { AttemptHistoryWriter } from '../attempt-history.js'
 import type { Redis } from '../connection.js'
 import { UnknownQueueError } from '../errors.js'
@@ -14,7 +14,7 @@ import { subscribeToCancels, type CancelSubscription } from './cancels.js'
 import { closeWorker } from './close.js'
 import { watchGroups, type GroupAgent } from './groups-agent.js'
 import { loadHandlers } from './handler-loader.js'
-import { createJobqWorker, type JobqWorker } from './jobq-worker.js'
+import { BULLMQ_LOCK_MS, createJobqWorker, type JobqWorker } from './jobq-worker.js'
 import { createLockKeeper, type LockKeeper } from './lock-keeper.js'
 import { HAND_BACK_MS, type RunningWorker, type WorkerOptions } from './options.js'
 import { inProcessProcessor } from './process-job.js'
@@ -74,13 +74,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     const handlers = await loadHandlers(jobs.filter((job) => !sandboxed.includes(job.queue)))
     const served = new Map(queues.map((name) => [name, runtime.queueHandles.get(name)]))
     await syncSchedules(registry, served, logger)
-    const processor = inProcessProcessor(runtime, handlers, (job) => {
-      record.jobReleased(job.id ?? '')
-      runtime.history.ended(job, 'waiting-children')
-    })
+    const processor = inProcessProcessor(runtime, handlers, onParkedOf(runtime), lockMsOf(options))
     const gates = {
       version: versionGateOf(runtime, jobs),
-      schedule: new ScheduleGate(runtime, jobs),
+      // Most workers serve no schedule: their hot path then skips the scheduled-run test.
+      schedule: jobs.some((job) => job.schedule) ? new ScheduleGate(runtime, jobs) : undefined,
     }
     workers = createWorkers(options, runtime, queues, processor, gates)
     const keeper = lockKeeperOf(options, runtime, workers)
@@ -139,7 +137,7 @@ function createWorkers(
   runtime: WorkerRuntime,
   queues: readonly string[],
   processor: Processor,
-  gates: { version: VersionGate; schedule: ScheduleGate },
+  gates: { version: VersionGate; schedule: ScheduleGate | undefined },
 ): JobqWorker[] {
   const { registry } = runtime
   return queues.map((queue) =>
@@ -163,6 +161,19 @@ function createWorkers(
       },
     ),
   )
+}
+
+/** What a worker does when a job parks itself for its fan-out children: the run is over here. */
+function onParkedOf(runtime: WorkerRuntime): (job: Job) => void {
+  return (job) => {
+    runtime.record.jobReleased(job.id ?? '')
+    runtime.history.ended(job, 'waiting-children')
+  }
+}
+
+/** The workers' lock duration, in ms, as createJobqWorker sets it: unset or 0 is BullMQ's. */
+function lockMsOf(options: WorkerOptions): number {
+  return options.lockDurationMs || BULLMQ_LOCK_MS
 }
 
 /** The lock keeper of the in-process queues; none when disabled or every queue is sandboxed. */

@@ -95,6 +95,21 @@ describe('checkpoints and steps', () => {
     expect(await savedCheckpoint(id)).toBe(theirs)
   })
 
+  it('takes back a lock that lapsed while the job stayed active (Redis restarted from its AOF), and saves', async () => {
+    await start()
+    const gate = randomUUID()
+    const { id } = await producer.jobs.enqueue('test.saver', { then: 'wait-gate', gate })
+    await waitGate(`${gate}:saved`)
+    await h.redis.del(`${jobKey(id)}:lock`) // as an AOF restart expires it; the job is active
+    openGate(`${gate}:go`)
+    // The save took the lock back: the first attempt completes (a refusal would fail it).
+    expect(await h.waiter.finished('saving', id)).toEqual({
+      state: 'completed',
+      result: { resumedFrom: null, attempt: 1 },
+    })
+    expect(seen.has(gate)).toBe(false)
+  })
+
   it('refuses a checkpoint that fails the schema or the size bound, saving nothing', async () => {
     await start()
     const invalid = await producer.jobs.enqueue('test.misuse', { state: { index: 'x', total: 1 } })

@@ -4,6 +4,7 @@ import type { Redis } from '../connection.js'
 import type { HandlerContext } from '../define-job.js'
 import { CheckpointError, PermanentJobError } from '../errors.js'
 import { script } from '../lua-script.js'
+import { reclaimLocks } from './lock-reclaim.js'
 import { createSteps, toJson } from './steps.js'
 
 /**
@@ -33,6 +34,8 @@ export type SavedWork = Pick<HandlerContext<unknown>, 'resume' | 'checkpoint' | 
 /** What {@link createSavedWork} needs from the worker. */
 export interface SavedWorkDeps {
   connection: Redis
+  /** The worker's lock duration, in ms: how long a lock taken back (see SAVE's -3) holds. */
+  lockMs: number
   /** Called once a save was refused because the job's lock is not this run's (abort the run). */
   onLockLost(err: CheckpointError): void
 }
@@ -49,9 +52,12 @@ const hasSaved = (job: Job) => (job as unknown as Record<symbol, boolean | undef
 // that lost the job cannot overwrite what the new owner saved. A step is written once (a second
 // save of one name keeps the first) and at most ARGV[4] steps per job.
 // KEYS: the job hash, its lock. ARGV: token, field, JSON, [max steps]. -1: lock not ours;
-// -2: too many steps; 0: the step was there already; 1: saved.
+// -3: no lock at all (see {@link retakeLock}); -2: too many steps; 0: the step was there already;
+// 1: saved.
 const SAVE = script(`
-if redis.call('GET', KEYS[2]) ~= ARGV[1] then return -1 end
+local held = redis.call('GET', KEYS[2])
+if not held then return -3 end
+if held ~= ARGV[1] then return -1 end
 if ARGV[4] then
   if redis.call('HEXISTS', KEYS[1], ARGV[2]) == 1 then return 0 end
   local n = tonumber(redis.call('HGET', KEYS[1], '${STEP_COUNT_FIELD}') or '0')
@@ -77,24 +83,29 @@ return redis.call('HDEL', KEYS[1], unpack(gone))
 const jobKeyOf = (job: Job) => `${job.queueQualifiedName}:${job.id ?? ''}`
 
 /**
- * The handler's `resume`, `checkpoint` and `step` for one run of `job` holding `token`: at once
- * for a job without a `checkpoint` schema (`resume` undefined), else once its checkpoint is read
- * (one HMGET). `schema` is the definition's `checkpoint`.
+ * The handler's `resume`, `checkpoint` and `step` for one run of `job` holding `token`, given the
+ * checkpoint read at the start (`atStart`, JSON; null: none, or not read because the definition
+ * has no `checkpoint` schema, `schema`). For a job with a schema, see {@link loadSavedWork}.
  */
 export function createSavedWork(
   job: Job,
   token: string | undefined,
   schema: z.ZodType | undefined,
   deps: SavedWorkDeps,
-): SavedWork | Promise<SavedWork> {
+  atStart: string | null = null,
+): SavedWork {
   const key = jobKeyOf(job)
   /** Saves `json` under `field` if the lock is still this run's; answers the script's code. */
   const save = async (field: string, json: string, maxSteps?: number): Promise<number> => {
     const tokenArg = token ?? ''
     const args =
       maxSteps === undefined ? [tokenArg, field, json] : [tokenArg, field, json, maxSteps]
-    const code = Number(await SAVE(deps.connection, [key, `${key}:lock`], args))
-    if (code === -1) {
+    const keys = [key, `${key}:lock`]
+    let code = Number(await SAVE(deps.connection, keys, args))
+    if (code === -3 && (await retakeLock(job, tokenArg, deps))) {
+      code = Number(await SAVE(deps.connection, keys, args))
+    }
+    if (code === -1 || code === -3) {
       const err = new CheckpointError(
         'lock-lost',
         `job ${job.id ?? ''} is no longer this worker's (its lock expired or another worker took it): nothing saved, and this attempt's result will be discarded`,
@@ -113,26 +124,56 @@ export function createSavedWork(
   const step = createSteps(readStep, (name, json, max) =>
     save(`${STEP_FIELD_PREFIX}${name}`, json, max),
   )
-  const work = (atStart: string | null): SavedWork => {
-    let resumed: { value: unknown } | undefined
-    return {
-      get resume() {
-        if (atStart === null) return undefined
-        resumed ??= { value: parseSaved(atStart, schema) }
-        return resumed.value
-      },
-      checkpoint: async (state) => {
-        if (!schema) throw new CheckpointError('invalid', NO_SCHEMA)
-        await save(CHECKPOINT_FIELD, checkpointJson(state, schema))
-      },
-      step,
-    }
+  let resumed: { value: unknown } | undefined
+  return {
+    get resume() {
+      if (atStart === null) return undefined
+      resumed ??= { value: parseSaved(atStart, schema) }
+      return resumed.value
+    },
+    checkpoint: async (state) => {
+      if (!schema) throw new CheckpointError('invalid', NO_SCHEMA)
+      await save(CHECKPOINT_FIELD, checkpointJson(state, schema))
+    },
+    step,
   }
-  if (!schema) return work(null)
-  return deps.connection.hmget(key, CHECKPOINT_FIELD, STEP_COUNT_FIELD).then(([json, steps]) => {
-    if (json !== null || steps !== null) markSaved(job)
-    return work(json ?? null)
-  })
+}
+
+/**
+ * {@link createSavedWork} for a job whose definition has a `checkpoint` schema, once its last
+ * checkpoint is read (one HMGET, which also tells whether it has saved work to clear at its end).
+ * Rejects with what the connection rejects with.
+ */
+export async function loadSavedWork(
+  job: Job,
+  token: string | undefined,
+  schema: z.ZodType,
+  deps: SavedWorkDeps,
+): Promise<SavedWork> {
+  const [json, steps] = await deps.connection.hmget(
+    jobKeyOf(job),
+    CHECKPOINT_FIELD,
+    STEP_COUNT_FIELD,
+  )
+  if (json !== null || steps !== null) markSaved(job)
+  return createSavedWork(job, token, schema, deps, json ?? null)
+}
+
+/**
+ * Takes back the lock of `job` for run `token` when the lock is gone though the job is still
+ * active (a Redis restarted from its AOF expired it: see lock-reclaim.ts, the rule BullMQ's
+ * renewal and outcome use too). True when the lock is this run's again; false when the job was
+ * taken out of `active` meanwhile (the stalled check), so the run has lost it.
+ */
+async function retakeLock(job: Job, token: string, deps: SavedWorkDeps): Promise<boolean> {
+  const queueKey = job.queueQualifiedName
+  const keys = {
+    active: `${queueKey}:active`,
+    stalled: `${queueKey}:stalled`,
+    base: `${queueKey}:`,
+  }
+  const lost = await reclaimLocks(deps.connection, keys, [[job.id ?? '', token]], deps.lockMs)
+  return lost.length === 0
 }
 
 const NO_SCHEMA =

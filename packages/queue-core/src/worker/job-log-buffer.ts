@@ -79,13 +79,21 @@ redis.call('LTRIM', KEYS[2], -tonumber(ARGV[1]), -1)
 return 1
 `)
 
-/** The sink of an in-process job: one script call per batch. */
-export function redisLogSink(
-  connection: Redis,
-  job: { queueQualifiedName: string; id?: string },
-): LogSink {
-  return async (lines) => {
-    // Built here, not per job: most jobs never log.
+/** A job whose log lines go straight to Redis: a BullMQ `Job` of an in-process queue. */
+export interface LoggedJob {
+  queueQualifiedName: string
+  id?: string
+}
+
+/** Stores a batch of formatted lines in `job`'s log: a sink shared by every job of a worker. */
+export type JobLogSink = (job: LoggedJob, lines: string[]) => Promise<void>
+
+/**
+ * The sink of in-process jobs: one script call per batch. Made once per worker; runJob binds it
+ * to a job only when the job first logs (most never do).
+ */
+export function redisLogSink(connection: Redis): JobLogSink {
+  return async (job, lines) => {
     const jobKey = `${job.queueQualifiedName}:${job.id ?? ''}`
     await ADD_LOGS(connection, [jobKey, `${jobKey}:logs`], [LOG_LINES, ...lines])
   }

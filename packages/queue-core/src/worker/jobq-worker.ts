@@ -12,7 +12,7 @@ import type { VersionGate } from './version-gate.js'
 import { activeTracing, bullTelemetry } from '../tracing/index.js'
 
 /** BullMQ's default `lockDuration`, in ms. */
-const BULLMQ_LOCK_MS = 30_000
+export const BULLMQ_LOCK_MS = 30_000
 
 /** `maxStalledCount` for BullMQ: no stall limit of its own (jobq's attempt budget applies). */
 const UNLIMITED_STALLS = Number.MAX_SAFE_INTEGER

@@ -3,12 +3,12 @@ import { attemptsUsedUp } from '../attempt-budget.js'
 import { storeBigResult } from '../big-result.js'
 import { CANCELLED_REASON, PermanentJobError } from '../errors.js'
 import { unreadableReason } from '../tolerant-job.js'
-import { createSavedWork } from './checkpoint.js'
+import { createSavedWork, loadSavedWork, type SavedWork, type SavedWorkDeps } from './checkpoint.js'
 import { createFanOut, type FanOutDeps } from './fan-out.js'
-import { redisLogSink } from './job-log-buffer.js'
+import { redisLogSink, type JobLogSink } from './job-log-buffer.js'
 import type { ReadyHandler } from './handler-loader.js'
 import { RunAbort } from './run-abort.js'
-import { runJob } from './run-job.js'
+import { runJob, type SavedWorkSource } from './run-job.js'
 import type { WorkerRuntime } from './runtime.js'
 
 /** What the in-process processor needs, made once per worker (not per job: the hot path). */
@@ -16,17 +16,23 @@ interface ProcessDeps {
   runtime: WorkerRuntime
   handlers: Map<string, ReadyHandler>
   fanOut: FanOutDeps
+  /** The workers' lock duration, in ms (a checkpoint save may take a lapsed lock back). */
+  lockMs: number
+  /** Where `ctx.log`'s lines go (bound to a job only when it logs). */
+  logSink: JobLogSink
 }
 
 /**
  * BullMQ's processor for an in-process queue. Two parameters on purpose: BullMQ then makes no
  * AbortController per job (a RunAbort does, registered in `runs` for cancels and shutdowns).
- * `onParked` is called when a job parks itself to wait for its fan-out children.
+ * `onParked` is called when a job parks itself to wait for its fan-out children; `lockMs` is the
+ * workers' lock duration.
  */
 export function inProcessProcessor(
   runtime: WorkerRuntime,
   handlers: Map<string, ReadyHandler>,
   onParked: (job: Job) => void,
+  lockMs: number,
 ) {
   const fanOut: FanOutDeps = {
     connection: runtime.connection,
@@ -34,9 +40,34 @@ export function inProcessProcessor(
     queueOf: (name) => runtime.queueHandles.get(name),
     onParked,
   }
-  const deps: ProcessDeps = { runtime, handlers, fanOut }
+  const logSink = redisLogSink(runtime.connection)
+  const deps: ProcessDeps = { runtime, handlers, fanOut, lockMs, logSink }
   return (job: Job, token?: string) => processJob(job, token, deps)
 }
+
+/**
+ * The run's saved work: read first for a job with a `checkpoint` schema (its checkpoint); for
+ * the rest, made only if the handler uses `ctx.checkpoint` or `ctx.step` (most never do), and
+ * no tick is waited.
+ */
+function savedWorkOf(
+  job: Job,
+  token: string | undefined,
+  handler: ReadyHandler,
+  abort: RunAbort,
+  deps: ProcessDeps,
+): SavedWorkSource | Promise<SavedWork> {
+  const schema = handler.definition.checkpoint
+  if (schema) return loadSavedWork(job, token, schema, savedWorkDeps(abort, deps))
+  return () => createSavedWork(job, token, undefined, savedWorkDeps(abort, deps))
+}
+
+/** What a run's saved work needs: a refused save (lock lost) aborts the run. */
+const savedWorkDeps = (abort: RunAbort, deps: ProcessDeps): SavedWorkDeps => ({
+  connection: deps.runtime.connection,
+  lockMs: deps.lockMs,
+  onLockLost: (err) => abort.abort(err),
+})
 
 /**
  * One attempt of `job`: refuses a start beyond its attempts and unreadable data, runs the handler
@@ -64,14 +95,16 @@ async function processJob(job: Job, token: string | undefined, deps: ProcessDeps
   runtime.runs.set(id, abort)
   try {
     const fanOut = createFanOut(job, token, deps.fanOut)
-    let saved = createSavedWork(job, token, handler.definition.checkpoint, {
-      connection: runtime.connection,
-      onLockLost: (err) => abort.abort(err),
-    })
-    // A promise only for a job with a `checkpoint` schema (its read): the rest wait no tick.
-    if (saved instanceof Promise) saved = await saved
-    const logSink = redisLogSink(runtime.connection, job)
-    const result = await runJob(job, handler, abort, runtime.logger, fanOut, saved, logSink)
+    const saved = savedWorkOf(job, token, handler, abort, deps)
+    const result = await runJob(
+      job,
+      handler,
+      abort,
+      runtime.logger,
+      fanOut,
+      saved instanceof Promise ? await saved : saved,
+      deps.logSink,
+    )
     const queue = runtime.queueHandles.get(job.queueName)
     return await storeBigResult(runtime.connection, queue, job, result)
   } catch (err) {

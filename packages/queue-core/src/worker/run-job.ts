@@ -2,7 +2,13 @@ import type { ChildJob, ChildOutcome } from '../define-job.js'
 import { NO_SAVED_WORK, type SavedWork } from './checkpoint.js'
 import { CANCELLED_REASON, JobTimeoutError, PermanentJobError } from '../errors.js'
 import type { ReadyHandler } from './handler-loader.js'
-import { JobLogBuffer, perLineLogSink, type LogSink } from './job-log-buffer.js'
+import {
+  JobLogBuffer,
+  perLineLogSink,
+  type JobLogSink,
+  type LoggedJob,
+  type LogSink,
+} from './job-log-buffer.js'
 import { timeoutOf } from '../job-options.js'
 import type { Logger } from '../logger.js'
 import type { RunAbort } from './run-abort.js'
@@ -31,10 +37,17 @@ export interface RunnableJob {
 }
 
 /**
+ * A run's saved work (`ctx.resume`, `checkpoint`, `step`), or a function that makes it, called
+ * when the handler first reads one of them: most jobs never do, and making it is not free.
+ */
+export type SavedWorkSource = SavedWork | (() => SavedWork)
+
+/**
  * Runs one attempt of a job with its loaded handler: validates the input, races the handler
  * against its timeout and `abort` (a cancel or a shutdown, aborted by the caller), and validates
  * the result. Shared by in-process workers and sandboxed child processes so both fail jobs the
- * same way. `logSink` stores the lines the handler writes with `ctx.log` (default: `job.log`).
+ * same way. `logSink` stores the lines the handler writes with `ctx.log` (default: `job.log`);
+ * it needs a job with `queueQualifiedName` (a BullMQ `Job`).
  */
 export async function runJob(
   job: RunnableJob,
@@ -42,8 +55,8 @@ export async function runJob(
   abort: RunAbort,
   logger: Logger,
   fanOut?: (children: readonly ChildJob[]) => Promise<ChildOutcome[]>,
-  saved: SavedWork = NO_SAVED_WORK,
-  logSink?: LogSink,
+  saved: SavedWorkSource = NO_SAVED_WORK,
+  logSink?: JobLogSink,
 ): Promise<unknown> {
   const { definition } = handler
   // Only a definition with versions can hold an older payload (versions.ts): the rest pay a check.
@@ -61,6 +74,7 @@ export async function runJob(
 
   let log: Logger | undefined
   let jobLog: JobLogBuffer | undefined
+  let work: SavedWork | undefined
   // The start number: every start is an attempt (attempt-budget.ts), so a run after a crash
   // sees the next number, not the one the crashed run saw.
   const attempt = job.attemptsStarted ?? job.attemptsMade + 1
@@ -78,7 +92,7 @@ export async function runJob(
       // Made on first use: most handlers never log, and a child logger per job is not free.
       // Its lines go to the process log and, through jobLog, to the job's own log.
       get log() {
-        jobLog ??= new JobLogBuffer(attempt, logSink ?? perLineLogSink(job), (err) =>
+        jobLog ??= new JobLogBuffer(attempt, sinkOf(job, logSink), (err) =>
           logger.warn({ err, jobId: job.id }, 'could not store job log lines'),
         )
         return (log ??= jobLog.loggerFor(logger, { jobId: job.id, jobName: job.name }))
@@ -88,11 +102,16 @@ export async function runJob(
         fanOut ??
         (() =>
           Promise.reject(new PermanentJobError('fanOut is not available on sandboxed queues'))),
+      // Made on first use too (see SavedWorkSource).
       get resume() {
-        return saved.resume
+        return (work ??= savedWorkOf(saved)).resume
       },
-      checkpoint: saved.checkpoint,
-      step: saved.step,
+      get checkpoint() {
+        return (work ??= savedWorkOf(saved)).checkpoint
+      },
+      get step() {
+        return (work ??= savedWorkOf(saved)).step
+      },
     })
     output = await abort.race(running)
   } catch (err) {
@@ -104,8 +123,9 @@ export async function runJob(
     throw err
   } finally {
     clearTimeout(timer)
-    // Before the outcome is stored, so a reader woken by it finds the attempt's last lines.
-    await jobLog?.close()
+    // Before the outcome is stored, so a reader woken by it finds the attempt's last lines. Not
+    // `await jobLog?.close()`: that costs every job a microtask, and most never log.
+    if (jobLog) await jobLog.close()
   }
   const result = definition.output.safeParse(output)
   if (!result.success) {
@@ -113,6 +133,16 @@ export async function runJob(
     throw new PermanentJobError(`handler returned an invalid result: ${issues.join('; ')}`)
   }
   return result.data
+}
+
+const savedWorkOf = (source: SavedWorkSource): SavedWork =>
+  typeof source === 'function' ? source() : source
+
+/** Where `job`'s log lines go: the worker's `logSink` bound to it, else BullMQ's `job.log`. */
+function sinkOf(job: RunnableJob, logSink: JobLogSink | undefined): LogSink {
+  if (!logSink) return perLineLogSink(job)
+  // runJob's contract: a logSink comes with a BullMQ Job (an in-process run).
+  return (lines) => logSink(job as RunnableJob & LoggedJob, lines)
 }
 
 /**

@@ -1,30 +1,26 @@
-import { DelayedError, type Job } from 'bullmq'
+import { DelayedError, Job } from 'bullmq'
 import type { AnyJobDefinition, JobSchedule } from '../define-job.js'
 import { toBullOptions } from '../job-options.js'
-import { script } from '../lua-script.js'
 import { DEFAULT_MISSED, DEFAULT_OVERLAP, ticksSince } from '../schedule-policy.js'
 import { ScheduleState, scheduleStateKeyOf, type SkipReason } from '../schedule-state.js'
 import { SCHEDULER_ID_PREFIX, tickOfRun } from '../schedules.js'
+import { handBack } from './hand-back.js'
 import type { WorkerRuntime } from './runtime.js'
 
 /** The job option that marks a catch-up run (its value: the tick, epoch ms). */
 export const CATCH_UP_OPTION = 'jobqScheduleTick'
 
-/** How long a run held by overlap `'queue'` waits before it checks again, in ms. */
-const QUEUE_RECHECK_MS = 500
-
 /**
- * Gives the start back (BullMQ's `ats`, see attempt-budget.ts: a held run is not an attempt) and
- * puts run ARGV[2] of tick ARGV[1] in the schedule's held runs, so runs claim in tick order and
- * its next pickup, late by then, is not taken for a missed one. Never recreates a removed job.
+ * How long a run held by overlap `'queue'` first waits before it checks again, in ms; the wait
+ * doubles with each hold of the run, up to {@link QUEUE_RECHECK_MAX_MS}. The run that finishes
+ * promotes the oldest held run at once (ScheduleGate.promoteNext), so the recheck is only a safety
+ * net (the finishing worker crashed, or the promote raced the hold): it need not be frequent.
  */
-const HOLD = script(`
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-if tonumber(redis.call('HGET', KEYS[1], 'ats') or '0') > 0 then
-  redis.call('HINCRBY', KEYS[1], 'ats', -1)
-end
-redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
-return 1`)
+const QUEUE_RECHECK_MS = 500
+/** The longest wait of a held run between two checks, in ms. */
+const QUEUE_RECHECK_MAX_MS = 10_000
+/** The job hash field that counts a run's holds (for the recheck backoff). */
+const HOLDS_FIELD = 'jobqScheduleHolds'
 
 /** What a run that did not execute completes with (its job's result). */
 interface SkippedRun {
@@ -73,7 +69,7 @@ export class ScheduleGate {
     if (!definition?.schedule || tick === null) return proceed()
     const schedule = definition.schedule
     const state = this.stateOf(job)
-    if (job.repeatJobKey) {
+    if (job.repeatJobKey && ScheduleGate.isFirstStart(job)) {
       const skip = await this.applyMissed(job, schedule, tick, state)
       if (skip) return skip
     }
@@ -87,11 +83,45 @@ export class ScheduleGate {
     try {
       return await proceed()
     } finally {
-      await state.finish(job.id!).catch((err: unknown) => {
-        // The claim then lapses with this run's lock (see ScheduleState.start).
-        this.runtime.logger.warn({ err, jobId: job.id }, 'schedule claim not released')
-      })
+      await this.release(job, state)
     }
+  }
+
+  /** Lets go of the schedule after run `job`, and wakes the oldest run held back, if any. */
+  private async release(job: Job, state: ScheduleState): Promise<void> {
+    let next: string | null
+    try {
+      next = await state.finish(job.id!)
+    } catch (err) {
+      // The claim then lapses with this run's lock (see ScheduleState.start).
+      this.runtime.logger.warn({ err, jobId: job.id }, 'schedule claim not released')
+      return
+    }
+    if (next) await this.promoteNext(job.queueName, next)
+  }
+
+  /**
+   * Moves held run `jobId` from `delayed` to `wait` now rather than at its recheck. Best effort:
+   * it may not be delayed (yet, or any more: another worker took it), and its recheck still comes.
+   */
+  private async promoteNext(queueName: string, jobId: string): Promise<void> {
+    try {
+      const held = await Job.fromId(this.runtime.queueHandles.get(queueName), jobId)
+      await held?.promote() // rejects when the run is not delayed
+    } catch (err) {
+      this.runtime.logger.debug({ err, jobId }, 'held schedule run not promoted; it rechecks later')
+    }
+  }
+
+  /**
+   * True on a run's first start: no attempt ended yet and this is its only start. A retry after
+   * backoff or a restart after a crash is late by design, not a missed tick: its tick was decided
+   * at the first start (skipping it would turn a failure into "skipped", catching up again would
+   * add the catch-up runs twice). A run held by overlap 'queue' got its start back (HOLD), so its
+   * next pickup is still a first start; `wasHeld` tells those apart in {@link applyMissed}.
+   */
+  private static isFirstStart(job: Job): boolean {
+    return job.attemptsMade === 0 && (job.attemptsStarted ?? 1) <= 1
   }
 
   private stateOf(job: Job): ScheduleState {
@@ -160,8 +190,10 @@ export class ScheduleGate {
   }
 
   /**
-   * Overlap 'queue': back to `delayed` for a short while, not counted as an attempt, and in the
-   * schedule's held runs (oldest tick claims first).
+   * Overlap 'queue': back to `delayed` until the holder finishes (it promotes the oldest held run)
+   * or, at the latest, its recheck (backing off, see {@link QUEUE_RECHECK_MS}); not counted as an
+   * attempt, and in the schedule's held runs (oldest tick claims first; its next pickup, late by
+   * then, is not taken for a missed one).
    */
   private async hold(
     job: Job,
@@ -171,11 +203,13 @@ export class ScheduleGate {
     state: ScheduleState,
   ): Promise<never> {
     const reason = `schedule run held: an earlier run (${holder}) is active or waiting`
-    this.runtime.history.ended(job, 'handed-back', reason)
-    this.runtime.record.jobReleased(job.id ?? '')
-    const keys = [`${job.queueQualifiedName}:${job.id}`, state.heldKey]
-    await HOLD(this.runtime.connection, keys, [tick, job.id!])
-    await job.moveToDelayed(Date.now() + QUEUE_RECHECK_MS, token)
+    await handBack(this.runtime, job, token, {
+      reason,
+      countField: HOLDS_FIELD,
+      baseMs: QUEUE_RECHECK_MS,
+      maxMs: QUEUE_RECHECK_MAX_MS,
+      held: { key: state.heldKey, score: tick },
+    })
     throw new DelayedError(reason)
   }
 }

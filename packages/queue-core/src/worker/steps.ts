@@ -36,12 +36,17 @@ export function createSteps(read: ReadStep, save: SaveStep): HandlerContext['ste
         `the result of step "${name}" is ${bytes} bytes of JSON, over the ${STEP_MAX_BYTES} allowed`,
       )
     }
-    if ((await save(name, json, MAX_STEPS)) === -2) {
+    const code = await save(name, json, MAX_STEPS)
+    if (code === -2) {
       throw new CheckpointError(
         'too-many-steps',
         `step "${name}" not saved: a job may save at most ${MAX_STEPS} steps`,
       )
     }
+    // 0: a result was saved under `name` between the read and the save (SAVE keeps the first).
+    // Not expected (the save needs this run's lock, and calls of one name within a run share one
+    // promise), but if it happens the stored result is the step's: a replay would answer it.
+    if (code === 0) return unwrap((await read(name)) ?? json)
     return unwrap(json)
   }
   return <T>(name: string, fn: () => T | Promise<T>): Promise<T> => {

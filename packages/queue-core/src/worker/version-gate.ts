@@ -1,8 +1,8 @@
 import { DelayedError, type Job } from 'bullmq'
 import { VERSION_HAND_BACK_PREFIX } from '../attempt-history.js'
 import type { AnyJobDefinition } from '../define-job.js'
-import { script } from '../lua-script.js'
 import { currentVersionOf, versionOfJob } from '../versions.js'
+import { handBack } from './hand-back.js'
 import type { WorkerRuntime } from './runtime.js'
 
 /** The first wait of a job handed back for its version, in ms; it doubles with each hand-back. */
@@ -12,18 +12,6 @@ const HAND_BACK_MAX_MS = 60_000
 
 /** The job hash field that counts a job's version hand-backs (for the backoff). */
 const HAND_BACKS_FIELD = 'jobqVersionHandBacks'
-
-/**
- * Gives the start back (BullMQ's `ats`, see attempt-budget.ts) and counts the hand-back, in one
- * call on the job's own key; never recreates a removed job. Answers the hand-backs so far.
- */
-const HAND_BACK = script(`
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-if tonumber(redis.call('HGET', KEYS[1], 'ats') or '0') > 0 then
-  redis.call('HINCRBY', KEYS[1], 'ats', -1)
-end
-return redis.call('HINCRBY', KEYS[1], '${HAND_BACKS_FIELD}', 1)
-`)
 
 /**
  * What a worker does with a job whose payload version is newer than its definition (a rolling
@@ -62,12 +50,12 @@ export function versionGateOf(
       const reason =
         `${VERSION_HAND_BACK_PREFIX}${version} is newer than this worker runs ` +
         `(${known.get(job.name)}): handed back for a worker that knows it; not counted as an attempt`
-      runtime.history.ended(job, 'handed-back', reason)
-      runtime.record.jobReleased(job.id ?? '')
-      const jobKey = `${job.queueQualifiedName}:${job.id}`
-      const handBacks = Number(await HAND_BACK(runtime.connection, [jobKey], []))
-      const waitMs = Math.min(HAND_BACK_MAX_MS, HAND_BACK_BASE_MS * 2 ** Math.max(0, handBacks - 1))
-      await job.moveToDelayed(Date.now() + waitMs, token)
+      const waitMs = await handBack(runtime, job, token, {
+        reason,
+        countField: HAND_BACKS_FIELD,
+        baseMs: HAND_BACK_BASE_MS,
+        maxMs: HAND_BACK_MAX_MS,
+      })
       runtime.logger.info(
         { jobId: job.id, jobName: job.name, version, waitMs },
         'job handed back: payload version unknown to this worker',

@@ -41,10 +41,15 @@ export async function runWorker(
   const metrics = createMetrics()
   let worker: RunningWorker | undefined
 
+  // The first exit's code wins: with tracing on, the shutdown deadline may fire a second exit
+  // while the first is still exporting spans, and must not replace its code.
+  let exiting = false
   const stop = listenForStop({
     logger,
     graceMs,
     exit: (code) => {
+      if (exiting) return undefined as never
+      exiting = true
       redis.disconnect()
       if (!tracing) process.exit(code)
       // The spans of the last attempts are still buffered: export them first, within a bound
